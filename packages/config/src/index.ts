@@ -1,0 +1,3 @@
+export { loadConfig, ConfigError, port, optionalUrl } from './load-config.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { platformVersion } from './version.ts';
