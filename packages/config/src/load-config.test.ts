@@ -4,13 +4,19 @@ import { ConfigError, loadConfig, port } from './load-config.ts';
 
 describe('loadConfig', () => {
   it('applies defaults and coerces values', () => {
-    const config = loadConfig({ PORT: port(4000), NAME: z.string().default('x') }, { PORT: '4100' });
+    const config = loadConfig(
+      { PORT: port(4000), NAME: z.string().default('x') },
+      { PORT: '4100' },
+    );
     expect(config).toEqual({ PORT: 4100, NAME: 'x' });
   });
 
   it('names every invalid variable at once', () => {
     const load = () =>
-      loadConfig({ PORT: port(4000), LEVEL: z.enum(['info', 'debug']) }, { PORT: 'abc', LEVEL: 'x' });
+      loadConfig(
+        { PORT: port(4000), LEVEL: z.enum(['info', 'debug']) },
+        { PORT: 'abc', LEVEL: 'x' },
+      );
     expect(load).toThrow(ConfigError);
     try {
       load();

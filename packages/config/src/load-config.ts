@@ -24,7 +24,8 @@ export function loadConfig<Shape extends z.ZodRawShape>(
 }
 
 /** A TCP port from an environment variable, with a default. */
-export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const port = (fallback: number) =>
+  z.coerce.number().int().min(0).max(65535).default(fallback);
 
 /** An optional URL; empty strings count as unset so `VAR=` in a shell means "use the default". */
 export const optionalUrl = () =>

@@ -50,7 +50,7 @@ export async function createEmbeddedSql(dataDir?: string): Promise<EmbeddedSql> 
     connection: PGlite | Transaction,
   ): Omit<Sql, 'transaction' | 'close'> => ({
     backend: 'embedded',
-    async query<T extends Row>(text: string, params: readonly unknown[] = []) {
+    async query<T extends object>(text: string, params: readonly unknown[] = []) {
       observers.notify(text);
       const result = await connection.query<T>(text, params as unknown[]);
       return result.rows;

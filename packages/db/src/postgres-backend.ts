@@ -31,7 +31,7 @@ export function createPostgresSql(connectionString: string, maxConnections = 10)
 
   const overClient = (client: pg.Pool | pg.PoolClient): Omit<Sql, 'transaction' | 'close'> => ({
     backend: 'postgres',
-    async query<T extends Row>(text: string, params: readonly unknown[] = []) {
+    async query<T extends object>(text: string, params: readonly unknown[] = []) {
       observers.notify(text);
       const result = await client.query<T>(text, params as unknown[]);
       return result.rows;

@@ -17,7 +17,7 @@ export type StorageBackend = 'embedded' | 'postgres';
 export interface Sql {
   readonly backend: StorageBackend;
   /** Runs one parameterised statement and returns its rows. */
-  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T extends object = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations, seeds). */
   exec(script: string): Promise<void>;
   /** Runs `work` in one transaction; it commits when `work` resolves and rolls back when it throws. */

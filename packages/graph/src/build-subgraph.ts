@@ -1,0 +1,53 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { parse, type GraphQLSchema } from 'graphql';
+import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import type { GraphContext } from './context.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type ClassType = Function;
+
+export interface ReferenceResolver<Reference = { id: string }> {
+  __resolveReference(reference: Reference, context: GraphContext): unknown;
+}
+
+export interface SubgraphDefinition {
+  resolvers: NonEmptyArray<ClassType>;
+  /** Entity classes no query reaches but other subgraphs resolve through `_entities`. */
+  orphanedTypes?: ClassType[];
+  /** `__resolveReference` per entity type name. */
+  referenceResolvers?: Record<string, ReferenceResolver<never>>;
+}
+
+/** A subgraph as the gateway and the launchers see it: a name and a way to build its schema. */
+export interface SubgraphModule {
+  name: string;
+  buildSchema(): Promise<GraphQLSchema>;
+}
+
+const federationLink =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", ' +
+  'import: ["@key", "@shareable", "@external", "@requires"])';
+
+/**
+ * Turns type-graphql classes into a Federation 2 subgraph schema. type-graphql's printer keeps
+ * the `@key`/`@shareable` directives only through `printSchemaWithDirectives`; the reference
+ * resolvers are merged into type-graphql's resolver map before Apollo builds the subgraph.
+ */
+export async function buildSubgraph(definition: SubgraphDefinition): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: definition.resolvers,
+    orphanedTypes: definition.orphanedTypes ?? [],
+    skipCheck: true,
+    validate: false,
+  });
+  const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
+  for (const [typeName, reference] of Object.entries(definition.referenceResolvers ?? {})) {
+    resolvers[typeName] = { ...resolvers[typeName], ...reference } as never;
+  }
+  return buildSubgraphSchema({
+    typeDefs: parse(`${federationLink}\n${printSchemaWithDirectives(schema)}`),
+    resolvers,
+  });
+}

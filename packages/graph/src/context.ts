@@ -1,0 +1,68 @@
+import type DataLoader from 'dataloader';
+import type { Logger } from '@plantgraph/config';
+import type { Sql, StorageCapabilities } from '@plantgraph/db';
+import type { PrismaClient } from '@plantgraph/db/prisma';
+
+/** What every subgraph needs from the process that runs it. */
+export interface GraphServices {
+  sql: Sql;
+  prisma: PrismaClient;
+  capabilities: StorageCapabilities;
+  logger: Logger;
+}
+
+/** Who is calling. Authentication replaces the anonymous identity at the gateway. */
+export interface Identity {
+  subject: string;
+}
+
+/** Per-request context: the services, the caller and this request's DataLoaders. */
+export interface GraphContext extends GraphServices {
+  identity: Identity;
+  loaders: Map<LoaderFactory<never, unknown, unknown>, DataLoader<never, unknown, unknown>>;
+}
+
+export type LoaderFactory<K, V, C = K> = (context: GraphContext) => DataLoader<K, V, C>;
+
+/**
+ * The request's DataLoader made by `factory`, created on first use. Loaders live for one request,
+ * so batching never leaks data between callers.
+ */
+export function loader<K, V, C = K>(
+  context: GraphContext,
+  factory: LoaderFactory<K, V, C>,
+): DataLoader<K, V, C> {
+  const key = factory as unknown as LoaderFactory<never, unknown, unknown>;
+  let existing = context.loaders.get(key);
+  if (!existing) {
+    existing = factory(context) as unknown as DataLoader<never, unknown, unknown>;
+    context.loaders.set(key, existing);
+  }
+  return existing as unknown as DataLoader<K, V, C>;
+}
+
+export function createContext(services: GraphServices, identity: Identity): GraphContext {
+  return { ...services, identity, loaders: new Map() };
+}
+
+/** Groups `rows` by `keyOf` and returns them in the order of `keys`, as DataLoader wants. */
+export function groupBy<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (row: R) => K): R[][] {
+  const groups = new Map<K, R[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return keys.map((key) => groups.get(key) ?? []);
+}
+
+/** Indexes `rows` by `keyOf` and returns them in the order of `keys` (null where missing). */
+export function indexBy<K, R>(
+  keys: readonly K[],
+  rows: readonly R[],
+  keyOf: (row: R) => K,
+): (R | null)[] {
+  const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => byKey.get(key) ?? null);
+}

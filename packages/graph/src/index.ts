@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+
+export {
+  buildSubgraph,
+  type ReferenceResolver,
+  type SubgraphDefinition,
+  type SubgraphModule,
+} from './build-subgraph.ts';
+export {
+  createContext,
+  groupBy,
+  indexBy,
+  loader,
+  type GraphContext,
+  type GraphServices,
+  type Identity,
+  type LoaderFactory,
+} from './context.ts';
+export {
+  BadUserInputError,
+  ConflictError,
+  fromDatabaseError,
+  NotFoundError,
+  PlantgraphError,
+  type ErrorCode,
+} from './errors.ts';
+export { createErrorFormatter } from './format-error.ts';
+export { closeServer, createServer, listen, PortInUseError } from './http-server.ts';
+export {
+  connectionTypes,
+  decodeCursor,
+  encodeCursor,
+  pageSize,
+  PageInfo,
+  toConnection,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  type Connection,
+  type CursorValue,
+  type Edge,
+} from './pagination.ts';
+export { DateTime } from './scalars.ts';
+export {
+  startSubgraphServer,
+  type RunningServer,
+  type SubgraphServerOptions,
+} from './subgraph-server.ts';
+export { checkTimeWindow, parseId, parseIds, type TimeWindow } from './validation.ts';
+export { runStandaloneSubgraph } from './standalone.ts';

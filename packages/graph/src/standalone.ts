@@ -1,0 +1,46 @@
+import { createLogger, loadConfig, optionalUrl, port } from '@plantgraph/config';
+import { openDatabase } from '@plantgraph/db';
+import { createPrismaClient } from '@plantgraph/db/prisma';
+import { z } from 'zod';
+import type { SubgraphModule } from './build-subgraph.ts';
+import { startSubgraphServer } from './subgraph-server.ts';
+
+/**
+ * Runs one subgraph as its own process: validated configuration, database (migrated on start),
+ * HTTP server, and a clean shutdown on SIGINT/SIGTERM.
+ */
+export async function runStandaloneSubgraph(
+  subgraph: SubgraphModule,
+  defaultPort: number,
+): Promise<void> {
+  const logger = createLogger(`${subgraph.name}-subgraph`);
+  const config = loadConfig({
+    PORT: port(defaultPort),
+    HOST: z.string().default('127.0.0.1'),
+    DATABASE_URL: optionalUrl(),
+    PLANTGRAPH_DATA_DIR: z.string().default('.data'),
+  });
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.PLANTGRAPH_DATA_DIR,
+  });
+  const prisma = createPrismaClient(database.sql);
+  const server = await startSubgraphServer({
+    name: subgraph.name,
+    schema: await subgraph.buildSchema(),
+    services: { sql: database.sql, prisma, capabilities: database.capabilities, logger },
+    port: config.PORT,
+    host: config.HOST,
+  });
+  logger.info({ url: server.url, storage: database.capabilities }, 'subgraph ready');
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await server.close();
+    await prisma.$disconnect();
+    await database.sql.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}

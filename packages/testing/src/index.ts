@@ -1,0 +1,7 @@
+export {
+  openTestDatabase,
+  testBackend,
+  type TestBackend,
+  type TestDatabase,
+} from './test-database.ts';
+export { SubgraphClient, type ExecutionResult } from './execute.ts';

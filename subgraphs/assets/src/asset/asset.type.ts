@@ -1,0 +1,64 @@
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionTypes } from '@plantgraph/graph';
+
+/** ISA-95 equipment hierarchy levels, top down. */
+export enum AssetKind {
+  ENTERPRISE = 'ENTERPRISE',
+  SITE = 'SITE',
+  AREA = 'AREA',
+  LINE = 'LINE',
+  CELL = 'CELL',
+  EQUIPMENT = 'EQUIPMENT',
+}
+registerEnumType(AssetKind, {
+  name: 'AssetKind',
+  description: 'ISA-95 equipment hierarchy level.',
+});
+
+export interface AssetRow {
+  id: string;
+  parent_id: string | null;
+  kind: AssetKind;
+  name: string;
+  path: string;
+  description: string | null;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType({
+  description: 'A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment.',
+})
+export class Asset {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, {
+    description:
+      'Names from the enterprise down, joined by "/", e.g. "Acme/Dresden/Body Shop/Line 1".',
+  })
+  path!: string;
+
+  @Field(() => AssetKind)
+  kind!: AssetKind;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  parentId!: string | null;
+
+  static fromRow(row: AssetRow): Asset {
+    return Object.assign(new Asset(), {
+      id: row.id,
+      name: row.name,
+      path: row.path,
+      kind: row.kind,
+      description: row.description,
+      parentId: row.parent_id,
+    });
+  }
+}
+
+export const AssetConnection = connectionTypes(Asset, 'Asset', { withTotalCount: true });

@@ -1,0 +1,1 @@
+export { assetsSubgraph } from './subgraph.ts';

@@ -1,0 +1,45 @@
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTime } from '@plantgraph/graph';
+
+export enum StorageKind {
+  EMBEDDED = 'EMBEDDED',
+  POSTGRES = 'POSTGRES',
+}
+registerEnumType(StorageKind, {
+  name: 'StorageKind',
+  description:
+    'EMBEDDED: in-process PGlite with TimescaleDB. POSTGRES: a PostgreSQL/TimescaleDB server.',
+});
+
+@ObjectType({ description: 'A schema migration applied to the database.' })
+export class Migration {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: 'sha256 of migration.sql.' })
+  checksum!: string;
+
+  @Field(() => DateTime)
+  appliedAt!: Date;
+}
+
+@ObjectType({ description: 'What this Plantgraph installation runs on.' })
+export class Platform {
+  @Field(() => String, { description: 'Plantgraph release.' })
+  version!: string;
+
+  @Field(() => StorageKind)
+  storage!: StorageKind;
+
+  @Field(() => Boolean, { description: 'Whether time-series tables are TimescaleDB hypertables.' })
+  timescale!: boolean;
+
+  @Field(() => String, { nullable: true })
+  timescaleVersion!: string | null;
+
+  @Field(() => String)
+  postgresVersion!: string;
+
+  @Field(() => [Migration])
+  migrations!: Migration[];
+}

@@ -1,0 +1,58 @@
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum TagDataType {
+  FLOAT = 'FLOAT',
+  INTEGER = 'INTEGER',
+  BOOLEAN = 'BOOLEAN',
+  STRING = 'STRING',
+}
+registerEnumType(TagDataType, { name: 'TagDataType' });
+
+export interface TagRow {
+  id: string;
+  asset_id: string;
+  name: string;
+  data_type: TagDataType;
+  unit: string | null;
+  description: string | null;
+  source: string | null;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'A signal of an asset: a sensor value, a setpoint, a status bit.' })
+export class Tag {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => TagDataType)
+  dataType!: TagDataType;
+
+  @Field(() => String, { nullable: true })
+  unit!: string | null;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where the value comes from: OPC UA node id, MQTT topic or Sparkplug metric.',
+  })
+  source!: string | null;
+
+  assetId!: string;
+
+  static fromRow(row: TagRow): Tag {
+    return Object.assign(new Tag(), {
+      id: row.id,
+      name: row.name,
+      dataType: row.data_type,
+      unit: row.unit,
+      description: row.description,
+      source: row.source,
+      assetId: row.asset_id,
+    });
+  }
+}
