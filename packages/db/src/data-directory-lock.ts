@@ -37,7 +37,7 @@ export class DataDirectoryLock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = Number(readFileSync(file, 'utf8'));
-        if (owner && owner !== process.pid && isAlive(owner)) {
+        if (owner && isAlive(owner)) {
           throw new DataDirectoryInUseError(dataDir, owner);
         }
         rmSync(file, { force: true });

@@ -1,0 +1,58 @@
+import { loadSupergraphSdl, startGateway, subgraphEntries } from '@plantgraph/gateway';
+import { startSubgraphServer, type GraphServices, type RunningServer } from '@plantgraph/graph';
+
+export interface PlantOptions {
+  services: GraphServices;
+  /** Gateway port; 0 picks a free one. */
+  port: number;
+  /** First of five consecutive subgraph ports; 0 lets each pick a free one. */
+  subgraphPortsFrom: number;
+  host?: string;
+  sandbox?: boolean;
+}
+
+export interface RunningPlant {
+  url: string;
+  subgraphs: Record<string, RunningServer>;
+  close(): Promise<void>;
+}
+
+/**
+ * The plant in a box: the five subgraphs on loopback ports and the gateway in front of them,
+ * all in this process over one database.
+ */
+export async function startPlant(options: PlantOptions): Promise<RunningPlant> {
+  const subgraphs: Record<string, RunningServer> = {};
+  const started: RunningServer[] = [];
+  const closeAll = async () => {
+    for (const server of started.reverse()) await server.close();
+  };
+  try {
+    for (const [index, entry] of subgraphEntries.entries()) {
+      const server = await startSubgraphServer({
+        name: entry.module.name,
+        schema: await entry.module.buildSchema(),
+        services: options.services,
+        port: options.subgraphPortsFrom === 0 ? 0 : options.subgraphPortsFrom + index,
+        portVariable: 'PLANTGRAPH_SUBGRAPH_PORTS_FROM',
+      });
+      subgraphs[entry.module.name] = server;
+      started.push(server);
+    }
+    const gateway = await startGateway({
+      supergraphSdl: loadSupergraphSdl(),
+      subgraphUrls: Object.fromEntries(
+        Object.entries(subgraphs).map(([name, server]) => [name, server.url]),
+      ),
+      port: options.port,
+      host: options.host,
+      sandbox: options.sandbox ?? true,
+      logger: options.services.logger,
+    });
+    started.push(gateway);
+    return { url: gateway.url, subgraphs, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

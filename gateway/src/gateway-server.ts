@@ -1,0 +1,64 @@
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { Logger } from '@plantgraph/config';
+import { closeServer, createServer, listen, type RunningServer } from '@plantgraph/graph';
+import express from 'express';
+
+export interface GatewayOptions {
+  supergraphSdl: string;
+  /** Overrides of the subgraph URLs recorded in the supergraph, by subgraph name. */
+  subgraphUrls?: Record<string, string | undefined>;
+  port: number;
+  host?: string;
+  logger: Logger;
+  /** Serve Apollo Sandbox on GET /graphql and allow introspection (development). */
+  sandbox?: boolean;
+}
+
+/** The federated graph's single endpoint: @apollo/gateway executing query plans over the subgraphs. */
+export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
+  const { host = '0.0.0.0', logger, sandbox = true } = options;
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    logger,
+    buildService: ({ name, url }) =>
+      new RemoteGraphQLDataSource({ url: options.subgraphUrls?.[name] ?? url }),
+  });
+  const app = express();
+  const httpServer = createServer(app);
+  const apollo = new ApolloServer({
+    gateway,
+    introspection: sandbox,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      sandbox
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        : ApolloServerPluginLandingPageProductionDefault({ footer: false }),
+    ],
+  });
+  await apollo.start();
+  app.get('/health', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo));
+  const port = await listen(httpServer, options.port, host, 'PORT').catch(async (error: unknown) => {
+    await apollo.stop();
+    throw error;
+  });
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return {
+    url: `http://${shownHost}:${port}/graphql`,
+    port,
+    async close() {
+      await apollo.stop();
+      await closeServer(httpServer).catch(() => undefined);
+    },
+  };
+}

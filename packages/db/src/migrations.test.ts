@@ -1,0 +1,103 @@
+import { mkdtempSync, mkdirSync, writeFileSync, cpSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '@plantgraph/testing';
+import {
+  appliedMigrations,
+  defaultMigrationsDir,
+  migrate,
+  MigrationChecksumError,
+  readMigrations,
+} from './migrations.ts';
+
+let database: TestDatabase;
+let scratch: string;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  scratch = mkdtempSync(join(tmpdir(), 'plantgraph-migrations-'));
+});
+
+afterAll(async () => {
+  await database?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('migration runner', () => {
+  it('records every migration with its sha256 checksum, Prisma-style', async () => {
+    const files = readMigrations();
+    const applied = await appliedMigrations(database.sql);
+    expect(applied.map((migration) => migration.name)).toEqual(files.map((file) => file.name));
+    expect(applied.map((migration) => migration.checksum)).toEqual(files.map((file) => file.checksum));
+    const [row] = await database.sql.query<{ applied_steps_count: number; rolled_back_at: Date | null }>(
+      'select applied_steps_count, rolled_back_at from _prisma_migrations limit 1',
+    );
+    expect(row).toEqual({ applied_steps_count: 1, rolled_back_at: null });
+  });
+
+  it('applies nothing when the schema is current', async () => {
+    expect(await migrate(database.sql)).toEqual([]);
+  });
+
+  it('applies a new migration once, in name order', async () => {
+    const dir = join(scratch, 'new');
+    cpSync(defaultMigrationsDir, dir, { recursive: true });
+    mkdirSync(join(dir, '29990101000000_probe'));
+    writeFileSync(join(dir, '29990101000000_probe', 'migration.sql'), 'create table probe (id int);');
+    expect(await migrate(database.sql, dir)).toEqual(['29990101000000_probe']);
+    expect(await migrate(database.sql, dir)).toEqual([]);
+    const [probe] = await database.sql.query<{ exists: boolean }>(
+      "select to_regclass('probe') is not null as exists",
+    );
+    expect(probe?.exists).toBe(true);
+  });
+
+  it('refuses to run when an applied migration file changed', async () => {
+    const dir = join(scratch, 'changed');
+    cpSync(defaultMigrationsDir, dir, { recursive: true });
+    const [first] = readMigrations(dir);
+    writeFileSync(join(dir, first!.name, 'migration.sql'), `${first!.sql}\n-- edited\n`);
+    await expect(migrate(database.sql, dir)).rejects.toThrow(MigrationChecksumError);
+    await expect(migrate(database.sql, dir)).rejects.toThrow(first!.name);
+  });
+
+  it('rolls a failing migration back completely', async () => {
+    const dir = join(scratch, 'failing');
+    cpSync(defaultMigrationsDir, dir, { recursive: true });
+    mkdirSync(join(dir, '29991231000000_broken'));
+    writeFileSync(
+      join(dir, '29991231000000_broken', 'migration.sql'),
+      'create table half_done (id int); select no_such_function();',
+    );
+    await expect(migrate(database.sql, dir)).rejects.toThrow(/no_such_function/);
+    const [table] = await database.sql.query<{ exists: boolean }>(
+      "select to_regclass('half_done') is not null as exists",
+    );
+    expect(table?.exists).toBe(false);
+    const names = (await appliedMigrations(database.sql)).map((migration) => migration.name);
+    expect(names).not.toContain('29991231000000_broken');
+  });
+
+  it('makes time-series tables hypertables with TimescaleDB and BRIN-indexed tables without', async () => {
+    const tables = ['counter_increment', 'datapoint', 'machine_state'];
+    if (database.capabilities.timescaleVersion) {
+      const rows = await database.sql.query<{ hypertable_name: string; compression_enabled: boolean }>(
+        `select hypertable_name, compression_enabled from timescaledb_information.hypertables
+          order by hypertable_name`,
+      );
+      expect(rows).toEqual(tables.map((name) => ({ hypertable_name: name, compression_enabled: true })));
+      const jobs = await database.sql.query<{ proc_name: string }>(
+        'select proc_name from timescaledb_information.jobs where hypertable_name is not null order by proc_name',
+      );
+      expect(new Set(jobs.map((job) => job.proc_name))).toEqual(
+        new Set(['policy_compression', 'policy_retention']),
+      );
+    } else {
+      const rows = await database.sql.query<{ tablename: string }>(
+        `select tablename from pg_indexes where indexdef like '%USING brin%' order by tablename`,
+      );
+      expect(rows.map((row) => row.tablename)).toEqual(tables);
+    }
+  });
+});

@@ -1,0 +1,30 @@
+import { ArgsType, Field, ID, Int } from 'type-graphql';
+import { DateTime } from '@plantgraph/graph';
+import { AlarmState } from './alarm.type.ts';
+
+@ArgsType()
+export class AlarmsArgs {
+  @Field(() => ID, { nullable: true, description: 'Only alarms of this asset itself.' })
+  assetId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'An asset id: alarms of that asset and everything below it.',
+  })
+  under?: string | null;
+
+  @Field(() => AlarmState, { nullable: true })
+  state?: AlarmState | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'Raised at or after this instant.' })
+  from?: Date | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'Raised before this instant.' })
+  to?: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Page size, 1 to 1000; default 50.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
+  after?: string | null;
+}

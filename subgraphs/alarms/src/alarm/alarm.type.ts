@@ -1,0 +1,118 @@
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionTypes, DateTime } from '@plantgraph/graph';
+
+/** Alarm priority, lowest first; the database enum keeps this order for sorting. */
+export enum AlarmSeverity {
+  LOW = 'LOW',
+  MEDIUM = 'MEDIUM',
+  HIGH = 'HIGH',
+  CRITICAL = 'CRITICAL',
+}
+registerEnumType(AlarmSeverity, {
+  name: 'AlarmSeverity',
+  description: 'How urgent an alarm is, ordered LOW < MEDIUM < HIGH < CRITICAL.',
+});
+
+/** Where an alarm stands in its life cycle; derived from its timestamps, never stored. */
+export enum AlarmState {
+  ACTIVE = 'ACTIVE',
+  ACKNOWLEDGED = 'ACKNOWLEDGED',
+  CLEARED = 'CLEARED',
+  CLOSED = 'CLOSED',
+}
+registerEnumType(AlarmState, {
+  name: 'AlarmState',
+  description:
+    'Life cycle of an alarm after ISA-18.2, derived from clearedAt and acknowledgedAt.',
+  valuesConfig: {
+    ACTIVE: {
+      description: 'Raised and still present, not yet acknowledged (unacknowledged alarm).',
+    },
+    ACKNOWLEDGED: {
+      description: 'Acknowledged by an operator while the condition is still present.',
+    },
+    CLEARED: {
+      description: 'The condition has cleared but nobody acknowledged the alarm yet (return to normal, unacknowledged).',
+    },
+    CLOSED: { description: 'Cleared and acknowledged: nothing left to do.' },
+  },
+});
+
+/**
+ * The SQL that derives AlarmState from the timestamps of `alarm_event` aliased `e`, so filters
+ * and results apply the same rule.
+ */
+export const alarmStateSql = `case
+    when e.cleared_at is null and e.acknowledged_at is null then 'ACTIVE'
+    when e.cleared_at is null then 'ACKNOWLEDGED'
+    when e.acknowledged_at is null then 'CLEARED'
+    else 'CLOSED'
+  end`;
+
+export interface AlarmRow {
+  id: string;
+  asset_id: string;
+  code: string;
+  message: string;
+  severity: AlarmSeverity;
+  state: AlarmState;
+  raised_at: Date;
+  cleared_at: Date | null;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  acknowledge_comment: string | null;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'An alarm raised on an asset, and what happened to it since.' })
+export class Alarm {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: 'Machine-readable alarm code from the source system.' })
+  code!: string;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => AlarmSeverity)
+  severity!: AlarmSeverity;
+
+  @Field(() => AlarmState)
+  state!: AlarmState;
+
+  @Field(() => DateTime)
+  raisedAt!: Date;
+
+  @Field(() => DateTime, { nullable: true, description: 'When the condition went away.' })
+  clearedAt!: Date | null;
+
+  @Field(() => DateTime, { nullable: true })
+  acknowledgedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Who acknowledged the alarm.' })
+  acknowledgedBy!: string | null;
+
+  @Field(() => String, { nullable: true })
+  acknowledgeComment!: string | null;
+
+  assetId!: string;
+
+  static fromRow(row: AlarmRow): Alarm {
+    return Object.assign(new Alarm(), {
+      id: row.id,
+      code: row.code,
+      message: row.message,
+      severity: row.severity,
+      state: row.state,
+      raisedAt: row.raised_at,
+      clearedAt: row.cleared_at,
+      acknowledgedAt: row.acknowledged_at,
+      acknowledgedBy: row.acknowledged_by,
+      acknowledgeComment: row.acknowledge_comment,
+      assetId: row.asset_id,
+    });
+  }
+}
+
+export const AlarmConnection = connectionTypes(Alarm, 'Alarm', { withTotalCount: true });
