@@ -58,7 +58,11 @@ function parseSchema(source: string): PrismaField[] {
             model: model!,
             table,
             column,
-            dataType: enumName ? 'USER-DEFINED' : native ? nativeTypes[native]! : scalarTypes[type!]!,
+            dataType: enumName
+              ? 'USER-DEFINED'
+              : native
+                ? nativeTypes[native]!
+                : scalarTypes[type!]!,
             ...(enumName ? { udtName: enumName } : {}),
             nullable: optional === '?',
           };
@@ -79,13 +83,15 @@ afterAll(() => database?.close());
 describe('prisma/schema.prisma', () => {
   it('parses into fields for every model', () => {
     expect(new Set(fields.map((field) => field.model)).size).toBeGreaterThanOrEqual(7);
-    expect(fields.find((field) => field.model === 'Asset' && field.column === 'parent_id')).toEqual({
-      model: 'Asset',
-      table: 'asset',
-      column: 'parent_id',
-      dataType: 'uuid',
-      nullable: true,
-    });
+    expect(fields.find((field) => field.model === 'Asset' && field.column === 'parent_id')).toEqual(
+      {
+        model: 'Asset',
+        table: 'asset',
+        column: 'parent_id',
+        dataType: 'uuid',
+        nullable: true,
+      },
+    );
   });
 
   it('matches the migrated database: tables, columns, types and nullability', async () => {

@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { createLogger, exitOnStartupError, loadConfig, optionalUrl, port } from '@plantgraph/config';
+import {
+  createLogger,
+  exitOnStartupError,
+  loadConfig,
+  optionalUrl,
+  port,
+} from '@plantgraph/config';
 import { openDatabase } from '@plantgraph/db';
 import { createPrismaClient } from '@plantgraph/db/prisma';
 import { z } from 'zod';
@@ -21,7 +27,10 @@ async function main(): Promise<void> {
   const dataDir = resolve(process.env.INIT_CWD ?? process.cwd(), config.PLANTGRAPH_DATA_DIR);
 
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir });
-  logger.info({ storage: database.capabilities, migrated: database.newlyApplied }, 'database ready');
+  logger.info(
+    { storage: database.capabilities, migrated: database.newlyApplied },
+    'database ready',
+  );
   const seeded = await seedIfEmpty(database.sql, { size: 'demo' });
   if (seeded) logger.info(seeded, 'demo plant seeded');
 

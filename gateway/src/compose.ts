@@ -18,7 +18,9 @@ export interface ComposedGraph {
 /** Raised when the subgraphs do not compose; lists every composition error. */
 export class CompositionError extends Error {
   constructor(errors: readonly Error[]) {
-    super(`Supergraph composition failed:\n${errors.map((error) => `  - ${error.message}`).join('\n')}`);
+    super(
+      `Supergraph composition failed:\n${errors.map((error) => `  - ${error.message}`).join('\n')}`,
+    );
     this.name = 'CompositionError';
   }
 }

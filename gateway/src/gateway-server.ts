@@ -48,10 +48,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     response.json({ status: 'ok' });
   });
   app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo));
-  const port = await listen(httpServer, options.port, host, 'PORT').catch(async (error: unknown) => {
-    await apollo.stop();
-    throw error;
-  });
+  const port = await listen(httpServer, options.port, host, 'PORT').catch(
+    async (error: unknown) => {
+      await apollo.stop();
+      throw error;
+    },
+  );
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   return {
     url: `http://${shownHost}:${port}/graphql`,

@@ -29,10 +29,13 @@ describe('migration runner', () => {
     const files = readMigrations();
     const applied = await appliedMigrations(database.sql);
     expect(applied.map((migration) => migration.name)).toEqual(files.map((file) => file.name));
-    expect(applied.map((migration) => migration.checksum)).toEqual(files.map((file) => file.checksum));
-    const [row] = await database.sql.query<{ applied_steps_count: number; rolled_back_at: Date | null }>(
-      'select applied_steps_count, rolled_back_at from _prisma_migrations limit 1',
+    expect(applied.map((migration) => migration.checksum)).toEqual(
+      files.map((file) => file.checksum),
     );
+    const [row] = await database.sql.query<{
+      applied_steps_count: number;
+      rolled_back_at: Date | null;
+    }>('select applied_steps_count, rolled_back_at from _prisma_migrations limit 1');
     expect(row).toEqual({ applied_steps_count: 1, rolled_back_at: null });
   });
 
@@ -44,7 +47,10 @@ describe('migration runner', () => {
     const dir = join(scratch, 'new');
     cpSync(defaultMigrationsDir, dir, { recursive: true });
     mkdirSync(join(dir, '29990101000000_probe'));
-    writeFileSync(join(dir, '29990101000000_probe', 'migration.sql'), 'create table probe (id int);');
+    writeFileSync(
+      join(dir, '29990101000000_probe', 'migration.sql'),
+      'create table probe (id int);',
+    );
     expect(await migrate(database.sql, dir)).toEqual(['29990101000000_probe']);
     expect(await migrate(database.sql, dir)).toEqual([]);
     const [probe] = await database.sql.query<{ exists: boolean }>(
@@ -82,11 +88,16 @@ describe('migration runner', () => {
   it('makes time-series tables hypertables with TimescaleDB and BRIN-indexed tables without', async () => {
     const tables = ['counter_increment', 'datapoint', 'machine_state'];
     if (database.capabilities.timescaleVersion) {
-      const rows = await database.sql.query<{ hypertable_name: string; compression_enabled: boolean }>(
+      const rows = await database.sql.query<{
+        hypertable_name: string;
+        compression_enabled: boolean;
+      }>(
         `select hypertable_name, compression_enabled from timescaledb_information.hypertables
           order by hypertable_name`,
       );
-      expect(rows).toEqual(tables.map((name) => ({ hypertable_name: name, compression_enabled: true })));
+      expect(rows).toEqual(
+        tables.map((name) => ({ hypertable_name: name, compression_enabled: true })),
+      );
       const jobs = await database.sql.query<{ proc_name: string }>(
         'select proc_name from timescaledb_information.jobs where hypertable_name is not null order by proc_name',
       );

@@ -1,4 +1,10 @@
-import { createLogger, loadConfig, optionalUrl, port } from '@plantgraph/config';
+import {
+  createLogger,
+  exitOnStartupError,
+  loadConfig,
+  optionalUrl,
+  port,
+} from '@plantgraph/config';
 import { openDatabase } from '@plantgraph/db';
 import { createPrismaClient } from '@plantgraph/db/prisma';
 import { z } from 'zod';
@@ -13,6 +19,10 @@ export async function runStandaloneSubgraph(
   subgraph: SubgraphModule,
   defaultPort: number,
 ): Promise<void> {
+  await startStandalone(subgraph, defaultPort).catch(exitOnStartupError);
+}
+
+async function startStandalone(subgraph: SubgraphModule, defaultPort: number): Promise<void> {
   const logger = createLogger(`${subgraph.name}-subgraph`);
   const config = loadConfig({
     PORT: port(defaultPort),
@@ -31,6 +41,9 @@ export async function runStandaloneSubgraph(
     services: { sql: database.sql, prisma, capabilities: database.capabilities, logger },
     port: config.PORT,
     host: config.HOST,
+  }).catch(async (error: unknown) => {
+    await database.sql.close();
+    throw error;
   });
   logger.info({ url: server.url, storage: database.capabilities }, 'subgraph ready');
 
