@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     NODE_ENV: z.string().default('development'),
     ...Object.fromEntries(subgraphEntries.map((entry) => [entry.urlVariable, optionalUrl()])),
   });
-  const env = config as Record<string, string | undefined>;
+  const env = config as unknown as Record<string, string | undefined>;
   const server = await startGateway({
     supergraphSdl: loadSupergraphSdl(),
     subgraphUrls: Object.fromEntries(

@@ -4,7 +4,6 @@ import {
   StatementObservers,
   toColumns,
   type BulkColumn,
-  type Row,
   type Sql,
 } from './sql.ts';
 

@@ -28,3 +28,12 @@ export class AlarmsArgs {
   @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
   after?: string | null;
 }
+
+@ArgsType()
+export class AcknowledgeAlarmArgs {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true, description: 'Why, or what was done about it.' })
+  comment?: string | null;
+}

@@ -22,8 +22,7 @@ export enum AlarmState {
 }
 registerEnumType(AlarmState, {
   name: 'AlarmState',
-  description:
-    'Life cycle of an alarm after ISA-18.2, derived from clearedAt and acknowledgedAt.',
+  description: 'Life cycle of an alarm after ISA-18.2, derived from clearedAt and acknowledgedAt.',
   valuesConfig: {
     ACTIVE: {
       description: 'Raised and still present, not yet acknowledged (unacknowledged alarm).',
@@ -32,7 +31,8 @@ registerEnumType(AlarmState, {
       description: 'Acknowledged by an operator while the condition is still present.',
     },
     CLEARED: {
-      description: 'The condition has cleared but nobody acknowledged the alarm yet (return to normal, unacknowledged).',
+      description:
+        'Cleared but not acknowledged: the condition returned to normal, unacknowledged.',
     },
     CLOSED: { description: 'Cleared and acknowledged: nothing left to do.' },
   },

@@ -1,0 +1,38 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphContext } from '@plantgraph/graph';
+import { Asset } from '../asset/asset.type.ts';
+import { AcknowledgeAlarmArgs, AlarmsArgs } from './alarm.args.ts';
+import { acknowledge, listAlarms, requireAlarm } from './alarm.service.ts';
+import { Alarm, AlarmConnection } from './alarm.type.ts';
+
+@Resolver(() => Alarm)
+export class AlarmResolver {
+  @Query(() => Alarm, { nullable: true, description: 'One alarm by id; NOT_FOUND when unknown.' })
+  alarm(@Arg('id', () => ID) id: string, @Ctx() context: GraphContext): Promise<Alarm> {
+    return requireAlarm(context, id);
+  }
+
+  @Query(() => AlarmConnection, {
+    description: 'Alarms, newest raisedAt first. Filters combine; `from`/`to` bound raisedAt.',
+  })
+  alarms(@Args(() => AlarmsArgs) args: AlarmsArgs, @Ctx() context: GraphContext) {
+    return listAlarms(context, args);
+  }
+
+  @Mutation(() => Alarm, {
+    description:
+      'Acknowledges an alarm as the caller; CONFLICT when it is already acknowledged, ' +
+      'NOT_FOUND when unknown.',
+  })
+  acknowledgeAlarm(
+    @Args(() => AcknowledgeAlarmArgs) args: AcknowledgeAlarmArgs,
+    @Ctx() context: GraphContext,
+  ): Promise<Alarm> {
+    return acknowledge(context, args.id, args.comment ?? null);
+  }
+
+  @FieldResolver(() => Asset)
+  asset(@Root() alarm: Alarm): Asset {
+    return Object.assign(new Asset(), { id: alarm.assetId });
+  }
+}

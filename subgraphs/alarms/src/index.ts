@@ -1,0 +1,1 @@
+export { alarmsSubgraph } from './subgraph.ts';

@@ -1,0 +1,51 @@
+import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionTypes, DateTime } from '@plantgraph/graph';
+
+/** OPC UA-style status of a sample. */
+export enum DatapointQuality {
+  GOOD = 'GOOD',
+  UNCERTAIN = 'UNCERTAIN',
+  BAD = 'BAD',
+}
+registerEnumType(DatapointQuality, {
+  name: 'DatapointQuality',
+  description: 'How far a sample can be trusted, as the source reported it.',
+  valuesConfig: {
+    GOOD: { description: 'The value is reliable.' },
+    UNCERTAIN: { description: 'The value may be inaccurate, e.g. a sensor out of calibration.' },
+    BAD: { description: 'The value is unusable, e.g. a broken connection or sensor failure.' },
+  },
+});
+
+export interface DatapointRow {
+  time: Date;
+  value: number | null;
+  text: string | null;
+  quality: DatapointQuality;
+}
+
+@ObjectType({ description: 'One sample of a tag.' })
+export class Datapoint {
+  @Field(() => DateTime)
+  time!: Date;
+
+  @Field(() => Float, { nullable: true, description: 'Numeric and boolean (0/1) samples.' })
+  value!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'String samples.' })
+  text!: string | null;
+
+  @Field(() => DatapointQuality)
+  quality!: DatapointQuality;
+
+  static fromRow(row: DatapointRow): Datapoint {
+    return Object.assign(new Datapoint(), {
+      time: row.time,
+      value: row.value,
+      text: row.text,
+      quality: row.quality,
+    });
+  }
+}
+
+export const DatapointConnection = connectionTypes(Datapoint, 'Datapoint');

@@ -1,0 +1,1 @@
+export { timeseriesSubgraph } from './subgraph.ts';

@@ -1,0 +1,62 @@
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTime } from '@plantgraph/graph';
+
+/** What a machine is doing, as its controller or an operator reports it. */
+export enum MachineState {
+  RUNNING = 'RUNNING',
+  IDLE = 'IDLE',
+  STOPPED = 'STOPPED',
+  DOWN = 'DOWN',
+  SETUP = 'SETUP',
+  MAINTENANCE = 'MAINTENANCE',
+  OFFLINE = 'OFFLINE',
+}
+registerEnumType(MachineState, {
+  name: 'MachineState',
+  description: 'What a machine is doing.',
+  valuesConfig: {
+    RUNNING: { description: 'Producing.' },
+    IDLE: { description: 'Ready but not producing: starved of material or blocked downstream.' },
+    STOPPED: { description: 'Stopped by an operator or as planned.' },
+    DOWN: { description: 'Unplanned stop: a failure.' },
+    SETUP: { description: 'Changeover to another product or order.' },
+    MAINTENANCE: { description: 'Planned maintenance.' },
+    OFFLINE: { description: 'No connection to the machine; its real state is unknown.' },
+  },
+});
+
+export interface MachineStateRow {
+  since: Date;
+  until: Date | null;
+  state: MachineState;
+  reason: string | null;
+}
+
+@ObjectType({ description: 'A period during which a machine stayed in one state.' })
+export class MachineStateInfo {
+  @Field(() => MachineState)
+  state!: MachineState;
+
+  @Field(() => DateTime, {
+    description: 'When the machine entered the state; may lie before the requested window.',
+  })
+  since!: Date;
+
+  @Field(() => DateTime, {
+    nullable: true,
+    description: 'When the next state began; null while this state is current.',
+  })
+  until!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Why, e.g. a fault or stop reason.' })
+  reason!: string | null;
+
+  static fromRow(row: MachineStateRow): MachineStateInfo {
+    return Object.assign(new MachineStateInfo(), {
+      state: row.state,
+      since: row.since,
+      until: row.until,
+      reason: row.reason,
+    });
+  }
+}

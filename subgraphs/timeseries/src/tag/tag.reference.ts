@@ -1,0 +1,12 @@
+import { parseId, type ReferenceResolver } from '@plantgraph/graph';
+import { Tag } from './tag.type.ts';
+
+/**
+ * Checks the key before any loader sees it: one malformed id in a batch would otherwise fail
+ * the whole batched statement for every representation. Async so that the error nulls only
+ * this representation; a synchronous throw would fail the whole `_entities` list.
+ */
+export const tagReference: ReferenceResolver<{ id: string }> = {
+  __resolveReference: async (reference: { id: string }) =>
+    Object.assign(new Tag(), { id: parseId(reference.id, 'representations', 'Tag') }),
+};
