@@ -1,0 +1,1 @@
+export { ordersSubgraph } from './subgraph.ts';

@@ -1,0 +1,4 @@
+import { runStandaloneSubgraph } from '@plantgraph/graph';
+import { ordersSubgraph } from './subgraph.ts';
+
+await runStandaloneSubgraph(ordersSubgraph, 4002);

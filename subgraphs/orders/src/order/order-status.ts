@@ -1,0 +1,57 @@
+import { ConflictError } from '@plantgraph/graph';
+import { ProductionOrderStatus } from './order.type.ts';
+
+const {
+  CREATED,
+  RELEASED,
+  DOWNLOADING,
+  DOWNLOADED,
+  RUNNING,
+  COMPLETED,
+  ABORTED,
+  CANCELLED,
+  DOWNLOAD_FAILED,
+} = ProductionOrderStatus;
+
+/**
+ * The legal next states of each state. A failed recipe download may be retried (back to
+ * RELEASED); once an order runs it can only complete or abort. COMPLETED, ABORTED and CANCELLED
+ * are final.
+ */
+export const orderTransitions: Readonly<
+  Record<ProductionOrderStatus, readonly ProductionOrderStatus[]>
+> = {
+  [CREATED]: [RELEASED, CANCELLED],
+  [RELEASED]: [DOWNLOADING, CANCELLED],
+  [DOWNLOADING]: [DOWNLOADED, DOWNLOAD_FAILED],
+  [DOWNLOADED]: [RUNNING, CANCELLED],
+  [RUNNING]: [COMPLETED, ABORTED],
+  [DOWNLOAD_FAILED]: [RELEASED, CANCELLED],
+  [COMPLETED]: [],
+  [ABORTED]: [],
+  [CANCELLED]: [],
+};
+
+/** Whether an order may go from `from` to `to` in one step. */
+export function canTransition(from: ProductionOrderStatus, to: ProductionOrderStatus): boolean {
+  return orderTransitions[from].includes(to);
+}
+
+/** Throws CONFLICT, naming both states, unless `from` → `to` is a legal step. */
+export function assertTransition(from: ProductionOrderStatus, to: ProductionOrderStatus): void {
+  if (canTransition(from, to)) return;
+  const allowed = orderTransitions[from];
+  const options = allowed.length > 0 ? `allowed: ${allowed.join(', ')}` : `${from} is final`;
+  throw new ConflictError(`Cannot change a production order from ${from} to ${to} (${options})`);
+}
+
+/** States in which an order's data may still change: it has not gone to the machine yet. */
+export const editableStatuses: readonly ProductionOrderStatus[] = [CREATED, RELEASED];
+
+/** Throws CONFLICT unless an order in `status` may still be edited. */
+export function assertEditable(status: ProductionOrderStatus): void {
+  if (editableStatuses.includes(status)) return;
+  throw new ConflictError(
+    `A production order in status ${status} cannot be changed (only ${editableStatuses.join(' or ')})`,
+  );
+}

@@ -1,0 +1,36 @@
+import { ArgsType, Field, ID, Int } from 'type-graphql';
+import { UpdateProductionOrderInput } from './order.input.ts';
+import { ProductionOrderStatus } from './order.type.ts';
+
+@ArgsType()
+export class ProductionOrdersArgs {
+  @Field(() => ProductionOrderStatus, { nullable: true })
+  status?: ProductionOrderStatus | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only orders for this asset.' })
+  assetId?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Page size, 1 to 1000; default 50.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
+  after?: string | null;
+}
+
+@ArgsType()
+export class UpdateProductionOrderArgs {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => UpdateProductionOrderInput)
+  input!: UpdateProductionOrderInput;
+}
+
+@ArgsType()
+export class CancelProductionOrderArgs {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true, description: 'Recorded in the status history.' })
+  reason?: string | null;
+}

@@ -1,0 +1,72 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { loader, type GraphContext } from '@plantgraph/graph';
+import {
+  CancelProductionOrderArgs,
+  ProductionOrdersArgs,
+  UpdateProductionOrderArgs,
+} from './order.args.ts';
+import { CreateProductionOrderInput } from './order.input.ts';
+import { listOrders, requireOrder, statusHistoryOfOrder } from './order.service.ts';
+import {
+  OrderStatusChange,
+  ProductionOrder,
+  ProductionOrderConnection,
+  ProductionOrderStatus,
+} from './order.type.ts';
+import { changeOrderStatus, createOrder, updateOrder } from './order-writes.service.ts';
+
+@Resolver(() => ProductionOrder)
+export class ProductionOrderResolver {
+  @Query(() => ProductionOrder, {
+    nullable: true,
+    description: 'One production order by id; NOT_FOUND when unknown.',
+  })
+  productionOrder(
+    @Arg('id', () => ID) id: string,
+    @Ctx() context: GraphContext,
+  ): Promise<ProductionOrder> {
+    return requireOrder(context, id);
+  }
+
+  @Query(() => ProductionOrderConnection, { description: 'Production orders, newest first.' })
+  productionOrders(
+    @Args(() => ProductionOrdersArgs) args: ProductionOrdersArgs,
+    @Ctx() context: GraphContext,
+  ) {
+    return listOrders(context, args);
+  }
+
+  @FieldResolver(() => [OrderStatusChange], { description: 'Every status change, oldest first.' })
+  statusHistory(@Root() order: ProductionOrder, @Ctx() context: GraphContext) {
+    return loader(context, statusHistoryOfOrder).load(order.id);
+  }
+
+  @Mutation(() => ProductionOrder, { description: 'Creates an order in status CREATED.' })
+  createProductionOrder(
+    @Arg('input', () => CreateProductionOrderInput) input: CreateProductionOrderInput,
+    @Ctx() context: GraphContext,
+  ): Promise<ProductionOrder> {
+    return createOrder(context, input);
+  }
+
+  @Mutation(() => ProductionOrder, {
+    description: 'Changes an order while it is CREATED or RELEASED; CONFLICT afterwards.',
+  })
+  updateProductionOrder(
+    @Args(() => UpdateProductionOrderArgs) args: UpdateProductionOrderArgs,
+    @Ctx() context: GraphContext,
+  ): Promise<ProductionOrder> {
+    return updateOrder(context, args.id, args.input);
+  }
+
+  @Mutation(() => ProductionOrder, {
+    description:
+      'Cancels an order that is CREATED, RELEASED, DOWNLOADED or DOWNLOAD_FAILED; CONFLICT otherwise.',
+  })
+  cancelProductionOrder(
+    @Args(() => CancelProductionOrderArgs) args: CancelProductionOrderArgs,
+    @Ctx() context: GraphContext,
+  ): Promise<ProductionOrder> {
+    return changeOrderStatus(context, args.id, ProductionOrderStatus.CANCELLED, args.reason);
+  }
+}

@@ -1,0 +1,161 @@
+import DataLoader from 'dataloader';
+import {
+  groupBy,
+  indexBy,
+  loader,
+  NotFoundError,
+  pageSize,
+  parseId,
+  toConnection,
+  type GraphContext,
+} from '@plantgraph/graph';
+import { decodeTimeCursor, microsOf, timestampFromMicros } from '../keyset-cursor.ts';
+import type { ProductionOrdersArgs } from './order.args.ts';
+import {
+  OrderStatusChange,
+  ProductionOrder,
+  ProductionOrderStatus,
+  type OrderStatusChangeRow,
+  type ProductionOrderRow,
+} from './order.type.ts';
+
+/** The production_order columns a ProductionOrderRow needs, read through `alias`. */
+export function orderColumns(alias: string): string {
+  const names = [
+    'id',
+    'number',
+    'external_id',
+    'material',
+    'quantity',
+    'unit',
+    'status',
+    'priority',
+    'due_at',
+    'asset_id',
+    'created_at',
+    'updated_at',
+  ];
+  return [
+    ...names.map((name) => `${alias}.${name}`),
+    `${microsOf(`${alias}.created_at`)} as created_us`,
+  ].join(', ');
+}
+
+const newestFirst = (alias: string) => `${alias}.created_at desc, ${alias}.id desc`;
+
+export const orderById = (context: GraphContext) =>
+  new DataLoader<string, ProductionOrder | null>(async (ids) => {
+    const rows = await context.sql.query<ProductionOrderRow>(
+      `select ${orderColumns('o')} from production_order o where o.id = any($1::uuid[])`,
+      [ids],
+    );
+    return indexBy(ids, rows.map(ProductionOrder.fromRow), (order) => order.id);
+  });
+
+/** Status changes per order, oldest first; the first one is the creation. */
+export const statusHistoryOfOrder = (context: GraphContext) =>
+  new DataLoader<string, OrderStatusChange[]>(async (orderIds) => {
+    const rows = await context.sql.query<OrderStatusChangeRow>(
+      `select id, order_id, from_status, to_status, actor, reason, changed_at
+         from production_order_status_change
+        where order_id = any($1::uuid[])
+        order by changed_at, id`,
+      [orderIds],
+    );
+    return groupBy(orderIds, rows.map(OrderStatusChange.fromRow), (change) => change.orderId);
+  });
+
+interface AssetOrdersKey {
+  assetId: string;
+  status: ProductionOrderStatus | null;
+}
+
+/** Orders targeting an asset, newest first, optionally in one status. */
+export const ordersOfAsset = (context: GraphContext) =>
+  new DataLoader<AssetOrdersKey, ProductionOrder[], string>(
+    async (keys) => {
+      const rows = await context.sql.query<ProductionOrderRow & { key_index: number }>(
+        `select q.key_index, ${orderColumns('o')}
+           from unnest($1::uuid[], $2::text[]) with ordinality as q(asset_id, status, key_index)
+           join production_order o
+             on o.asset_id = q.asset_id and (q.status is null or o.status::text = q.status)
+          order by ${newestFirst('o')}`,
+        [keys.map((key) => key.assetId), keys.map((key) => key.status)],
+      );
+      const groups = groupBy(
+        keys.map((_, index) => index + 1),
+        rows,
+        (row) => Number(row.key_index),
+      );
+      return groups.map((group) => group.map(ProductionOrder.fromRow));
+    },
+    { cacheKeyFn: (key) => `${key.status ?? '*'}:${key.assetId}` },
+  );
+
+/**
+ * What an asset is working on: its most recent RUNNING order, else the most recent DOWNLOADED
+ * one (recipe on the machine, about to start), else nothing.
+ */
+export const activeOrderOfAsset = (context: GraphContext) =>
+  new DataLoader<string, ProductionOrder | null>(async (assetIds) => {
+    const rows = await context.sql.query<ProductionOrderRow>(
+      `select distinct on (o.asset_id) ${orderColumns('o')}
+         from production_order o
+        where o.asset_id = any($1::uuid[]) and o.status in ('RUNNING', 'DOWNLOADED')
+        order by o.asset_id, o.status = 'RUNNING' desc, ${newestFirst('o')}`,
+      [assetIds],
+    );
+    return indexBy(assetIds, rows.map(ProductionOrder.fromRow), (order) => order.assetId);
+  });
+
+/** The order with `id`; BAD_USER_INPUT when malformed, NOT_FOUND when unknown. */
+export async function requireOrder(
+  context: GraphContext,
+  id: string,
+  argument = 'id',
+): Promise<ProductionOrder> {
+  const order = await loader(context, orderById).load(parseId(id, argument, 'ProductionOrder'));
+  if (!order) throw new NotFoundError('ProductionOrder', id, argument);
+  return order;
+}
+
+/** Orders newest first, filtered by status and asset, with the total of the filter. */
+export async function listOrders(context: GraphContext, args: ProductionOrdersArgs) {
+  const first = pageSize(args.first);
+  const after = decodeTimeCursor(args.after);
+  const assetId = args.assetId ? parseId(args.assetId, 'assetId', 'Asset') : null;
+  const where = `($1::text is null or o.status::text = $1) and ($2::uuid is null or o.asset_id = $2)`;
+  const params = [args.status ?? null, assetId];
+  const [rows, [count]] = await Promise.all([
+    context.sql.query<ProductionOrderRow>(
+      `select ${orderColumns('o')} from production_order o
+        where ${where}
+          and ($3::int8 is null or (o.created_at, o.id) < (${timestampFromMicros('$3')}, $4::uuid))
+        order by ${newestFirst('o')}
+        limit $5`,
+      [...params, after?.micros ?? null, after?.id ?? null, first + 1],
+    ),
+    context.sql.query<{ total: number }>(
+      `select count(*) as total from production_order o where ${where}`,
+      params,
+    ),
+  ]);
+  return toConnection(
+    rows,
+    first,
+    ProductionOrder.fromRow,
+    (row) => [row.created_us, row.id],
+    count?.total ?? 0,
+  );
+}
+
+/**
+ * Drops what this request's loaders know about an order after a write, so the mutation's answer
+ * (and anything resolved after it) shows the stored state.
+ */
+export function forgetOrder(context: GraphContext, id: string): void {
+  loader(context, orderById).clear(id);
+  loader(context, statusHistoryOfOrder).clear(id);
+  loader(context, ordersOfAsset).clearAll();
+  loader(context, activeOrderOfAsset).clearAll();
+}

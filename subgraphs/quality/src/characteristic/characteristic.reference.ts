@@ -1,0 +1,9 @@
+import { loader, parseId, type GraphContext, type ReferenceResolver } from '@plantgraph/graph';
+import { characteristicById } from './characteristic.service.ts';
+
+export const characteristicReference: ReferenceResolver<{ id: string }> = {
+  __resolveReference: (reference: { id: string }, context: GraphContext) =>
+    loader(context, characteristicById).load(
+      parseId(reference.id, 'representations', 'Characteristic'),
+    ),
+};

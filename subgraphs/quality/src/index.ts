@@ -1,0 +1,1 @@
+export { qualitySubgraph } from './subgraph.ts';

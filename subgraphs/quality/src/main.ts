@@ -1,0 +1,4 @@
+import { runStandaloneSubgraph } from '@plantgraph/graph';
+import { qualitySubgraph } from './subgraph.ts';
+
+await runStandaloneSubgraph(qualitySubgraph, 4003);

@@ -1,0 +1,10 @@
+import { parseId, type ReferenceResolver } from '@plantgraph/graph';
+import { ProductionOrder } from './order.type.ts';
+
+/** Checks the key before a batched statement sees it, as for Asset. */
+export const productionOrderReference: ReferenceResolver<{ id: string }> = {
+  __resolveReference: (reference: { id: string }) =>
+    Object.assign(new ProductionOrder(), {
+      id: parseId(reference.id, 'representations', 'ProductionOrder'),
+    }),
+};
