@@ -1,4 +1,7 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
 
 /**
  * The suite runs once on the embedded PGlite+TimescaleDB backend and, when TEST_DATABASE_URL
@@ -7,6 +10,12 @@ import { defineConfig } from 'vitest/config';
 const backends = ['embedded', ...(process.env.TEST_DATABASE_URL ? ['postgres'] : [])];
 
 export default defineConfig({
+  resolve: {
+    // graphql ships CommonJS and ESM builds. Node loads the CommonJS one for every dependency
+    // (Apollo, type-graphql); Vite would pick the ESM one for our sources, and two copies of
+    // graphql reject each other's schema objects.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,0 +1,591 @@
+/* eslint-disable */
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
+  DateTime: { input: string; output: string; }
+};
+
+/** An alarm raised on an asset, and what happened to it since. */
+export type Alarm = {
+  __typename?: 'Alarm';
+  acknowledgeComment?: Maybe<Scalars['String']['output']>;
+  acknowledgedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who acknowledged the alarm. */
+  acknowledgedBy?: Maybe<Scalars['String']['output']>;
+  asset: Asset;
+  /** When the condition went away. */
+  clearedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Machine-readable alarm code from the source system. */
+  code: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  message: Scalars['String']['output'];
+  raisedAt: Scalars['DateTime']['output'];
+  severity: AlarmSeverity;
+  state: AlarmState;
+};
+
+export type AlarmConnection = {
+  __typename?: 'AlarmConnection';
+  edges: Array<AlarmEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AlarmEdge = {
+  __typename?: 'AlarmEdge';
+  cursor: Scalars['String']['output'];
+  node: Alarm;
+};
+
+/** How urgent an alarm is, ordered LOW < MEDIUM < HIGH < CRITICAL. */
+export type AlarmSeverity =
+  | 'CRITICAL'
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
+
+/** Life cycle of an alarm after ISA-18.2, derived from clearedAt and acknowledgedAt. */
+export type AlarmState =
+  /** Acknowledged by an operator while the condition is still present. */
+  | 'ACKNOWLEDGED'
+  /** Raised and still present, not yet acknowledged (unacknowledged alarm). */
+  | 'ACTIVE'
+  /** Cleared but not acknowledged: the condition returned to normal, unacknowledged. */
+  | 'CLEARED'
+  /** Cleared and acknowledged: nothing left to do. */
+  | 'CLOSED';
+
+/** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
+export type Asset = {
+  __typename?: 'Asset';
+  /** Alarms not yet cleared, most severe first, then the newest. */
+  activeAlarms: Array<Alarm>;
+  /** The most recent RUNNING order, else the most recent DOWNLOADED one, else null. */
+  activeOrder?: Maybe<ProductionOrder>;
+  /** From the enterprise down to the parent. */
+  ancestors: Array<Asset>;
+  children: Array<Asset>;
+  /** Everything below this asset, in path order. */
+  descendants: Array<Asset>;
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  kind: AssetKind;
+  /** Measurements on this asset in [from, to), newest first. */
+  measurements: MeasurementConnection;
+  name: Scalars['String']['output'];
+  /** Orders for this asset, newest first. */
+  orders: Array<ProductionOrder>;
+  parent?: Maybe<Asset>;
+  /** Names from the enterprise down, joined by "/", e.g. "Acme/Dresden/Body Shop/Line 1". */
+  path: Scalars['String']['output'];
+  /** The current machine state; null when none was ever recorded. */
+  state?: Maybe<MachineStateInfo>;
+  /** State periods overlapping [from, to), oldest first, starting with the one in force at `from`. At most 5000 periods; a window holding more is BAD_USER_INPUT. */
+  stateHistory: Array<MachineStateInfo>;
+  tags: Array<Tag>;
+};
+
+
+/** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
+export type AssetDescendantsArgs = {
+  kind?: InputMaybe<AssetKind>;
+};
+
+
+/** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
+export type AssetMeasurementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
+export type AssetOrdersArgs = {
+  status?: InputMaybe<ProductionOrderStatus>;
+};
+
+
+/** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
+export type AssetStateHistoryArgs = {
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type AssetConnection = {
+  __typename?: 'AssetConnection';
+  edges: Array<AssetEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AssetEdge = {
+  __typename?: 'AssetEdge';
+  cursor: Scalars['String']['output'];
+  node: Asset;
+};
+
+/** ISA-95 equipment hierarchy level. */
+export type AssetKind =
+  | 'AREA'
+  | 'CELL'
+  | 'ENTERPRISE'
+  | 'EQUIPMENT'
+  | 'LINE'
+  | 'SITE';
+
+/** A measured quality feature with its specification limits. */
+export type Characteristic = {
+  __typename?: 'Characteristic';
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** Lower specification limit; null: none. */
+  lsl?: Maybe<Scalars['Float']['output']>;
+  name: Scalars['String']['output'];
+  target?: Maybe<Scalars['Float']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+  /** Upper specification limit; null: none. */
+  usl?: Maybe<Scalars['Float']['output']>;
+};
+
+/** A new production order; it starts in status CREATED. */
+export type CreateProductionOrderInput = {
+  assetId: Scalars['ID']['input'];
+  dueAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Unique id in the planning system. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  material: Scalars['String']['input'];
+  /** Unique order number. */
+  number: Scalars['String']['input'];
+  /** Higher runs first; default 0. */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  /** Greater than 0. */
+  quantity: Scalars['Float']['input'];
+  /** Default "pcs". */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One sample of a tag. */
+export type Datapoint = {
+  __typename?: 'Datapoint';
+  quality: DatapointQuality;
+  /** String samples. */
+  text?: Maybe<Scalars['String']['output']>;
+  time: Scalars['DateTime']['output'];
+  /** Numeric and boolean (0/1) samples. */
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
+export type DatapointConnection = {
+  __typename?: 'DatapointConnection';
+  edges: Array<DatapointEdge>;
+  pageInfo: PageInfo;
+};
+
+export type DatapointEdge = {
+  __typename?: 'DatapointEdge';
+  cursor: Scalars['String']['output'];
+  node: Datapoint;
+};
+
+/** How far a sample can be trusted, as the source reported it. */
+export type DatapointQuality =
+  /** The value is unusable, e.g. a broken connection or sensor failure. */
+  | 'BAD'
+  /** The value is reliable. */
+  | 'GOOD'
+  /** The value may be inaccurate, e.g. a sensor out of calibration. */
+  | 'UNCERTAIN';
+
+/** What a machine is doing. */
+export type MachineState =
+  /** Unplanned stop: a failure. */
+  | 'DOWN'
+  /** Ready but not producing: starved of material or blocked downstream. */
+  | 'IDLE'
+  /** Planned maintenance. */
+  | 'MAINTENANCE'
+  /** No connection to the machine; its real state is unknown. */
+  | 'OFFLINE'
+  /** Producing. */
+  | 'RUNNING'
+  /** Changeover to another product or order. */
+  | 'SETUP'
+  /** Stopped by an operator or as planned. */
+  | 'STOPPED';
+
+/** A period during which a machine stayed in one state. */
+export type MachineStateInfo = {
+  __typename?: 'MachineStateInfo';
+  /** Why, e.g. a fault or stop reason. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** When the machine entered the state; may lie before the requested window. */
+  since: Scalars['DateTime']['output'];
+  state: MachineState;
+  /** When the next state began; null while this state is current. */
+  until?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** One measured value of a characteristic on an asset. */
+export type Measurement = {
+  __typename?: 'Measurement';
+  asset: Asset;
+  characteristic: Characteristic;
+  id: Scalars['ID']['output'];
+  /** Within the limits in force when recorded; later limit changes do not alter it. */
+  inSpec: Scalars['Boolean']['output'];
+  /** The order it was measured for. */
+  order?: Maybe<ProductionOrder>;
+  time: Scalars['DateTime']['output'];
+  value: Scalars['Float']['output'];
+};
+
+export type MeasurementConnection = {
+  __typename?: 'MeasurementConnection';
+  edges: Array<MeasurementEdge>;
+  pageInfo: PageInfo;
+};
+
+export type MeasurementEdge = {
+  __typename?: 'MeasurementEdge';
+  cursor: Scalars['String']['output'];
+  node: Measurement;
+};
+
+/** A schema migration applied to the database. */
+export type Migration = {
+  __typename?: 'Migration';
+  appliedAt: Scalars['DateTime']['output'];
+  /** sha256 of migration.sql. */
+  checksum: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Acknowledges an alarm as the caller; CONFLICT when it is already acknowledged, NOT_FOUND when unknown. */
+  acknowledgeAlarm: Alarm;
+  /** Cancels an order that is CREATED, RELEASED, DOWNLOADED or DOWNLOAD_FAILED; CONFLICT otherwise. */
+  cancelProductionOrder: ProductionOrder;
+  /** Creates an order in status CREATED. */
+  createProductionOrder: ProductionOrder;
+  /** Records a measured value; inSpec is judged against the current limits. */
+  recordMeasurement: Measurement;
+  /** Changes an order while it is CREATED or RELEASED; CONFLICT afterwards. */
+  updateProductionOrder: ProductionOrder;
+};
+
+
+export type MutationAcknowledgeAlarmArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCancelProductionOrderArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationCreateProductionOrderArgs = {
+  input: CreateProductionOrderInput;
+};
+
+
+export type MutationRecordMeasurementArgs = {
+  input: RecordMeasurementInput;
+};
+
+
+export type MutationUpdateProductionOrderArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateProductionOrderInput;
+};
+
+/** One status change of a production order. */
+export type OrderStatusChange = {
+  __typename?: 'OrderStatusChange';
+  /** Who made the change. */
+  actor: Scalars['String']['output'];
+  changedAt: Scalars['DateTime']['output'];
+  /** Null for the creation. */
+  from?: Maybe<ProductionOrderStatus>;
+  reason?: Maybe<Scalars['String']['output']>;
+  to: ProductionOrderStatus;
+};
+
+/** Relay page information. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** What this Plantgraph installation runs on. */
+export type Platform = {
+  __typename?: 'Platform';
+  migrations: Array<Migration>;
+  postgresVersion: Scalars['String']['output'];
+  storage: StorageKind;
+  /** Whether time-series tables are TimescaleDB hypertables. */
+  timescale: Scalars['Boolean']['output'];
+  timescaleVersion?: Maybe<Scalars['String']['output']>;
+  /** Plantgraph release. */
+  version: Scalars['String']['output'];
+};
+
+/** A job for one asset: make a quantity of a material. */
+export type ProductionOrder = {
+  __typename?: 'ProductionOrder';
+  /** The asset the order runs on. */
+  asset: Asset;
+  createdAt: Scalars['DateTime']['output'];
+  dueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Id in the planning system (ERP). */
+  externalId?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  material: Scalars['String']['output'];
+  /** Measurements taken for this order, newest first. */
+  measurements: MeasurementConnection;
+  /** Order number, unique across the plant. */
+  number: Scalars['String']['output'];
+  /** Higher runs first. */
+  priority: Scalars['Int']['output'];
+  quantity: Scalars['Float']['output'];
+  status: ProductionOrderStatus;
+  /** Every status change, oldest first. */
+  statusHistory: Array<OrderStatusChange>;
+  unit: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** A job for one asset: make a quantity of a material. */
+export type ProductionOrderMeasurementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ProductionOrderConnection = {
+  __typename?: 'ProductionOrderConnection';
+  edges: Array<ProductionOrderEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ProductionOrderEdge = {
+  __typename?: 'ProductionOrderEdge';
+  cursor: Scalars['String']['output'];
+  node: ProductionOrder;
+};
+
+/** Lifecycle state of a production order. */
+export type ProductionOrderStatus =
+  | 'ABORTED'
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'CREATED'
+  | 'DOWNLOADED'
+  | 'DOWNLOADING'
+  | 'DOWNLOAD_FAILED'
+  | 'RELEASED'
+  | 'RUNNING';
+
+export type Query = {
+  __typename?: 'Query';
+  /** One alarm by id; NOT_FOUND when unknown. */
+  alarm?: Maybe<Alarm>;
+  /** Alarms, newest raisedAt first. Filters combine; `from`/`to` bound raisedAt. */
+  alarms: AlarmConnection;
+  /** One asset by id; NOT_FOUND when unknown. */
+  asset?: Maybe<Asset>;
+  /** One asset by its full path. */
+  assetByPath?: Maybe<Asset>;
+  /** Assets in path order. `under` limits to an asset and everything below it. */
+  assets: AssetConnection;
+  /** One characteristic by id; NOT_FOUND when unknown. */
+  characteristic?: Maybe<Characteristic>;
+  /** All characteristics by name. */
+  characteristics: Array<Characteristic>;
+  /** Release, storage backend and schema migrations. */
+  platform: Platform;
+  /** One production order by id; NOT_FOUND when unknown. */
+  productionOrder?: Maybe<ProductionOrder>;
+  /** Production orders, newest first. */
+  productionOrders: ProductionOrderConnection;
+  /** One tag by id; NOT_FOUND when unknown. */
+  tag?: Maybe<Tag>;
+};
+
+
+export type QueryAlarmArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryAlarmsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  assetId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  state?: InputMaybe<AlarmState>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+  under?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryAssetArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryAssetByPathArgs = {
+  path: Scalars['String']['input'];
+};
+
+
+export type QueryAssetsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<AssetKind>;
+  under?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryCharacteristicArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryProductionOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryProductionOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  assetId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ProductionOrderStatus>;
+};
+
+
+export type QueryTagArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** A measured value; inSpec is judged against the limits in force now. */
+export type RecordMeasurementInput = {
+  assetId: Scalars['ID']['input'];
+  characteristicId: Scalars['ID']['input'];
+  orderId?: InputMaybe<Scalars['ID']['input']>;
+  /** When it was measured; default now. */
+  time?: InputMaybe<Scalars['DateTime']['input']>;
+  value: Scalars['Float']['input'];
+};
+
+/** EMBEDDED: in-process PGlite with TimescaleDB. POSTGRES: a PostgreSQL/TimescaleDB server. */
+export type StorageKind =
+  | 'EMBEDDED'
+  | 'POSTGRES';
+
+/** A signal of an asset: a sensor value, a setpoint, a status bit. */
+export type Tag = {
+  __typename?: 'Tag';
+  asset: Asset;
+  dataType: TagDataType;
+  description?: Maybe<Scalars['String']['output']>;
+  /** Samples in the window [from, to), oldest first. */
+  history: DatapointConnection;
+  id: Scalars['ID']['output'];
+  /** The newest sample; null before the first one. */
+  latest?: Maybe<Datapoint>;
+  name: Scalars['String']['output'];
+  /** Where the value comes from: OPC UA node id, MQTT topic or Sparkplug metric. */
+  source?: Maybe<Scalars['String']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** A signal of an asset: a sensor value, a setpoint, a status bit. */
+export type TagHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type TagDataType =
+  | 'BOOLEAN'
+  | 'FLOAT'
+  | 'INTEGER'
+  | 'STRING';
+
+/** Changes to an order that has not gone to the machine yet (CREATED or RELEASED). Omitted fields keep their value; dueAt: null clears the due date, null elsewhere is refused. */
+export type UpdateProductionOrderInput = {
+  assetId?: InputMaybe<Scalars['ID']['input']>;
+  dueAt?: InputMaybe<Scalars['DateTime']['input']>;
+  material?: InputMaybe<Scalars['String']['input']>;
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  quantity?: InputMaybe<Scalars['Float']['input']>;
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type PlantOverviewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PlantOverviewQuery = { __typename?: 'Query', assets: { __typename?: 'AssetConnection', totalCount: number, edges: Array<{ __typename?: 'AssetEdge', node: { __typename?: 'Asset', id: string, name: string, path: string, tags: Array<{ __typename?: 'Tag', name: string, latest?: { __typename?: 'Datapoint', time: string, value?: number | null } | null }>, state?: { __typename?: 'MachineStateInfo', state: MachineState, since: string } | null, orders: Array<{ __typename?: 'ProductionOrder', number: string, status: ProductionOrderStatus }>, measurements: { __typename?: 'MeasurementConnection', edges: Array<{ __typename?: 'MeasurementEdge', node: { __typename?: 'Measurement', value: number, inSpec: boolean } }> }, activeAlarms: Array<{ __typename?: 'Alarm', code: string, severity: AlarmSeverity }> } }> } };
+
+export type OversizedPageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OversizedPageQuery = { __typename?: 'Query', assets: { __typename?: 'AssetConnection', totalCount: number } };
+
+export type CreateOrderMutationVariables = Exact<{
+  input: CreateProductionOrderInput;
+}>;
+
+
+export type CreateOrderMutation = { __typename?: 'Mutation', createProductionOrder: { __typename?: 'ProductionOrder', id: string, number: string, status: ProductionOrderStatus, asset: { __typename?: 'Asset', id: string, name: string, activeAlarms: Array<{ __typename?: 'Alarm', code: string }> } } };
+
+export type OrdersOfAssetQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type OrdersOfAssetQuery = { __typename?: 'Query', asset?: { __typename?: 'Asset', orders: Array<{ __typename?: 'ProductionOrder', number: string }> } | null };
+
+export type PlatformQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PlatformQuery = { __typename?: 'Query', platform: { __typename?: 'Platform', version: string, storage: StorageKind, timescale: boolean, migrations: Array<{ __typename?: 'Migration', name: string }> } };
+
+export type NestedAssetsQueryVariables = Exact<{
+  first: Scalars['Int']['input'];
+}>;
+
+
+export type NestedAssetsQuery = { __typename?: 'Query', assets: { __typename?: 'AssetConnection', totalCount: number, edges: Array<{ __typename?: 'AssetEdge', node: { __typename?: 'Asset', id: string, parent?: { __typename?: 'Asset', name: string } | null, ancestors: Array<{ __typename?: 'Asset', name: string }>, children: Array<{ __typename?: 'Asset', name: string }>, descendants: Array<{ __typename?: 'Asset', name: string }>, tags: Array<{ __typename?: 'Tag', name: string, asset: { __typename?: 'Asset', name: string }, latest?: { __typename?: 'Datapoint', time: string, value?: number | null } | null, history: { __typename?: 'DatapointConnection', edges: Array<{ __typename?: 'DatapointEdge', node: { __typename?: 'Datapoint', value?: number | null } }> } }>, state?: { __typename?: 'MachineStateInfo', state: MachineState, since: string } | null, stateHistory: Array<{ __typename?: 'MachineStateInfo', state: MachineState }>, orders: Array<{ __typename?: 'ProductionOrder', number: string, statusHistory: Array<{ __typename?: 'OrderStatusChange', to: ProductionOrderStatus }>, measurements: { __typename?: 'MeasurementConnection', edges: Array<{ __typename?: 'MeasurementEdge', node: { __typename?: 'Measurement', value: number } }> } }>, activeOrder?: { __typename?: 'ProductionOrder', number: string } | null, measurements: { __typename?: 'MeasurementConnection', edges: Array<{ __typename?: 'MeasurementEdge', node: { __typename?: 'Measurement', value: number, inSpec: boolean, characteristic: { __typename?: 'Characteristic', name: string } } }> }, activeAlarms: Array<{ __typename?: 'Alarm', code: string, severity: AlarmSeverity, asset: { __typename?: 'Asset', name: string } }> } }> } };
+
+
+export const PlantOverviewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PlantOverview"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"EnumValue","value":"EQUIPMENT"}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"latest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"time"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"state"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"since"}}]}},{"kind":"Field","name":{"kind":"Name","value":"orders"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"measurements"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"3"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"inSpec"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"activeAlarms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<PlantOverviewQuery, PlantOverviewQueryVariables>;
+export const OversizedPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OversizedPage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100000"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]} as unknown as DocumentNode<OversizedPageQuery, OversizedPageQueryVariables>;
+export const CreateOrderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateOrder"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateProductionOrderInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createProductionOrder"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"asset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"activeAlarms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CreateOrderMutation, CreateOrderMutationVariables>;
+export const OrdersOfAssetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OrdersOfAsset"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"asset"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"EnumValue","value":"CREATED"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}}]}}]}}]}}]} as unknown as DocumentNode<OrdersOfAssetQuery, OrdersOfAssetQueryVariables>;
+export const PlatformDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Platform"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"platform"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"storage"}},{"kind":"Field","name":{"kind":"Name","value":"timescale"}},{"kind":"Field","name":{"kind":"Name","value":"migrations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<PlatformQuery, PlatformQueryVariables>;
+export const NestedAssetsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NestedAssets"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"EnumValue","value":"EQUIPMENT"}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ancestors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"children"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"descendants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"asset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"latest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"time"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"2"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"state"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"since"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stateHistory"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}}]}},{"kind":"Field","name":{"kind":"Name","value":"orders"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"statusHistory"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"to"}}]}},{"kind":"Field","name":{"kind":"Name","value":"measurements"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"2"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"activeOrder"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}}]}},{"kind":"Field","name":{"kind":"Name","value":"measurements"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"3"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"inSpec"}},{"kind":"Field","name":{"kind":"Name","value":"characteristic"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"activeAlarms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"asset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<NestedAssetsQuery, NestedAssetsQueryVariables>;
