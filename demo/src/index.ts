@@ -1,0 +1,2 @@
+export { seedDemoPlant, seedIfEmpty, type SeedSummary } from './seed.ts';
+export { startPlant, type PlantOptions, type RunningPlant } from './plant.ts';
