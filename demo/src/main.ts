@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import {
+  closeOnSignals,
   createLogger,
   exitOnStartupError,
   loadConfig,
@@ -41,21 +42,17 @@ async function main(): Promise<void> {
     host: config.HOST,
     subgraphPortsFrom: config.PLANTGRAPH_SUBGRAPH_PORTS_FROM,
     sandbox: config.NODE_ENV !== 'production',
+  }).catch(async (error: unknown) => {
+    await database.sql.close();
+    throw error;
   });
   console.log(`\n  Plantgraph ready at ${plant.url}\n`);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
+  closeOnSignals(logger, async () => {
     await plant.close();
     await prisma.$disconnect();
     await database.sql.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }
 
 await main().catch(exitOnStartupError);

@@ -36,6 +36,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     gateway,
     introspection: sandbox,
     includeStacktraceInErrorResponses: false,
+    // The process owns shutdown order (servers, then the database); see closeOnSignals.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       sandbox

@@ -1,4 +1,5 @@
 import {
+  closeOnSignals,
   createLogger,
   exitOnStartupError,
   loadConfig,
@@ -32,12 +33,7 @@ async function main(): Promise<void> {
   });
   logger.info({ url: server.url }, 'gateway ready');
 
-  const shutdown = async () => {
-    await server.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  closeOnSignals(logger, () => server.close());
 }
 
 await main().catch(exitOnStartupError);

@@ -1,4 +1,5 @@
 import {
+  closeOnSignals,
   createLogger,
   exitOnStartupError,
   loadConfig,
@@ -47,13 +48,9 @@ async function startStandalone(subgraph: SubgraphModule, defaultPort: number): P
   });
   logger.info({ url: server.url, storage: database.capabilities }, 'subgraph ready');
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
+  closeOnSignals(logger, async () => {
     await server.close();
     await prisma.$disconnect();
     await database.sql.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }

@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
   createContext,
@@ -28,6 +29,7 @@ export class SubgraphClient {
       schema,
       includeStacktraceInErrorResponses: false,
       formatError: createErrorFormatter(services.logger),
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
     });
     await server.start();
     return new SubgraphClient(server, services);
