@@ -9,7 +9,7 @@ import {
   migrate,
   MigrationChecksumError,
   readMigrations,
-} from './migrations.ts';
+} from '@plantgraph/db';
 
 let database: TestDatabase;
 let scratch: string;
