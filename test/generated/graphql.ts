@@ -89,7 +89,7 @@ export type Asset = {
   /** Orders for this asset, newest first. */
   orders: Array<ProductionOrder>;
   parent?: Maybe<Asset>;
-  /** Names from the enterprise down, joined by "/", e.g. "Acme/Dresden/Body Shop/Line 1". */
+  /** Names from the enterprise down, joined by "/", e.g. "Acme Manufacturing/Dresden/Body Shop/Line 1". */
   path: Scalars['String']['output'];
   /** The current machine state; null when none was ever recorded. */
   state?: Maybe<MachineStateInfo>;
@@ -342,7 +342,7 @@ export type Platform = {
   migrations: Array<Migration>;
   postgresVersion: Scalars['String']['output'];
   storage: StorageKind;
-  /** Whether time-series tables are TimescaleDB hypertables. */
+  /** Whether the TimescaleDB extension is active. Time-series tables are hypertables when it was active as the migrations ran. */
   timescale: Scalars['Boolean']['output'];
   timescaleVersion?: Maybe<Scalars['String']['output']>;
   /** Plantgraph release. */

@@ -37,7 +37,7 @@ export class Asset {
 
   @Field(() => String, {
     description:
-      'Names from the enterprise down, joined by "/", e.g. "Acme/Dresden/Body Shop/Line 1".',
+      'Names from the enterprise down, joined by "/", e.g. "Acme Manufacturing/Dresden/Body Shop/Line 1".',
   })
   path!: string;
 

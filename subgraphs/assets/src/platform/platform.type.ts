@@ -31,7 +31,10 @@ export class Platform {
   @Field(() => StorageKind)
   storage!: StorageKind;
 
-  @Field(() => Boolean, { description: 'Whether time-series tables are TimescaleDB hypertables.' })
+  @Field(() => Boolean, {
+    description:
+      'Whether the TimescaleDB extension is active. Time-series tables are hypertables when it was active as the migrations ran.',
+  })
   timescale!: boolean;
 
   @Field(() => String, { nullable: true })
