@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BulkColumn, Sql } from '@plantgraph/db';
-import { CHARACTERISTICS } from './seed/catalog.ts';
+import { CHARACTERISTICS } from '@plantgraph/demo-catalog';
 import { Clock } from './seed/clock.ts';
 import {
   alarmRows,
@@ -18,8 +18,7 @@ import {
   type PlannedOrder,
   type SampledCharacteristic,
 } from './seed/history.ts';
-import { buildPlant, type Plant, type PlantEquipment } from './seed/assets.ts';
-import { Random } from './seed/random.ts';
+import { buildPlant, Random, type Plant, type PlantEquipment } from '@plantgraph/demo-catalog';
 import { insertSamples } from './seed/samples.ts';
 import { SIZES, type SeedSize, type SizeShape } from './seed/sizes.ts';
 import { planTimeline, type Timeline } from './seed/timeline.ts';

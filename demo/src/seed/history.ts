@@ -4,10 +4,10 @@ import {
   ALARMS,
   type AlarmSeverity,
   type CharacteristicSpec,
-} from './catalog.ts';
+} from '@plantgraph/demo-catalog';
 import type { Clock } from './clock.ts';
-import type { PlantEquipment } from './assets.ts';
-import type { Random } from './random.ts';
+import type { PlantEquipment } from '@plantgraph/demo-catalog';
+import type { Random } from '@plantgraph/demo-catalog';
 import { runAt, spanAt, type Run, type Timeline } from './timeline.ts';
 
 /** Rows in the column order of the insert statements in seed.ts. */

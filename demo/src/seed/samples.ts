@@ -1,6 +1,6 @@
 import type { Sql } from '@plantgraph/db';
 import type { Clock } from './clock.ts';
-import type { PlantEquipment, PlantTag } from './assets.ts';
+import type { PlantEquipment, PlantTag } from '@plantgraph/demo-catalog';
 import type { Timeline } from './timeline.ts';
 
 /**

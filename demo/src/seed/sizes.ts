@@ -1,5 +1,5 @@
-import { SITES, type SiteSpec } from './catalog.ts';
-import type { PlantLayout } from './assets.ts';
+import { SITES, type SiteSpec } from '@plantgraph/demo-catalog';
+import type { PlantLayout } from '@plantgraph/demo-catalog';
 import type { AlarmShape } from './history.ts';
 import type { TimelineShape } from './timeline.ts';
 

@@ -4,8 +4,8 @@ import {
   type EquipmentSpec,
   type EquipmentType,
   type MachineState,
-} from './catalog.ts';
-import type { Random } from './random.ts';
+} from '@plantgraph/demo-catalog';
+import type { Random } from '@plantgraph/demo-catalog';
 
 /** Minutes are offsets from the first minute of the history; the history covers [0, minutes). */
 export interface Span {

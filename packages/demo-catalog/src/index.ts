@@ -1,0 +1,3 @@
+export * from './catalog.ts';
+export * from './plant.ts';
+export * from './random.ts';

@@ -1,0 +1,3 @@
+export * from './records.ts';
+export * from './plant-config.ts';
+export * from './ports.ts';

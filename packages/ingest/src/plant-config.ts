@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { alarmSeverities, counterKinds, machineStates } from './records.ts';
+
+/**
+ * The connections and mappings file (PLANTGRAPH_CONFIG, YAML or JSON). Every connector process
+ * and the demo read the same file; validation errors name the path of the bad field.
+ */
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, "-" and "_" only');
+
+export const opcuaConnectionSchema = z.object({
+  kind: z.literal('opcua'),
+  id,
+  endpoint: z.string().startsWith('opc.tcp://', 'must start with opc.tcp://'),
+  securityMode: z.enum(['None', 'Sign', 'SignAndEncrypt']).default('None'),
+  securityPolicy: z
+    .enum(['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'])
+    .default('None'),
+  /** Names of environment variables holding the credentials; secrets never live in the file. */
+  usernameEnv: z.string().optional(),
+  passwordEnv: z.string().optional(),
+  samplingIntervalMs: z.number().int().min(0).default(1000),
+  publishingIntervalMs: z.number().int().min(10).default(1000),
+  queueSize: z.number().int().min(1).default(10),
+  /** Servers cap monitored items per subscription; items are spread over several. */
+  maxItemsPerSubscription: z.number().int().min(1).default(500),
+});
+
+export const mqttConnectionSchema = z.object({
+  kind: z.literal('mqtt'),
+  id,
+  /** Broker URL; unset means the platform's bus (MQTT_URL or the embedded broker). */
+  url: z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://').optional(),
+  clientId: z.string().min(1),
+  usernameEnv: z.string().optional(),
+  passwordEnv: z.string().optional(),
+  topics: z.array(z.string().min(1)).min(1),
+  format: z.enum(['uns-json', 'sparkplug']),
+  /** Messages on unmapped topics become dead letters instead of being ignored. */
+  strict: z.boolean().default(false),
+  /** UNS discovery: unknown topics `<prefix><asset path>/<tag>` create the tag under that asset. */
+  discovery: z.object({ prefix: z.string().min(1) }).optional(),
+});
+
+export const connectionSchema = z.discriminatedUnion('kind', [
+  opcuaConnectionSchema,
+  mqttConnectionSchema,
+]);
+
+export const sourceSchema = z.union([
+  z.object({ nodeId: z.string().min(1) }).strict(),
+  z.object({ browsePath: z.string().startsWith('/') }).strict(),
+  z.object({ topic: z.string().min(1), jsonPath: z.string().optional() }).strict(),
+  z
+    .object({
+      sparkplug: z
+        .object({
+          group: z.string().min(1),
+          edgeNode: z.string().min(1),
+          device: z.string().min(1).optional(),
+          metric: z.string().min(1),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+
+const mappingBase = {
+  connection: id,
+  source: sourceSchema,
+  /** Full asset path, e.g. "Acme Manufacturing/Dresden/Body Shop/Line 1/Press 01". */
+  asset: z.string().min(1),
+};
+
+export const tagMappingSchema = z.object({
+  ...mappingBase,
+  tag: z.string().min(1),
+  dataType: z.enum(['FLOAT', 'INTEGER', 'BOOLEAN', 'STRING']).default('FLOAT'),
+  unit: z.string().optional(),
+  description: z.string().optional(),
+  /** stored = raw × scale + offset */
+  scale: z.number().default(1),
+  offset: z.number().default(0),
+  /** Absolute deadband: changes smaller than this are not stored. */
+  deadband: z.number().min(0).default(0),
+});
+
+const stateTarget = z.union([
+  z.enum(machineStates),
+  z.object({ state: z.enum(machineStates), reason: z.string().optional() }),
+]);
+
+export const stateMappingSchema = z
+  .object({
+    ...mappingBase,
+    /** PLC state code → machine state (with an optional reason code). */
+    codes: z.record(z.string(), stateTarget).optional(),
+    /** Bit number → machine state; the lowest set bit wins. */
+    bits: z.record(z.string().regex(/^\d+$/), stateTarget).optional(),
+    /** The state for a code or bit pattern that is not listed. */
+    otherwise: stateTarget.optional(),
+  })
+  .refine((mapping) => mapping.codes || mapping.bits, 'needs "codes" or "bits"');
+
+export const counterMappingSchema = z.object({
+  ...mappingBase,
+  counter: z.enum(counterKinds),
+  /** total: the source is a running total (a drop means the PLC reset it); increment: each value is a delta. */
+  mode: z.enum(['total', 'increment']).default('total'),
+});
+
+export const alarmMappingSchema = z.object({
+  ...mappingBase,
+  code: z.string().min(1),
+  severity: z.enum(alarmSeverities),
+  message: z.string().min(1),
+  /** Active while this bit of the value is set; without it, while the value is truthy. */
+  bit: z.number().int().min(0).max(63).optional(),
+});
+
+export const plantConfigSchema = z
+  .object({
+    connections: z.array(connectionSchema).default([]),
+    mappings: z
+      .object({
+        tags: z.array(tagMappingSchema).default([]),
+        states: z.array(stateMappingSchema).default([]),
+        counters: z.array(counterMappingSchema).default([]),
+        alarms: z.array(alarmMappingSchema).default([]),
+      })
+      .default({ tags: [], states: [], counters: [], alarms: [] }),
+  })
+  .superRefine((config, context) => {
+    const ids = new Set<string>();
+    config.connections.forEach((connection, index) => {
+      if (ids.has(connection.id)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['connections', index, 'id'],
+          message: `duplicate connection id "${connection.id}"`,
+        });
+      }
+      ids.add(connection.id);
+    });
+    for (const [group, mappings] of Object.entries(config.mappings)) {
+      mappings.forEach((mapping, index) => {
+        if (!ids.has(mapping.connection)) {
+          context.addIssue({
+            code: 'custom',
+            path: ['mappings', group, index, 'connection'],
+            message: `unknown connection "${mapping.connection}"`,
+          });
+        }
+      });
+    }
+  });
+
+export type PlantConfig = z.infer<typeof plantConfigSchema>;
+export type ConnectionConfig = z.infer<typeof connectionSchema>;
+export type OpcuaConnectionConfig = z.infer<typeof opcuaConnectionSchema>;
+export type MqttConnectionConfig = z.infer<typeof mqttConnectionSchema>;
+export type SourceConfig = z.infer<typeof sourceSchema>;
+export type TagMapping = z.infer<typeof tagMappingSchema>;
+export type StateMapping = z.infer<typeof stateMappingSchema>;
+export type CounterMapping = z.infer<typeof counterMappingSchema>;
+export type AlarmMapping = z.infer<typeof alarmMappingSchema>;

@@ -1,0 +1,54 @@
+import type { DeadLetterRecord, IngestRecord, SourceSample } from './records.ts';
+import type { SourceConfig } from './plant-config.ts';
+
+/** Where connectors deliver: the one ingest pipeline. */
+export interface IngestSink {
+  /**
+   * Queues records for the batched writer. Resolves at once while there is room and waits while
+   * the queue is full, so a fast source slows down instead of growing memory without bound.
+   */
+  write(records: readonly IngestRecord[]): Promise<void>;
+  /** Stores a message that could not be mapped. */
+  deadLetter(letter: DeadLetterRecord): Promise<void>;
+}
+
+/** What a connector must watch for one connection: every mapped source address. */
+export interface WatchedSource {
+  source: SourceConfig;
+  /** The address samples for this source carry (node id, topic pattern, Sparkplug path). */
+  address: string;
+}
+
+export type MapResult =
+  | { ok: true; records: IngestRecord[] }
+  | { ok: false; reason: string };
+
+/** Turns samples into normalised records according to the configuration's mappings. */
+export interface SignalMapper {
+  /** The sources mapped on a connection, each once. */
+  sourcesOf(connectionId: string): WatchedSource[];
+  /** Whether any mapping covers this address (MQTT: topic pattern match). */
+  covers(connectionId: string, address: string): boolean;
+  /**
+   * Maps a sample. Unmapped addresses and values of the wrong type give `ok: false` with the
+   * reason; the caller turns that into a dead letter.
+   */
+  map(sample: SourceSample): MapResult;
+}
+
+export type ConnectionState = 'CONNECTING' | 'CONNECTED' | 'RECONNECTING' | 'DISCONNECTED' | 'FAILED';
+
+/** What a connector reports about one connection, for the `connections` query and /metrics. */
+export interface ConnectionHealth {
+  setState(state: ConnectionState, error?: string): void;
+  /** Counts one received message (a notification, a publish). */
+  received(count?: number): void;
+  /** The number of monitored items / subscribed topics. */
+  setItems(count: number): void;
+}
+
+/** A running connector; `close` ends its connection and stops delivering. */
+export interface Connector {
+  readonly connectionId: string;
+  close(): Promise<void>;
+}

@@ -1,0 +1,87 @@
+/**
+ * The normalised records that cross from connectors into storage and onto the event bus. Raw
+ * vendor payloads never go further than the mapping that produces these.
+ */
+
+export type Quality = 'GOOD' | 'UNCERTAIN' | 'BAD';
+
+export const machineStates = [
+  'RUNNING',
+  'IDLE',
+  'STOPPED',
+  'DOWN',
+  'SETUP',
+  'MAINTENANCE',
+  'OFFLINE',
+] as const;
+export type MachineState = (typeof machineStates)[number];
+
+export const counterKinds = ['GOOD', 'REJECT', 'TOTAL'] as const;
+export type CounterKind = (typeof counterKinds)[number];
+
+export const alarmSeverities = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type AlarmSeverity = (typeof alarmSeverities)[number];
+
+/** A tag value at a time; `value` for numbers and booleans (1/0), `text` for strings. */
+export interface DatapointRecord {
+  kind: 'datapoint';
+  tagId: string;
+  time: Date;
+  value: number | null;
+  text: string | null;
+  quality: Quality;
+}
+
+/** The machine entered `state` at `time`. */
+export interface StateRecord {
+  kind: 'state';
+  assetId: string;
+  time: Date;
+  state: MachineState;
+  reason: string | null;
+}
+
+/** Parts counted since the previous record of the same asset and counter. */
+export interface CounterRecord {
+  kind: 'counter';
+  assetId: string;
+  time: Date;
+  counter: CounterKind;
+  increment: number;
+}
+
+/** An alarm condition became active (raised) or inactive (cleared) at `time`. */
+export interface AlarmRecord {
+  kind: 'alarm';
+  assetId: string;
+  time: Date;
+  code: string;
+  active: boolean;
+  severity: AlarmSeverity;
+  message: string;
+}
+
+export type IngestRecord = DatapointRecord | StateRecord | CounterRecord | AlarmRecord;
+
+/** A message no mapping could turn into records; kept for inspection and replay. */
+export interface DeadLetterRecord {
+  /** The connection id from the configuration. */
+  connection: string;
+  /** Where it came from: an OPC UA node id, an MQTT topic. */
+  address: string;
+  /** The raw payload (truncated when stored). */
+  payload: Buffer | string;
+  reason: string;
+  time: Date;
+}
+
+/** A value as a connector received it, before mapping. */
+export interface SourceSample {
+  connection: string;
+  /** OPC UA node id, MQTT topic, or Sparkplug `group/edgeNode/device/metric`. */
+  address: string;
+  value: unknown;
+  /** The source timestamp; the receive time when the source sends none. */
+  time: Date;
+  quality: Quality;
+}
