@@ -1,3 +1,4 @@
 export * from './catalog.ts';
 export * from './plant.ts';
 export * from './random.ts';
+export * from './addresses.ts';
