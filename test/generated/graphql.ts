@@ -162,6 +162,49 @@ export type Characteristic = {
   usl?: Maybe<Scalars['Float']['output']>;
 };
 
+/** A machine connection (OPC UA server, MQTT broker) and its health. */
+export type Connection = {
+  __typename?: 'Connection';
+  /** Dead letters stored for this connection by its process. */
+  deadLetters: Scalars['Int']['output'];
+  /** OPC UA endpoint URL or MQTT broker URL. */
+  endpoint: Scalars['String']['output'];
+  /** The connection id from the plant configuration. */
+  id: Scalars['ID']['output'];
+  /** Monitored items (OPC UA) or subscribed topic filters (MQTT). */
+  items: Scalars['Int']['output'];
+  kind: ConnectionKind;
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastMessageAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Messages received per second over the last 10 seconds. */
+  messagesPerSecond: Scalars['Float']['output'];
+  /** When the owning process last reported. */
+  reportedAt: Scalars['DateTime']['output'];
+  /** When the connection entered its current state. */
+  since: Scalars['DateTime']['output'];
+  /** Records waiting in spool files for the database. */
+  spoolDepth: Scalars['Int']['output'];
+  /** True when the owning process has not reported for 30 s. */
+  stale: Scalars['Boolean']['output'];
+  state: ConnectionState;
+};
+
+export type ConnectionKind =
+  | 'MQTT'
+  | 'OPCUA';
+
+export type ConnectionState =
+  /** Connected and receiving. */
+  | 'CONNECTED'
+  /** First connection attempt under way (or retrying since start). */
+  | 'CONNECTING'
+  /** Closed on purpose (shutdown). */
+  | 'DISCONNECTED'
+  /** Gave up; the configuration or the peer needs attention. */
+  | 'FAILED'
+  /** Lost after having been connected; retrying with backoff. */
+  | 'RECONNECTING';
+
 /** A new production order; it starts in status CREATED. */
 export type CreateProductionOrderInput = {
   assetId: Scalars['ID']['input'];
@@ -210,6 +253,41 @@ export type DatapointQuality =
   | 'GOOD'
   /** The value may be inaccurate, e.g. a sensor out of calibration. */
   | 'UNCERTAIN';
+
+/** A message no mapping could turn into data, kept for inspection and replay. */
+export type DeadLetter = {
+  __typename?: 'DeadLetter';
+  /** OPC UA node id or MQTT topic. */
+  address: Scalars['String']['output'];
+  /** The connection id it arrived on. */
+  connection: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** The payload as UTF-8 text (truncated to 64 KiB). */
+  payload: Scalars['String']['output'];
+  /** The payload bytes, base64 (binary protocols such as Sparkplug B). */
+  payloadBase64: Scalars['String']['output'];
+  /** The original payload size in bytes. */
+  payloadSize: Scalars['Int']['output'];
+  reason: Scalars['String']['output'];
+  receivedAt: Scalars['DateTime']['output'];
+  /** Why the last replay failed again. */
+  replayError?: Maybe<Scalars['String']['output']>;
+  replayRequestedAt?: Maybe<Scalars['DateTime']['output']>;
+  replayedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type DeadLetterConnection = {
+  __typename?: 'DeadLetterConnection';
+  edges: Array<DeadLetterEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DeadLetterEdge = {
+  __typename?: 'DeadLetterEdge';
+  cursor: Scalars['String']['output'];
+  node: DeadLetter;
+};
 
 /** What a machine is doing. */
 export type MachineState =
@@ -285,6 +363,8 @@ export type Mutation = {
   createProductionOrder: ProductionOrder;
   /** Records a measured value; inSpec is judged against the current limits. */
   recordMeasurement: Measurement;
+  /** Queues dead letters for another mapping attempt (after a mapping fix); the owning connector sets replayedAt when they map, or replayError when they still fail. */
+  replayDeadLetters: Array<DeadLetter>;
   /** Changes an order while it is CREATED or RELEASED; CONFLICT afterwards. */
   updateProductionOrder: ProductionOrder;
 };
@@ -309,6 +389,11 @@ export type MutationCreateProductionOrderArgs = {
 
 export type MutationRecordMeasurementArgs = {
   input: RecordMeasurementInput;
+};
+
+
+export type MutationReplayDeadLettersArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -422,6 +507,10 @@ export type Query = {
   characteristic?: Maybe<Characteristic>;
   /** All characteristics by name. */
   characteristics: Array<Characteristic>;
+  /** Every configured machine connection, by id. */
+  connections: Array<Connection>;
+  /** Messages that could not be mapped, newest first. */
+  deadLetters: DeadLetterConnection;
   /** Release, storage backend and schema migrations. */
   platform: Platform;
   /** One production order by id; NOT_FOUND when unknown. */
@@ -469,6 +558,15 @@ export type QueryAssetsArgs = {
 
 export type QueryCharacteristicArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryDeadLettersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  source?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 

@@ -1,17 +1,22 @@
 import { buildSubgraph, type SubgraphModule } from '@plantgraph/graph';
 import { assetReference } from './asset/asset.reference.ts';
 import { AssetStateResolver } from './asset/asset.resolver.ts';
+import { ConnectionResolver } from './connection/connection.resolver.ts';
+import { DeadLetterResolver } from './dead-letter/dead-letter.resolver.ts';
 import { Asset } from './asset/asset.type.ts';
 import { tagReference } from './tag/tag.reference.ts';
 import { TagValuesResolver } from './tag/tag.resolver.ts';
 import { Tag } from './tag/tag.type.ts';
 
-/** Tag samples and machine states over time; adds them to the Tag and Asset entities. */
+/**
+ * Tag samples and machine states over time (added to the Tag and Asset entities), and the health
+ * of the machine connections that feed them.
+ */
 export const timeseriesSubgraph: SubgraphModule = {
   name: 'timeseries',
   buildSchema: () =>
     buildSubgraph({
-      resolvers: [TagValuesResolver, AssetStateResolver],
+      resolvers: [TagValuesResolver, AssetStateResolver, ConnectionResolver, DeadLetterResolver],
       orphanedTypes: [Tag, Asset],
       referenceResolvers: { Tag: tagReference, Asset: assetReference },
     }),

@@ -1,0 +1,106 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTime } from '@plantgraph/graph';
+
+export enum ConnectionKind {
+  OPCUA = 'opcua',
+  MQTT = 'mqtt',
+}
+registerEnumType(ConnectionKind, { name: 'ConnectionKind' });
+
+export enum ConnectionState {
+  CONNECTING = 'CONNECTING',
+  CONNECTED = 'CONNECTED',
+  RECONNECTING = 'RECONNECTING',
+  DISCONNECTED = 'DISCONNECTED',
+  FAILED = 'FAILED',
+}
+registerEnumType(ConnectionState, {
+  name: 'ConnectionState',
+  valuesConfig: {
+    CONNECTING: { description: 'First connection attempt under way (or retrying since start).' },
+    CONNECTED: { description: 'Connected and receiving.' },
+    RECONNECTING: { description: 'Lost after having been connected; retrying with backoff.' },
+    DISCONNECTED: { description: 'Closed on purpose (shutdown).' },
+    FAILED: { description: 'Gave up; the configuration or the peer needs attention.' },
+  },
+});
+
+export interface ConnectionRow {
+  id: string;
+  kind: ConnectionKind;
+  endpoint: string;
+  state: ConnectionState;
+  since: Date;
+  last_error: string | null;
+  messages_per_second: number;
+  items: number;
+  last_message_at: Date | null;
+  spool_depth: number;
+  dead_letters: number;
+  reported_at: Date;
+}
+
+/** A connector's status older than this is reported as stale: its process stopped reporting. */
+export const STALE_AFTER_MS = 30_000;
+
+@ObjectType({ description: 'A machine connection (OPC UA server, MQTT broker) and its health.' })
+export class Connection {
+  @Field(() => ID, { description: 'The connection id from the plant configuration.' })
+  id!: string;
+
+  @Field(() => ConnectionKind)
+  kind!: ConnectionKind;
+
+  @Field(() => String, { description: 'OPC UA endpoint URL or MQTT broker URL.' })
+  endpoint!: string;
+
+  @Field(() => ConnectionState)
+  state!: ConnectionState;
+
+  @Field(() => DateTime, { description: 'When the connection entered its current state.' })
+  since!: Date;
+
+  @Field(() => String, { nullable: true })
+  lastError!: string | null;
+
+  @Field(() => Float, { description: 'Messages received per second over the last 10 seconds.' })
+  messagesPerSecond!: number;
+
+  @Field(() => Int, { description: 'Monitored items (OPC UA) or subscribed topic filters (MQTT).' })
+  items!: number;
+
+  @Field(() => DateTime, { nullable: true })
+  lastMessageAt!: Date | null;
+
+  @Field(() => Int, { description: 'Records waiting in spool files for the database.' })
+  spoolDepth!: number;
+
+  @Field(() => Int, { description: 'Dead letters stored for this connection by its process.' })
+  deadLetters!: number;
+
+  @Field(() => DateTime, { description: 'When the owning process last reported.' })
+  reportedAt!: Date;
+
+  @Field(() => Boolean, {
+    description: `True when the owning process has not reported for ${STALE_AFTER_MS / 1000} s.`,
+  })
+  stale!: boolean;
+
+  static fromRow(row: ConnectionRow, now = Date.now()): Connection {
+    return Object.assign(new Connection(), {
+      id: row.id,
+      kind: row.kind,
+      endpoint: row.endpoint,
+      state: row.state,
+      since: row.since,
+      lastError: row.last_error,
+      messagesPerSecond: row.messages_per_second,
+      items: row.items,
+      lastMessageAt: row.last_message_at,
+      spoolDepth: row.spool_depth,
+      deadLetters: row.dead_letters,
+      reportedAt: row.reported_at,
+      stale: now - row.reported_at.getTime() > STALE_AFTER_MS,
+    });
+  }
+}
