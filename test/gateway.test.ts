@@ -176,4 +176,15 @@ describe('the federated graph through the gateway', () => {
     expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
   });
+
+  it('answers liveness, readiness and metrics probes on the gateway and every subgraph', async () => {
+    const servers = [plant.plant.url, ...Object.values(plant.plant.subgraphs).map((s) => s.url)];
+    for (const url of servers) {
+      const base = url.replace(/\/graphql$/, '');
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toMatch(/^plantgraph_process_cpu_seconds_total /m);
+    }
+  });
 });

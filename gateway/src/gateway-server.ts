@@ -7,8 +7,15 @@ import {
 } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Logger } from '@plantgraph/config';
-import { closeServer, createServer, listen, type RunningServer } from '@plantgraph/graph';
+import {
+  closeServer,
+  createServer,
+  listen,
+  mountProbes,
+  type RunningServer,
+} from '@plantgraph/graph';
 import express from 'express';
+import type { Registry } from 'prom-client';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -19,6 +26,8 @@ export interface GatewayOptions {
   logger: Logger;
   /** Serve Apollo Sandbox on GET /graphql and allow introspection (development). */
   sandbox?: boolean;
+  /** Further metrics to expose on /metrics. */
+  registries?: Registry[];
 }
 
 /** The federated graph's single endpoint: @apollo/gateway executing query plans over the subgraphs. */
@@ -46,9 +55,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     ],
   });
   await apollo.start();
-  app.get('/health', (_request, response) => {
-    response.json({ status: 'ok' });
-  });
+  mountProbes(app, { registries: options.registries });
   app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo));
   const port = await listen(httpServer, options.port, host, 'PORT').catch(
     async (error: unknown) => {

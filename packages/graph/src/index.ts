@@ -47,3 +47,4 @@ export {
 } from './subgraph-server.ts';
 export { checkTimeWindow, parseId, parseIds, type TimeWindow } from './validation.ts';
 export { runStandaloneSubgraph } from './standalone.ts';
+export { databaseAnswers, mountProbes, processRegistry, type ProbeOptions } from './probes.ts';

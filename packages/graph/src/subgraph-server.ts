@@ -3,10 +3,12 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { Registry } from 'prom-client';
 import type { GraphQLSchema } from 'graphql';
 import { createContext, type GraphContext, type GraphServices } from './context.ts';
 import { createErrorFormatter } from './format-error.ts';
 import { closeServer, createServer, listen } from './http-server.ts';
+import { databaseAnswers, mountProbes } from './probes.ts';
 
 export interface SubgraphServerOptions {
   name: string;
@@ -16,6 +18,8 @@ export interface SubgraphServerOptions {
   host?: string;
   /** The environment variable that sets `port`, named in the error when it is taken. */
   portVariable?: string;
+  /** Further metrics to expose on /metrics. */
+  registries?: Registry[];
 }
 
 export interface RunningServer {
@@ -26,7 +30,7 @@ export interface RunningServer {
 
 const ANONYMOUS = { subject: 'anonymous' };
 
-/** Serves one subgraph over HTTP at `/graphql`, with `/health` for probes. */
+/** Serves one subgraph over HTTP at `/graphql`, with /healthz, /readyz and /metrics. */
 export async function startSubgraphServer(options: SubgraphServerOptions): Promise<RunningServer> {
   const { services, host = '127.0.0.1' } = options;
   const logger = services.logger.child({ subgraph: options.name });
@@ -45,9 +49,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     ],
   });
   await apollo.start();
-  app.get('/health', (_request, response) => {
-    response.json({ status: 'ok', subgraph: options.name });
-  });
+  mountProbes(app, { ready: databaseAnswers(services.sql), registries: options.registries });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
