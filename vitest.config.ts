@@ -23,7 +23,7 @@ export default defineConfig({
       extends: true,
       test: {
         name: backend,
-        include: ['{packages,subgraphs,gateway,demo,test}/**/*.test.ts'],
+        include: ['{packages,subgraphs,connectors,gateway,demo,test}/**/*.test.ts'],
         exclude: ['**/node_modules/**'],
         env: { PLANTGRAPH_TEST_BACKEND: backend },
       },

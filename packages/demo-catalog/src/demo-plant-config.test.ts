@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { parsePlantConfig, plantConfigSchema } from '@plantgraph/ingest';
+import { EQUIPMENT_TYPES, SITES, tagsFor } from './catalog.ts';
+import { demoPlantConfig } from './demo-plant-config.ts';
+
+const PRESS = 'Acme Manufacturing/Dresden/Body Shop/Line 1/Press 01';
+const WELDER = 'Acme Manufacturing/Dresden/Body Shop/Line 2/Welding Cell 02/Spot Welder 02';
+const MILL = 'Acme Manufacturing/Lyon/Machining/Line 1/CNC Mill 01';
+const PAINT_ROBOT = 'Acme Manufacturing/Lyon/Paint Shop/Line 1/Paint Robot 01';
+
+const config = parsePlantConfig(
+  demoPlantConfig({ opcuaEndpoint: 'opc.tcp://127.0.0.1:4840/plantgraph' }),
+  'demo',
+);
+const of = <T extends { asset: string }>(mappings: T[], asset: string) =>
+  mappings.filter((mapping) => mapping.asset === asset);
+
+describe('demoPlantConfig', () => {
+  it('is a valid plant configuration with the three demo connections', () => {
+    const input = demoPlantConfig({
+      opcuaEndpoint: 'opc.tcp://sim:4840',
+      mqttUrl: 'mqtt://bus:1883',
+    });
+    expect(plantConfigSchema.safeParse(input).success).toBe(true);
+    expect(parsePlantConfig(input, 'demo').connections).toEqual([
+      expect.objectContaining({
+        kind: 'opcua',
+        id: 'dresden-opcua',
+        endpoint: 'opc.tcp://sim:4840',
+      }),
+      expect.objectContaining({
+        kind: 'mqtt',
+        id: 'lyon-sparkplug',
+        url: 'mqtt://bus:1883',
+        clientId: 'plantgraph-lyon-sparkplug',
+        topics: ['spBv1.0/Lyon/#'],
+        format: 'sparkplug',
+        strict: false,
+      }),
+      expect.objectContaining({
+        kind: 'mqtt',
+        id: 'lyon-uns',
+        url: 'mqtt://bus:1883',
+        clientId: 'plantgraph-lyon-uns',
+        topics: ['acme/lyon/#'],
+        format: 'uns-json',
+        strict: true,
+        discovery: { prefix: 'acme/' },
+      }),
+    ]);
+    expect(
+      config.connections.filter((connection) => 'url' in connection && connection.url),
+    ).toEqual([]);
+  });
+
+  it('maps every tag, state word, counter and alarm bit of every machine', () => {
+    const machines = SITES.flatMap((site) =>
+      site.areas.flatMap((area) => area.lines.flatMap((line) => line.equipment)),
+    );
+    const types = machines.map((machine) => EQUIPMENT_TYPES[machine.type]);
+    const sum = (count: (type: (typeof types)[number]) => number) =>
+      types.reduce((total, type) => total + count(type), 0);
+    expect(config.mappings.tags).toHaveLength(sum((type) => tagsFor(type).length));
+    expect(config.mappings.states).toHaveLength(machines.length);
+    expect(config.mappings.counters).toHaveLength(2 * machines.length);
+    expect(config.mappings.alarms).toHaveLength(
+      sum((type) => new Set([...type.downReasons, ...type.warnings]).size),
+    );
+  });
+
+  it('reads Dresden over OPC UA with the seed’s tag names, units and data types', () => {
+    const tags = of(config.mappings.tags, PRESS);
+    expect(tags[0]).toEqual({
+      connection: 'dresden-opcua',
+      source: { nodeId: 'ns=2;s=Dresden.BodyShop.Line1.Press01.MotorCurrent' },
+      asset: PRESS,
+      tag: 'Motor Current',
+      dataType: 'FLOAT',
+      unit: 'A',
+      description: 'Main drive motor current',
+      scale: 1,
+      offset: 0,
+      deadband: 0,
+    });
+    expect(
+      Object.fromEntries(tags.map((tag) => [tag.tag, [tag.dataType, tag.unit ?? null]])),
+    ).toMatchObject({
+      'Part Count': ['INTEGER', null],
+      'Door Closed': ['BOOLEAN', null],
+      'Program Name': ['STRING', null],
+      'Hydraulic Pressure': ['FLOAT', 'bar'],
+    });
+    expect(of(config.mappings.tags, WELDER)[0]?.source).toEqual({
+      nodeId: 'ns=2;s=Dresden.BodyShop.Line2.WeldingCell02.SpotWelder02.MotorCurrent',
+    });
+  });
+
+  it('maps the PLC state word, the part counters and the alarm word', () => {
+    const [state] = of(config.mappings.states, PRESS);
+    expect(state?.source).toEqual({ nodeId: 'ns=2;s=Dresden.BodyShop.Line1.Press01.State' });
+    expect(state?.codes).toMatchObject({
+      '100': 'RUNNING',
+      '201': { state: 'IDLE', reason: 'BLOCKED' },
+      '400': { state: 'DOWN', reason: 'JAM' },
+      '403': { state: 'DOWN', reason: 'E-STOP' },
+      '500': { state: 'SETUP', reason: 'CHANGEOVER' },
+    });
+    expect(of(config.mappings.counters, PRESS)).toEqual([
+      expect.objectContaining({
+        source: { nodeId: 'ns=2;s=Dresden.BodyShop.Line1.Press01.GoodCount' },
+        counter: 'GOOD',
+        mode: 'total',
+      }),
+      expect.objectContaining({
+        source: { nodeId: 'ns=2;s=Dresden.BodyShop.Line1.Press01.RejectCount' },
+        counter: 'REJECT',
+        mode: 'total',
+      }),
+    ]);
+    const alarms = of(config.mappings.alarms, PRESS);
+    expect(alarms.map(({ code, bit, severity }) => [bit, code, severity])).toEqual([
+      [0, 'JAM', 'HIGH'],
+      [1, 'HYDRAULIC_FAULT', 'HIGH'],
+      [2, 'LIGHT_CURTAIN', 'MEDIUM'],
+      [3, 'E-STOP', 'CRITICAL'],
+      [4, 'OIL_TEMP_HIGH', 'MEDIUM'],
+      [5, 'OIL_LEVEL_LOW', 'LOW'],
+      [6, 'VIBRATION_HIGH', 'MEDIUM'],
+    ]);
+    expect(alarms[3]).toMatchObject({
+      source: { nodeId: 'ns=2;s=Dresden.BodyShop.Line1.Press01.AlarmWord' },
+      message: 'Emergency stop pressed',
+    });
+  });
+
+  it('reads Lyon machining over Sparkplug B and the paint shop as UNS JSON', () => {
+    const device = { group: 'Lyon', edgeNode: 'Machining', device: 'Line1_CNCMill01' };
+    expect(of(config.mappings.tags, MILL)[0]).toMatchObject({
+      connection: 'lyon-sparkplug',
+      source: { sparkplug: { ...device, metric: 'Motor Current' } },
+    });
+    expect(of(config.mappings.counters, MILL)[0]?.source).toEqual({
+      sparkplug: { ...device, metric: 'GoodCount' },
+    });
+    expect(of(config.mappings.alarms, MILL)[0]?.source).toEqual({
+      sparkplug: { ...device, metric: 'AlarmWord' },
+    });
+    const topic = 'acme/lyon/paint-shop/line-1/paint-robot-01';
+    expect(of(config.mappings.tags, PAINT_ROBOT)[0]).toMatchObject({
+      connection: 'lyon-uns',
+      source: { topic: `${topic}/motor-current` },
+    });
+    expect(
+      [
+        ...of(config.mappings.states, PAINT_ROBOT),
+        ...of(config.mappings.counters, PAINT_ROBOT),
+        of(config.mappings.alarms, PAINT_ROBOT)[0],
+      ].map((mapping) => mapping?.source),
+    ).toEqual(
+      ['state', 'good-count', 'reject-count', 'alarm-word'].map((s) => ({
+        topic: `${topic}/${s}`,
+      })),
+    );
+  });
+});

@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { ConfigError } from '@plantgraph/config';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import {
+  plantConfigSchema,
+  type AlarmMapping,
+  type ConnectionConfig,
+  type CounterMapping,
+  type PlantConfig,
+  type SourceConfig,
+  type StateMapping,
+  type TagMapping,
+} from '../plant-config.ts';
+import { parseJsonPath } from './json-path.ts';
+import { sourceMismatch } from './sources.ts';
+import { topicFilterProblem } from './topic.ts';
+
+/** The configuration as written in the file, before defaults are applied. */
+export type PlantConfigInput = z.input<typeof plantConfigSchema>;
+
+type IssuePath = readonly PropertyKey[];
+type AnyMapping = TagMapping | StateMapping | CounterMapping | AlarmMapping;
+
+/** `mappings.tags[3].asset`: the way an operator finds the field in the file. */
+export function formatConfigPath(path: IssuePath): string {
+  return path
+    .map((key, index) => {
+      if (typeof key === 'number') return `[${key}]`;
+      const name = String(key);
+      if (!/^[\w-]+$/.test(name)) return `[${JSON.stringify(name)}]`;
+      return index === 0 ? name : `.${name}`;
+    })
+    .join('');
+}
+
+const problem = (path: IssuePath, message: string) =>
+  path.length === 0 ? message : `${formatConfigPath(path)}: ${message}`;
+
+/**
+ * zod reports a failed union as one "Invalid input"; when one alternative came closest, its own
+ * issues say far better what is wrong.
+ */
+function describeIssue(issue: z.core.$ZodIssue, base: IssuePath = []): string[] {
+  const path = [...base, ...issue.path];
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0)
+    return [problem(path, issue.message)];
+  const fewest = Math.min(...issue.errors.map((branch) => branch.length));
+  const [closest, ...tied] = issue.errors.filter((branch) => branch.length === fewest);
+  if (closest && tied.length === 0) return closest.flatMap((inner) => describeIssue(inner, path));
+  const options = issue.errors.map((branch) =>
+    branch.flatMap((inner) => describeIssue(inner)).join(', '),
+  );
+  return [problem(path, `expected one of: ${options.join(' | ')}`)];
+}
+
+function topicProblems(config: PlantConfig): string[] {
+  return config.connections.flatMap((connection, index) =>
+    connection.kind === 'mqtt'
+      ? connection.topics.flatMap((topic, topicIndex) => {
+          const wrong = topicFilterProblem(topic);
+          return wrong ? [problem(['connections', index, 'topics', topicIndex], wrong)] : [];
+        })
+      : [],
+  );
+}
+
+function sourceProblems(source: SourceConfig, at: IssuePath, connection?: ConnectionConfig) {
+  const problems: string[] = [];
+  const mismatch = connection && sourceMismatch(source, connection);
+  if (mismatch) problems.push(problem([...at, 'source'], mismatch));
+  if (!('topic' in source)) return problems;
+  const wrong = topicFilterProblem(source.topic);
+  if (wrong) problems.push(problem([...at, 'source', 'topic'], wrong));
+  if (source.jsonPath === undefined) return problems;
+  try {
+    parseJsonPath(source.jsonPath);
+  } catch (error) {
+    problems.push(problem([...at, 'source', 'jsonPath'], (error as Error).message));
+  }
+  return problems;
+}
+
+function codeProblems(mapping: StateMapping, at: IssuePath): string[] {
+  return Object.keys(mapping.codes ?? {})
+    .filter((code) => !/^-?\d+$/.test(code))
+    .map((code) => problem([...at, 'codes', code], 'state codes are integers'));
+}
+
+/** One tag mapped twice (two sources, say) must agree on its data type. */
+function dataTypeProblems(tags: readonly TagMapping[]): string[] {
+  const first = new Map<string, { dataType: string; index: number }>();
+  return tags.flatMap((mapping, index) => {
+    const key = `${mapping.asset}\u0000${mapping.tag}`;
+    const earlier = first.get(key);
+    if (!earlier) first.set(key, { dataType: mapping.dataType, index });
+    if (!earlier || earlier.dataType === mapping.dataType) return [];
+    const message = `"${mapping.tag}" is ${earlier.dataType} in mappings.tags[${earlier.index}]`;
+    return [problem(['mappings', 'tags', index, 'dataType'], message)];
+  });
+}
+
+/** Rules the schema cannot express because they need the connection or a parser. */
+function crossFieldProblems(config: PlantConfig): string[] {
+  const connections = new Map(config.connections.map((connection) => [connection.id, connection]));
+  const groups: [string, readonly AnyMapping[]][] = Object.entries(config.mappings);
+  const mappingProblems = groups.flatMap(([group, mappings]) =>
+    mappings.flatMap((mapping, index) => {
+      const at = ['mappings', group, index];
+      return [
+        ...sourceProblems(mapping.source, at, connections.get(mapping.connection)),
+        ...('codes' in mapping ? codeProblems(mapping, at) : []),
+      ];
+    }),
+  );
+  return [...topicProblems(config), ...mappingProblems, ...dataTypeProblems(config.mappings.tags)];
+}
+
+const fail = (origin: string, problems: readonly string[]) =>
+  new ConfigError(problems.map((text) => `${origin}: ${text}`));
+
+/**
+ * Validates an in-memory configuration. Throws a ConfigError listing every problem, each as
+ * `<origin>: <field path>: <message>`, e.g. `plant.yaml: mappings.tags[3].asset: ...`.
+ */
+export function parsePlantConfig(input: unknown, origin: string): PlantConfig {
+  const result = plantConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw fail(
+      origin,
+      result.error.issues.flatMap((issue) => describeIssue(issue)),
+    );
+  }
+  const problems = crossFieldProblems(result.data);
+  if (problems.length > 0) throw fail(origin, problems);
+  return result.data;
+}
+
+function parseYaml(text: string, path: string): unknown {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, lineCounter: lines });
+  if (document.errors.length > 0) {
+    throw fail(
+      path,
+      document.errors.map((error) => {
+        const { line, col } = lines.linePos(error.pos[0]);
+        return `line ${line}, column ${col}: ${error.message}`;
+      }),
+    );
+  }
+  return document.toJS();
+}
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw fail(path, [`invalid JSON: ${(error as Error).message}`]);
+  }
+}
+
+/**
+ * Reads the connections and mappings file: `.yaml`/`.yml` as YAML, `.json` as JSON. Any problem
+ * (unreadable file, syntax, schema) is a ConfigError naming the file and the field, so the
+ * process refuses to start with a message that says what to fix.
+ */
+export function loadPlantConfig(path: string): PlantConfig {
+  const extension = extname(path).toLowerCase();
+  if (!['.yaml', '.yml', '.json'].includes(extension))
+    throw fail(path, ['expected a .yaml, .yml or .json file']);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw fail(path, [`cannot read the file: ${(error as Error).message}`]);
+  }
+  const input = extension === '.json' ? parseJson(text, path) : parseYaml(text, path);
+  return parsePlantConfig(input, path);
+}

@@ -1,0 +1,118 @@
+import { ConfigError } from '@plantgraph/config';
+import type { Sql } from '@plantgraph/db';
+import type {
+  AlarmMapping,
+  ConnectionConfig,
+  CounterMapping,
+  PlantConfig,
+  StateMapping,
+  TagMapping,
+} from '../plant-config.ts';
+import { sourceText } from './sources.ts';
+
+export type ResolvedTagMapping = TagMapping & { assetId: string; tagId: string };
+export type ResolvedStateMapping = StateMapping & { assetId: string };
+export type ResolvedCounterMapping = CounterMapping & { assetId: string };
+export type ResolvedAlarmMapping = AlarmMapping & { assetId: string };
+
+/** The configuration with database ids: what the signal mapper runs on. */
+export interface ResolvedPlantConfig {
+  connections: ConnectionConfig[];
+  tags: ResolvedTagMapping[];
+  states: ResolvedStateMapping[];
+  counters: ResolvedCounterMapping[];
+  alarms: ResolvedAlarmMapping[];
+}
+
+async function assetIds(sql: Sql, config: PlantConfig): Promise<Map<string, string>> {
+  const paths = new Set(
+    Object.values(config.mappings).flatMap((group) => group.map((m) => m.asset)),
+  );
+  const rows = await sql.query<{ id: string; path: string }>(
+    'select id, path from asset where path = any($1::text[])',
+    [[...paths]],
+  );
+  const ids = new Map(rows.map((row) => [row.path, row.id]));
+  const problems = Object.entries(config.mappings).flatMap(([group, mappings]) =>
+    mappings.flatMap((mapping, index) =>
+      ids.has(mapping.asset)
+        ? []
+        : [`mappings.${group}[${index}].asset: no asset has the path "${mapping.asset}"`],
+    ),
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  return ids;
+}
+
+const tagKey = (assetId: string, name: string) => `${assetId}\u0000${name}`;
+
+function lookup(ids: ReadonlyMap<string, string>, key: string): string {
+  const id = ids.get(key);
+  if (id === undefined) throw new Error(`nothing resolved for ${key}`);
+  return id;
+}
+
+/**
+ * Creates the mapped tags that do not exist and brings the others in line with the file, in one
+ * statement. A unit or description the file leaves out keeps what the tag has.
+ */
+async function upsertTags(
+  sql: Sql,
+  mappings: readonly TagMapping[],
+  assets: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
+  const rows = new Map<string, TagMapping>();
+  for (const mapping of mappings) {
+    const key = tagKey(lookup(assets, mapping.asset), mapping.tag);
+    if (!rows.has(key)) rows.set(key, mapping);
+  }
+  if (rows.size === 0) return new Map();
+  const list = [...rows.values()];
+  const tags = await sql.query<{ id: string; asset_id: string; name: string }>(
+    `insert into tag (asset_id, name, data_type, unit, description, source)
+     select * from unnest($1::uuid[], $2::text[], $3::text[]::tag_data_type[], $4::text[],
+                          $5::text[], $6::text[])
+     on conflict (asset_id, name) do update set
+       data_type = excluded.data_type,
+       unit = coalesce(excluded.unit, tag.unit),
+       description = coalesce(excluded.description, tag.description),
+       source = excluded.source
+     returning id, asset_id, name`,
+    [
+      list.map((mapping) => lookup(assets, mapping.asset)),
+      list.map((mapping) => mapping.tag),
+      list.map((mapping) => mapping.dataType),
+      list.map((mapping) => mapping.unit ?? null),
+      list.map((mapping) => mapping.description ?? null),
+      list.map((mapping) => sourceText(mapping.source)),
+    ],
+  );
+  return new Map(tags.map((tag) => [tagKey(tag.asset_id, tag.name), tag.id]));
+}
+
+/**
+ * Looks up the asset of every mapping and provisions the tags of the tag mappings. An asset path
+ * that does not exist is a ConfigError naming the mapping (`mappings.states[2].asset: ...`); all
+ * of them are reported at once, and nothing is written then.
+ */
+export async function resolvePlantConfig(
+  sql: Sql,
+  config: PlantConfig,
+): Promise<ResolvedPlantConfig> {
+  const assets = await assetIds(sql, config);
+  const tags = await upsertTags(sql, config.mappings.tags, assets);
+  const withAsset = <M extends { asset: string }>(mapping: M) => ({
+    ...mapping,
+    assetId: lookup(assets, mapping.asset),
+  });
+  return {
+    connections: config.connections,
+    tags: config.mappings.tags.map((mapping) => {
+      const assetId = lookup(assets, mapping.asset);
+      return { ...mapping, assetId, tagId: lookup(tags, tagKey(assetId, mapping.tag)) };
+    }),
+    states: config.mappings.states.map(withAsset),
+    counters: config.mappings.counters.map(withAsset),
+    alarms: config.mappings.alarms.map(withAsset),
+  };
+}

@@ -1,0 +1,461 @@
+import { describe, expect, it } from 'vitest';
+import type { PlantConfigInput } from './config-file.ts';
+import { parsePlantConfig } from './config-file.ts';
+import type { ResolvedPlantConfig } from './resolve.ts';
+import { createSignalMapper, type PlantSignalMapper } from './signal-mapper.ts';
+import { topicMatches } from './topic.ts';
+import type { Quality, SourceSample } from '../records.ts';
+
+const PRESS = 'Acme/Dresden/Line 1/Press 01';
+const ROBOT = 'Acme/Lyon/Paint Shop/Robot 01';
+const T0 = new Date('2026-03-02T10:00:00Z');
+
+const CONNECTIONS: PlantConfigInput['connections'] = [
+  { kind: 'opcua', id: 'plc', endpoint: 'opc.tcp://plc:4840' },
+  { kind: 'mqtt', id: 'uns', clientId: 'u', topics: ['acme/#'], format: 'uns-json' },
+  { kind: 'mqtt', id: 'spb', clientId: 's', topics: ['spBv1.0/#'], format: 'sparkplug' },
+];
+
+/** Resolves without a database: the ids are readable stand-ins. */
+function mapperFor(mappings: PlantConfigInput['mappings']): PlantSignalMapper {
+  const config = parsePlantConfig({ connections: CONNECTIONS, mappings }, 'test');
+  const resolved: ResolvedPlantConfig = {
+    connections: config.connections,
+    tags: config.mappings.tags.map((m) => ({ ...m, assetId: m.asset, tagId: m.tag })),
+    states: config.mappings.states.map((m) => ({ ...m, assetId: m.asset })),
+    counters: config.mappings.counters.map((m) => ({ ...m, assetId: m.asset })),
+    alarms: config.mappings.alarms.map((m) => ({ ...m, assetId: m.asset })),
+  };
+  return createSignalMapper(resolved);
+}
+
+let second = 0;
+function sample(
+  connection: string,
+  address: string,
+  value: unknown,
+  quality: Quality = 'GOOD',
+): SourceSample {
+  second += 1;
+  return { connection, address, value, quality, time: new Date(T0.getTime() + second * 1000) };
+}
+
+/** Maps values in order and returns, per value, its records or its reason. */
+function run(mapper: PlantSignalMapper, connection: string, address: string, values: unknown[]) {
+  return values.map((value) => {
+    const result = mapper.map(sample(connection, address, value));
+    return result.ok ? result.records.map(({ time: _time, ...record }) => record) : result.reason;
+  });
+}
+
+const node = (name: string) => ({ nodeId: `ns=2;s=Press01.${name}` });
+const plcTag = (tag: string, extra: Record<string, unknown> = {}) => ({
+  connection: 'plc',
+  source: node(tag.replace(/\s/g, '')),
+  asset: PRESS,
+  tag,
+  ...extra,
+});
+const datapoint = (tagId: string, value: number | null, text: string | null = null) => ({
+  kind: 'datapoint',
+  tagId,
+  value,
+  text,
+  quality: 'GOOD',
+});
+
+describe('tag mappings', () => {
+  it('scales, offsets and keeps the sample time and quality', () => {
+    const mapper = mapperFor({ tags: [plcTag('Oil Temperature', { scale: 0.1, offset: -40 })] });
+    const at = sample('plc', 'ns=2;s=Press01.OilTemperature', 655, 'UNCERTAIN');
+    expect(mapper.map(at)).toEqual({
+      ok: true,
+      records: [
+        {
+          kind: 'datapoint',
+          tagId: 'Oil Temperature',
+          time: at.time,
+          value: 25.5,
+          text: null,
+          quality: 'UNCERTAIN',
+        },
+      ],
+    });
+  });
+
+  it('stores a value only when it moved the deadband away from the last stored one', () => {
+    const mapper = mapperFor({ tags: [plcTag('Force', { deadband: 0.5 })] });
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.Force', [10, 10.3, 10.6, 10.9, 11.1])).toEqual([
+      [datapoint('Force', 10)],
+      [],
+      // 0.6 from the stored 10, though only 0.3 from the 10.3 seen last.
+      [datapoint('Force', 10.6)],
+      [],
+      [datapoint('Force', 11.1)],
+    ]);
+    const bad = mapper.map(sample('plc', 'ns=2;s=Press01.Force', 11.2, 'BAD'));
+    expect(bad.ok && bad.records.map((record) => record.kind)).toEqual(['datapoint']);
+  });
+
+  it('records a bad sample without a value as a null datapoint', () => {
+    const mapper = mapperFor({ tags: [plcTag('Force')] });
+    const result = mapper.map(sample('plc', 'ns=2;s=Press01.Force', null, 'BAD'));
+    expect(result.ok && result.records).toEqual([
+      expect.objectContaining({ value: null, text: null, quality: 'BAD' }),
+    ]);
+    expect(mapper.map(sample('plc', 'ns=2;s=Press01.Force', null))).toEqual({
+      ok: false,
+      reason: 'expected a number for FLOAT tag "Force", got null',
+    });
+  });
+
+  it('checks values against the data type', () => {
+    const mapper = mapperFor({
+      tags: [
+        plcTag('Force'),
+        plcTag('Part Count', { dataType: 'INTEGER' }),
+        plcTag('Door Closed', { dataType: 'BOOLEAN', scale: 10 }),
+        plcTag('Program Name', { dataType: 'STRING' }),
+      ],
+    });
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.Force', ['12.5', true, 12n])).toEqual([
+      'expected a number for FLOAT tag "Force", got "12.5"',
+      'expected a number for FLOAT tag "Force", got true',
+      [datapoint('Force', 12)],
+    ]);
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.PartCount', [2.5, 7])).toEqual([
+      'expected an integer for INTEGER tag "Part Count", got 2.5',
+      [datapoint('Part Count', 7)],
+    ]);
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.DoorClosed', [true, 0, 2, 'yes'])).toEqual([
+      [datapoint('Door Closed', 1)],
+      [datapoint('Door Closed', 0)],
+      'expected a boolean or 0/1 for BOOLEAN tag "Door Closed", got 2',
+      'expected a boolean or 0/1 for BOOLEAN tag "Door Closed", got "yes"',
+    ]);
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.ProgramName', ['P-4711', 4711, {}])).toEqual([
+      [datapoint('Program Name', null, 'P-4711')],
+      [datapoint('Program Name', null, '4711')],
+      'expected text for STRING tag "Program Name", got an object',
+    ]);
+  });
+
+  it('dead-letters addresses no mapping covers', () => {
+    const mapper = mapperFor({ tags: [plcTag('Force')] });
+    expect(mapper.map(sample('plc', 'ns=2;s=Other', 1))).toEqual({
+      ok: false,
+      reason: 'no mapping for ns=2;s=Other',
+    });
+    expect(mapper.map(sample('uns', 'ns=2;s=Press01.Force', 1)).ok).toBe(false);
+  });
+});
+
+describe('state mappings', () => {
+  const state = (value: string, reason: string | null = null) => ({
+    kind: 'state',
+    assetId: PRESS,
+    state: value,
+    reason,
+  });
+
+  it('maps codes and emits only changes', () => {
+    const mapper = mapperFor({
+      states: [
+        {
+          connection: 'plc',
+          source: node('State'),
+          asset: PRESS,
+          codes: { '100': 'RUNNING', '201': { state: 'IDLE', reason: 'BLOCKED' }, '202': 'IDLE' },
+        },
+      ],
+    });
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.State', [100, 100, 201, 202, 999, 7.5, 100])).toEqual(
+      [
+        [state('RUNNING')],
+        [],
+        [state('IDLE', 'BLOCKED')],
+        [state('IDLE')],
+        'unknown state code 999',
+        'expected an integer state code, got 7.5',
+        [state('RUNNING')],
+      ],
+    );
+  });
+
+  it('maps bits, the lowest listed set bit winning, and falls back to otherwise', () => {
+    const mapper = mapperFor({
+      states: [
+        {
+          connection: 'plc',
+          source: node('Status'),
+          asset: PRESS,
+          bits: { '0': 'RUNNING', '3': { state: 'DOWN', reason: 'JAM' }, '5': 'SETUP' },
+          otherwise: { state: 'STOPPED', reason: 'UNKNOWN' },
+        },
+      ],
+    });
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.Status', [0b101000, 0b100001, 0b100100, 0])).toEqual([
+      [state('DOWN', 'JAM')],
+      [state('RUNNING')],
+      [state('SETUP')],
+      [state('STOPPED', 'UNKNOWN')],
+    ]);
+  });
+});
+
+describe('counter mappings', () => {
+  const counted = (increment: number, counter = 'GOOD') => [
+    { kind: 'counter', assetId: PRESS, counter, increment },
+  ];
+
+  it('turns a running total into increments and survives a PLC reset', () => {
+    const mapper = mapperFor({
+      counters: [{ connection: 'plc', source: node('GoodCount'), asset: PRESS, counter: 'GOOD' }],
+    });
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.GoodCount', [1000, 1005, 1005, 3, 4, -1])).toEqual([
+      [],
+      counted(5),
+      [],
+      counted(3),
+      counted(1),
+      'negative counter value -1',
+    ]);
+  });
+
+  it('takes increments as they are and refuses what is not a count', () => {
+    const mapper = mapperFor({
+      counters: [
+        {
+          connection: 'plc',
+          source: node('Rejects'),
+          asset: PRESS,
+          counter: 'REJECT',
+          mode: 'increment',
+        },
+      ],
+    });
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.Rejects', [2, 0, Infinity, '3', 1])).toEqual([
+      counted(2, 'REJECT'),
+      [],
+      'expected a finite counter value, got Infinity',
+      'expected a finite counter value, got "3"',
+      counted(1, 'REJECT'),
+    ]);
+  });
+});
+
+describe('alarm mappings', () => {
+  const alarm = (code: string, active: boolean, severity = 'HIGH', message = `${code} text`) => ({
+    kind: 'alarm',
+    assetId: PRESS,
+    code,
+    active,
+    severity,
+    message,
+  });
+  const bitAlarm = (code: string, bit: number) => ({
+    connection: 'plc',
+    source: node('AlarmWord'),
+    asset: PRESS,
+    code,
+    severity: 'HIGH' as const,
+    message: `${code} text`,
+    bit,
+  });
+
+  it('raises and clears on edges; a first inactive sample says nothing', () => {
+    const mapper = mapperFor({
+      alarms: [{ ...bitAlarm('JAM', 0), bit: undefined, source: node('Jam') }],
+    });
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.Jam', [false, true, 1, 0, 0, 'on'])).toEqual([
+      [],
+      [alarm('JAM', true)],
+      [],
+      [alarm('JAM', false)],
+      [],
+      'expected a boolean or number for alarm JAM, got "on"',
+    ]);
+  });
+
+  it('fans an alarm word out to one alarm per bit, next to the word as a tag', () => {
+    const mapper = mapperFor({
+      tags: [plcTag('Alarm Word', { dataType: 'INTEGER' })],
+      alarms: [bitAlarm('JAM', 0), bitAlarm('E-STOP', 1), bitAlarm('OIL_LOW', 2)],
+    });
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.AlarmWord', [0b101, 0b110, 0b110])).toEqual([
+      [datapoint('Alarm Word', 5), alarm('JAM', true), alarm('OIL_LOW', true)],
+      [datapoint('Alarm Word', 6), alarm('JAM', false), alarm('E-STOP', true)],
+      [datapoint('Alarm Word', 6)],
+    ]);
+    expect(mapper.sourcesOf('plc')).toEqual([
+      { source: node('AlarmWord'), address: 'ns=2;s=Press01.AlarmWord' },
+    ]);
+  });
+
+  it('remembers nothing of a sample one of its mappings rejects', () => {
+    const mapper = mapperFor({
+      tags: [plcTag('Alarm Word', { dataType: 'BOOLEAN' })],
+      alarms: [bitAlarm('JAM', 0)],
+    });
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.AlarmWord', [3, 1])).toEqual([
+      'expected a boolean or 0/1 for BOOLEAN tag "Alarm Word", got 3',
+      // The raise comes now: the rejected sample left the alarm inactive.
+      [datapoint('Alarm Word', 1), alarm('JAM', true)],
+    ]);
+  });
+});
+
+describe('UNS JSON', () => {
+  const unsTag = (tag: string, topic: string, jsonPath?: string) => ({
+    connection: 'uns',
+    source: jsonPath === undefined ? { topic } : { topic, jsonPath },
+    asset: ROBOT,
+    tag,
+  });
+  const robotPoint = (tagId: string, value: number) => ({ ...datapoint(tagId, value) });
+
+  it('matches topic filters as MQTT does', () => {
+    const cases: [string, string, boolean][] = [
+      ['acme/+/temp', 'acme/lyon/temp', true],
+      ['acme/+/temp', 'acme/lyon/x/temp', false],
+      ['acme/+/temp', 'acme//temp', true],
+      ['acme/#', 'acme', true],
+      ['acme/#', 'acme/a/b/c', true],
+      ['acme/#', 'acmex/a', false],
+      ['#', '$SYS/broker', false],
+      ['+/broker', '$SYS/broker', false],
+      ['$SYS/#', '$SYS/broker', true],
+      ['acme/lyon', 'acme/lyon/x', false],
+    ];
+    expect(cases.map(([filter, topic]) => topicMatches(filter, topic))).toEqual(
+      cases.map(([, , expected]) => expected),
+    );
+  });
+
+  it('feeds every mapping whose filter matches the topic', () => {
+    const mapper = mapperFor({
+      tags: [unsTag('Temperature', 'acme/+/temperature'), unsTag('Any', 'acme/#')],
+    });
+    expect(mapper.covers('uns', 'acme/booth/temperature')).toBe(true);
+    expect(mapper.covers('uns', 'other/temperature')).toBe(false);
+    expect(run(mapper, 'uns', 'acme/booth/temperature', [{ value: 21.5, timestamp: 1 }])).toEqual([
+      [robotPoint('Temperature', 21.5), robotPoint('Any', 21.5)],
+    ]);
+    expect(run(mapper, 'uns', 'acme/booth/humidity', [48])).toEqual([[robotPoint('Any', 48)]]);
+    expect(mapper.sourcesOf('uns').map((source) => source.address)).toEqual([
+      'acme/+/temperature',
+      'acme/#',
+    ]);
+  });
+
+  it('reads the value, a bare value, or what jsonPath points at', () => {
+    const mapper = mapperFor({
+      tags: [
+        unsTag('Value', 'acme/a'),
+        unsTag('Dotted', 'acme/b', 'reading.celsius'),
+        unsTag('Indexed', 'acme/c', '$.axes[1].torque'),
+      ],
+    });
+    expect(run(mapper, 'uns', 'acme/a', [{ value: 3, timestamp: 9 }, 4, { v: 1 }])).toEqual([
+      [robotPoint('Value', 3)],
+      [robotPoint('Value', 4)],
+      'payload has no "value"',
+    ]);
+    expect(run(mapper, 'uns', 'acme/b', [{ reading: { celsius: 20.5 } }, { reading: 1 }])).toEqual([
+      [robotPoint('Dotted', 20.5)],
+      'no value at reading.celsius',
+    ]);
+    expect(
+      run(mapper, 'uns', 'acme/c', [{ axes: [{ torque: 1 }, { torque: 42 }] }, { axes: [] }]),
+    ).toEqual([[robotPoint('Indexed', 42)], 'no value at $.axes[1].torque']);
+  });
+
+  it('keeps a running total per topic under a wildcard filter', () => {
+    const mapper = mapperFor({
+      counters: [
+        {
+          connection: 'uns',
+          source: { topic: 'acme/+/good-count' },
+          asset: ROBOT,
+          counter: 'GOOD',
+        },
+      ],
+    });
+    const counts = (topic: string, values: number[]) =>
+      run(mapper, 'uns', topic, values).map((records) =>
+        Array.isArray(records)
+          ? records.map((record) => 'increment' in record && record.increment)
+          : records,
+      );
+    expect(counts('acme/a/good-count', [10, 12])).toEqual([[], [2]]);
+    expect(counts('acme/b/good-count', [500, 501])).toEqual([[], [1]]);
+  });
+});
+
+describe('addresses', () => {
+  it('uses Sparkplug paths with and without a device, and browse paths as given', () => {
+    const mapper = mapperFor({
+      tags: [
+        {
+          connection: 'spb',
+          source: {
+            sparkplug: {
+              group: 'Lyon',
+              edgeNode: 'Machining',
+              device: 'Line1_Mill',
+              metric: 'Spindle Speed',
+            },
+          },
+          asset: ROBOT,
+          tag: 'Spindle Speed',
+        },
+        {
+          connection: 'spb',
+          source: { sparkplug: { group: 'Lyon', edgeNode: 'Machining', metric: 'Uptime' } },
+          asset: ROBOT,
+          tag: 'Uptime',
+        },
+        {
+          connection: 'plc',
+          source: { browsePath: '/Objects/Press/Force' },
+          asset: PRESS,
+          tag: 'Force',
+        },
+      ],
+    });
+    expect(mapper.sourcesOf('spb').map((source) => source.address)).toEqual([
+      'Lyon/Machining/Line1_Mill/Spindle Speed',
+      'Lyon/Machining/Uptime',
+    ]);
+    expect(run(mapper, 'spb', 'Lyon/Machining/Line1_Mill/Spindle Speed', [12000])).toEqual([
+      [datapoint('Spindle Speed', 12000)],
+    ]);
+    expect(mapper.covers('spb', 'Lyon/Machining/Uptime')).toBe(true);
+    expect(mapper.covers('spb', 'Lyon/Machining/Line1_Mill/Uptime')).toBe(false);
+    expect(mapper.sourcesOf('plc')).toEqual([
+      { source: { browsePath: '/Objects/Press/Force' }, address: '/Objects/Press/Force' },
+    ]);
+    expect(run(mapper, 'plc', '/Objects/Press/Force', [7])).toEqual([[datapoint('Force', 7)]]);
+    expect(mapper.sourcesOf('nowhere')).toEqual([]);
+  });
+
+  it('adds tag mappings at run time, each once', () => {
+    const mapper = mapperFor({});
+    const mapping = {
+      connection: 'uns',
+      source: { topic: 'acme/new' },
+      asset: ROBOT,
+      tag: 'New',
+      dataType: 'FLOAT' as const,
+      scale: 1,
+      offset: 0,
+      deadband: 0,
+      assetId: ROBOT,
+      tagId: 'new-tag',
+    };
+    expect(mapper.covers('uns', 'acme/new')).toBe(false);
+    mapper.addTagMapping(mapping);
+    mapper.addTagMapping(mapping);
+    expect(run(mapper, 'uns', 'acme/new', [{ value: 1 }])).toEqual([[datapoint('new-tag', 1)]]);
+  });
+});

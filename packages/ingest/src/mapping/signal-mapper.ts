@@ -1,0 +1,121 @@
+import type { ConnectionConfig } from '../plant-config.ts';
+import type { MapResult, SignalMapper, WatchedSource } from '../ports.ts';
+import type { SourceSample } from '../records.ts';
+import type { ResolvedPlantConfig, ResolvedTagMapping } from './resolve.ts';
+import {
+  alarmRule,
+  counterRule,
+  emptyMemory,
+  stateRule,
+  tagRule,
+  type Evaluation,
+  type Memory,
+  type Rule,
+} from './rules.ts';
+import { hasWildcard, topicMatches } from './topic.ts';
+
+/** The signal mapper of a plant configuration, which UNS discovery can extend while it runs. */
+export interface PlantSignalMapper extends SignalMapper {
+  /** The configured connection with this id. */
+  connection(id: string): ConnectionConfig | undefined;
+  /** Starts mapping another tag; adding the same tag on the same address again changes nothing. */
+  addTagMapping(mapping: ResolvedTagMapping): void;
+}
+
+/** The rules of one connection: exact addresses, and topic filters with wildcards. */
+class ConnectionRules {
+  readonly exact = new Map<string, Rule[]>();
+  readonly filters = new Map<string, Rule[]>();
+  readonly sources = new Map<string, WatchedSource>();
+
+  add(rule: Rule): void {
+    const { source } = rule.mapping;
+    const byFilter = 'topic' in source && hasWildcard(rule.address);
+    const table = byFilter ? this.filters : this.exact;
+    table.set(rule.address, [...(table.get(rule.address) ?? []), rule]);
+    if (!this.sources.has(rule.address))
+      this.sources.set(rule.address, { source, address: rule.address });
+  }
+
+  rulesFor(address: string): Rule[] {
+    const rules = [...(this.exact.get(address) ?? [])];
+    for (const [filter, filtered] of this.filters) {
+      if (topicMatches(filter, address)) rules.push(...filtered);
+    }
+    return rules;
+  }
+}
+
+const failed = (evaluation: Evaluation): evaluation is { reason: string } => 'reason' in evaluation;
+
+class Mapper implements PlantSignalMapper {
+  readonly #connections = new Map<string, ConnectionConfig>();
+  readonly #rules = new Map<string, ConnectionRules>();
+  readonly #memory: Memory = emptyMemory();
+
+  constructor(resolved: ResolvedPlantConfig) {
+    for (const connection of resolved.connections) this.#connections.set(connection.id, connection);
+    for (const mapping of resolved.tags) this.#add(tagRule(mapping, this.#memory));
+    for (const mapping of resolved.states) this.#add(stateRule(mapping, this.#memory));
+    for (const mapping of resolved.counters) this.#add(counterRule(mapping));
+    for (const mapping of resolved.alarms) this.#add(alarmRule(mapping, this.#memory));
+  }
+
+  #add(rule: Rule): void {
+    const id = rule.mapping.connection;
+    const rules = this.#rules.get(id) ?? new ConnectionRules();
+    this.#rules.set(id, rules);
+    rules.add(rule);
+  }
+
+  connection(id: string): ConnectionConfig | undefined {
+    return this.#connections.get(id);
+  }
+
+  addTagMapping(mapping: ResolvedTagMapping): void {
+    const rule = tagRule(mapping, this.#memory);
+    const existing = this.#rules.get(mapping.connection)?.rulesFor(rule.address) ?? [];
+    const known = existing.some(
+      (other) =>
+        other.address === rule.address &&
+        'tagId' in other.mapping &&
+        other.mapping.tagId === mapping.tagId,
+    );
+    if (!known) this.#add(rule);
+  }
+
+  sourcesOf(connectionId: string): WatchedSource[] {
+    return [...(this.#rules.get(connectionId)?.sources.values() ?? [])];
+  }
+
+  covers(connectionId: string, address: string): boolean {
+    return (this.#rules.get(connectionId)?.rulesFor(address).length ?? 0) > 0;
+  }
+
+  map(sample: SourceSample): MapResult {
+    const rules = this.#rules.get(sample.connection)?.rulesFor(sample.address) ?? [];
+    if (rules.length === 0) return { ok: false, reason: `no mapping for ${sample.address}` };
+    const evaluations = rules.map((rule) => rule.evaluate(sample));
+    const reasons = evaluations.filter(failed).map((evaluation) => evaluation.reason);
+    if (reasons.length > 0) return { ok: false, reason: [...new Set(reasons)].join('; ') };
+    return {
+      ok: true,
+      records: evaluations.flatMap((evaluation) => (failed(evaluation) ? [] : evaluation.commit())),
+    };
+  }
+}
+
+/**
+ * Builds the mapper of a resolved configuration. Samples are matched by connection and address:
+ * - OPC UA: the node id as configured; a browse-path mapping's address is the browse path, which
+ *   the OPC UA connector translates to a node id and then puts on the samples of that node.
+ * - UNS JSON: the concrete topic, matched against each mapping's topic filter (`+`, `#`).
+ * - Sparkplug B: `group/edgeNode/device/metric`, or `group/edgeNode/metric` for node metrics.
+ *
+ * One sample feeds every mapping of its address (an alarm word feeds one alarm per bit) and
+ * yields all their records. If any of them rejects the sample, the result is `ok: false` with
+ * the reasons and no mapping remembers the sample, so replaying its dead letter is safe.
+ */
+export function createSignalMapper(resolved: ResolvedPlantConfig): PlantSignalMapper {
+  return new Mapper(resolved);
+}
