@@ -1,0 +1,242 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPCUA_NAMESPACE_URI, opcuaNodeId, opcuaNodePath } from '@plantgraph/demo-catalog';
+import {
+  AttributeIds,
+  ClientMonitoredItem,
+  ClientSubscription,
+  DataType,
+  MessageSecurityMode,
+  OPCUACertificateManager,
+  OPCUAClient,
+  SecurityPolicy,
+  StatusCodes,
+  TimestampsToReturn,
+  UserTokenType,
+  type ClientSession,
+  type DataValue,
+  type UserIdentityInfo,
+} from 'node-opcua';
+import { startOpcuaSimulator, type OpcuaSimulator } from './opcua-server.ts';
+
+const USER = { username: 'operator', password: 'demo-secret' };
+const PRESS = 'Acme Manufacturing/Dresden/Body Shop/Line 1/Press 01';
+const WELDER = 'Acme Manufacturing/Dresden/Body Shop/Line 1/Welding Cell 01/Spot Welder 01';
+
+let simulator: OpcuaSimulator;
+const clients: OPCUAClient[] = [];
+
+function client(security?: { mode: MessageSecurityMode; policy: SecurityPolicy }): OPCUAClient {
+  const created = OPCUAClient.create({
+    applicationName: 'plant-simulator-test',
+    endpointMustExist: false,
+    securityMode: security?.mode ?? MessageSecurityMode.None,
+    securityPolicy: security?.policy ?? SecurityPolicy.None,
+    connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
+    clientCertificateManager: new OPCUACertificateManager({
+      rootFolder: join(tmpdir(), 'plantgraph-simulator-test-client-pki'),
+      automaticallyAcceptUnknownCertificate: true,
+    }),
+  });
+  clients.push(created);
+  return created;
+}
+
+async function session(
+  identity?: UserIdentityInfo,
+  security?: Parameters<typeof client>[0],
+): Promise<ClientSession> {
+  const created = client(security);
+  await created.connect(simulator.endpointUrl);
+  return created.createSession(identity);
+}
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  simulator = await startOpcuaSimulator({ port: 0, seed: 3, tickMs: 100, speed: 600, user: USER });
+});
+
+afterAll(async () => {
+  await Promise.allSettled(clients.map((created) => created.disconnect()));
+  await simulator?.close();
+});
+
+describe('OPC UA simulator', () => {
+  it('serves the demo namespace at index 2 under /plantgraph', async () => {
+    expect(simulator.endpointUrl).toBe(`opc.tcp://127.0.0.1:${simulator.port}/plantgraph`);
+    const anonymous = await session();
+    const namespaces = await anonymous.readNamespaceArray();
+    expect(namespaces[2]).toBe(OPCUA_NAMESPACE_URI);
+    const browse = await anonymous.browse(`ns=2;s=${opcuaNodePath(PRESS)}`);
+    const names = browse.references?.map((reference) => reference.browseName.name);
+    expect(names).toEqual(expect.arrayContaining(['MotorCurrent', 'State', 'AlarmWord', 'Order']));
+    const line = await anonymous.browse('ns=2;s=Dresden.BodyShop.Line1');
+    expect(line.references?.map((reference) => reference.browseName.name)).toEqual(
+      expect.arrayContaining(['Press01', 'WeldingCell01']),
+    );
+  });
+
+  it('reads typed values with fresh source timestamps', async () => {
+    const anonymous = await session();
+    const signals = [
+      'MotorCurrent',
+      'State',
+      'GoodCount',
+      'AlarmWord',
+      'DoorClosed',
+      'ProgramName',
+    ];
+    const values = await anonymous.read(
+      signals.map((signal) => ({
+        nodeId: opcuaNodeId(PRESS, signal),
+        attributeId: AttributeIds.Value,
+      })),
+    );
+    expect(values.map((value) => value.statusCode)).toEqual(signals.map(() => StatusCodes.Good));
+    expect(values.map((value) => value.value.dataType)).toEqual([
+      DataType.Double,
+      DataType.Int32,
+      DataType.UInt32,
+      DataType.UInt32,
+      DataType.Boolean,
+      DataType.String,
+    ]);
+    const press = simulator.machines.find((machine) => machine.equipment.asset.path === PRESS)!;
+    expect(press.stateCodes.map((entry) => entry.code)).toContain(values[1]!.value.value);
+    expect(values[2]!.value.value).toBeGreaterThan(0);
+    expect(values[5]!.value.value).toMatch(/^PRG_/);
+    const age = Date.now() - values[0]!.sourceTimestamp!.getTime();
+    expect(age).toBeLessThan(1000);
+    expect(age).toBeGreaterThanOrEqual(0);
+  });
+
+  it('notifies monitored items as values change', async () => {
+    const anonymous = await session();
+    const subscription = ClientSubscription.create(anonymous, {
+      requestedPublishingInterval: 100,
+      publishingEnabled: true,
+      requestedMaxKeepAliveCount: 10,
+      requestedLifetimeCount: 100,
+    });
+    const seen: DataValue[] = [];
+    const item = ClientMonitoredItem.create(
+      subscription,
+      { nodeId: opcuaNodeId(WELDER, 'Motor Temperature'), attributeId: AttributeIds.Value },
+      { samplingInterval: 100, queueSize: 10, discardOldest: true },
+      TimestampsToReturn.Both,
+    );
+    item.on('changed', (value) => seen.push(value));
+    const distinct = () => new Set(seen.map((value) => value.value.value)).size;
+    for (const deadline = Date.now() + 5000; distinct() < 4 && Date.now() < deadline;) {
+      await wait(50);
+    }
+    await subscription.terminate();
+    expect(new Set(seen.map((value) => value.value.value)).size).toBeGreaterThan(3);
+    const times = seen.map((value) => value.sourceTimestamp!.getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('refuses writes to signals', async () => {
+    const anonymous = await session();
+    const status = await anonymous.write({
+      nodeId: opcuaNodeId(PRESS, 'GoodCount'),
+      attributeId: AttributeIds.Value,
+      value: { value: { dataType: DataType.UInt32, value: 0 } },
+    });
+    expect(status.isGood()).toBe(false);
+  });
+
+  it('takes a downloaded order once; a repeated command id is ignored', async () => {
+    const operator = await session({
+      type: UserTokenType.UserName,
+      userName: USER.username,
+      password: USER.password,
+    });
+    const order = `ns=2;s=${opcuaNodePath(PRESS)}.Order`;
+    const write = (values: Record<string, [DataType, string | number]>) =>
+      operator.write(
+        Object.entries(values).map(([name, [dataType, value]]) => ({
+          nodeId: `${order}.${name}`,
+          attributeId: AttributeIds.Value,
+          value: { value: { dataType, value } },
+        })),
+      );
+    const download = async () => {
+      const result = await operator.call({
+        objectId: order,
+        methodId: `${order}.Download`,
+        inputArguments: [],
+      });
+      expect(result.statusCode).toBe(StatusCodes.Good);
+      return result.outputArguments?.[0]?.value as number;
+    };
+    const written = await write({
+      Number: [DataType.String, 'PO-2026-000777'],
+      Material: [DataType.String, 'PNL-2210 Door Inner Panel'],
+      Quantity: [DataType.Double, 250],
+      CommandId: [DataType.String, 'cmd-1'],
+    });
+    expect(written.every((status) => status.isGood())).toBe(true);
+    expect(await download()).toBe(0);
+    await write({ Number: [DataType.String, 'PO-2026-000778'] });
+    expect(await download()).toBe(1);
+    const press = simulator.machines.find((machine) => machine.equipment.asset.path === PRESS)!;
+    expect(press.order).toMatchObject({
+      number: 'PO-2026-000777',
+      material: 'PNL-2210 Door Inner Panel',
+      quantity: 250,
+      commandId: 'cmd-1',
+    });
+    await write({ CommandId: [DataType.String, 'cmd-2'], Quantity: [DataType.Double, 0] });
+    expect(await download()).toBe(2);
+  });
+
+  it('offers None and Basic256Sha256 endpoints, anonymous and the configured user', async () => {
+    const probe = client();
+    await probe.connect(simulator.endpointUrl);
+    const endpoints = await probe.getEndpoints();
+    const offered = endpoints.map(
+      (endpoint) =>
+        `${endpoint.securityPolicyUri?.split('#')[1]}/${MessageSecurityMode[endpoint.securityMode]}`,
+    );
+    expect(offered.sort()).toEqual([
+      'Basic256Sha256/Sign',
+      'Basic256Sha256/SignAndEncrypt',
+      'None/None',
+    ]);
+    const tokens = endpoints[0]!.userIdentityTokens!.map((token) => UserTokenType[token.tokenType]);
+    expect(tokens).toEqual(expect.arrayContaining(['Anonymous', 'UserName']));
+
+    const secure = await session(
+      { type: UserTokenType.UserName, userName: USER.username, password: USER.password },
+      { mode: MessageSecurityMode.SignAndEncrypt, policy: SecurityPolicy.Basic256Sha256 },
+    );
+    const state = await secure.read({
+      nodeId: opcuaNodeId(PRESS, 'State'),
+      attributeId: AttributeIds.Value,
+    });
+    expect(state.statusCode).toBe(StatusCodes.Good);
+    await expect(
+      session({ type: UserTokenType.UserName, userName: USER.username, password: 'wrong' }),
+    ).rejects.toThrow();
+  });
+
+  it('goes away on stop and comes back on the same endpoint on start', async () => {
+    const before = await session();
+    await simulator.stop();
+    const refused = client();
+    await expect(refused.connect(simulator.endpointUrl)).rejects.toThrow();
+    const { port } = simulator;
+    await simulator.start();
+    expect(simulator.port).toBe(port);
+    const after = await session();
+    const value = await after.read({
+      nodeId: opcuaNodeId(PRESS, 'GoodCount'),
+      attributeId: AttributeIds.Value,
+    });
+    expect(value.statusCode).toBe(StatusCodes.Good);
+    await expect(before.read({ nodeId: opcuaNodeId(PRESS, 'State') })).rejects.toThrow();
+  });
+});
