@@ -1,0 +1,10 @@
+export { startOpcuaConnector } from './opcua-connector.ts';
+export type {
+  OpcuaConnector,
+  OpcuaConnectorEvents,
+  OpcuaConnectorOptions,
+  SubscriptionSummary,
+} from './opcua-connector.types.ts';
+export { browseTree, formatBrowseTree, type BrowsedNode } from './browse.ts';
+export { CredentialConfigError, defaultPkiFolder, userIdentityFor } from './client.ts';
+export { routeOpcuaStackLogs } from './stack-logs.ts';

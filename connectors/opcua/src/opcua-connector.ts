@@ -1,0 +1,309 @@
+import { EventEmitter } from 'node:events';
+import type { ClientSession, DataValue, OPCUAClient, UserIdentityInfo } from 'node-opcua';
+import type { Logger } from '@plantgraph/config';
+import type { ConnectionState } from '@plantgraph/ingest';
+import {
+  createOpcuaClient,
+  defaultPkiFolder,
+  reconnectBackoff,
+  userIdentityFor,
+} from './client.ts';
+import { SerialDelivery } from './delivery.ts';
+import type {
+  OpcuaConnector,
+  OpcuaConnectorEvents,
+  OpcuaConnectorOptions,
+} from './opcua-connector.types.ts';
+import { describeDataValue, sampleTime, toSourceSample } from './sample.ts';
+import {
+  incompleteBatches,
+  resolveSources,
+  subscribe,
+  terminate,
+  type Rejected,
+  type SubscriptionBatch,
+  type Target,
+} from './subscriptions.ts';
+
+/** How long close() waits for each polite goodbye to a server that may be gone. */
+const closeStepTimeoutMs = 2_000;
+
+/**
+ * Starts watching one OPC UA connection: every source the mapper lists for it is monitored and
+ * each data change is mapped and written to the sink. Returns at once; the connection is made in
+ * the background and retried with backoff for as long as the server is unreachable, so a
+ * connector process outlives its servers. Throws only for configuration errors (credentials).
+ */
+export function startOpcuaConnector(options: OpcuaConnectorOptions): OpcuaConnector {
+  return new OpcuaConnectorImpl(options);
+}
+
+class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements OpcuaConnector {
+  readonly connectionId: string;
+  readonly #options: OpcuaConnectorOptions;
+  readonly #log: Logger;
+  readonly #identity: UserIdentityInfo;
+  readonly #client: OPCUAClient;
+  readonly #delivery: SerialDelivery;
+  readonly #running: Promise<void>;
+  #session: ClientSession | undefined;
+  #batches: SubscriptionBatch[] = [];
+  #maintenance: Promise<void> = Promise.resolve();
+  #state: ConnectionState | undefined;
+  #wasConnected = false;
+  #closing: Promise<void> | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(options: OpcuaConnectorOptions) {
+    super();
+    const { connection } = options;
+    this.connectionId = connection.id;
+    this.#options = options;
+    this.#log = options.logger.child({ connection: connection.id, endpoint: connection.endpoint });
+    this.#identity = userIdentityFor(connection);
+    this.#client = createOpcuaClient({
+      securityMode: connection.securityMode,
+      securityPolicy: connection.securityPolicy,
+      pkiFolder: options.pkiFolder ?? defaultPkiFolder,
+      clientName: connection.id,
+      maxRetry: -1,
+    });
+    const high = options.maxPendingSamples ?? 5000;
+    this.#delivery = new SerialDelivery(
+      { high, low: Math.floor(high / 2) },
+      { pause: () => this.#setPublishing(false), resume: () => this.#setPublishing(true) },
+      (error) => this.#log.error({ err: error }, 'delivering a sample failed'),
+    );
+    this.#watchClient();
+    this.#running = this.#connect();
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  }
+
+  get #closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  #watchClient(): void {
+    const client = this.#client;
+    client.on('backoff', (retry: number, delay: number) => {
+      const problem = `${this.#options.connection.endpoint} not reachable (attempt ${retry + 1})`;
+      this.#log.warn({ retry: retry + 1, delayMs: delay }, `${problem}; retrying in ${delay} ms`);
+      this.#setState(this.#wasConnected ? 'RECONNECTING' : 'CONNECTING', problem);
+    });
+    client.on('connection_lost', () => {
+      this.#log.warn('connection lost; reconnecting');
+      this.#setState('RECONNECTING', 'connection lost');
+    });
+    client.on('reconnection_attempt_has_failed', (error: Error, message: string) => {
+      this.#log.warn({ err: error }, `reconnection attempt failed: ${message}`);
+      this.#setState('RECONNECTING', error.message);
+    });
+    client.on('connection_reestablished', () => {
+      this.#log.info('connection re-established');
+    });
+  }
+
+  /** The first connection; afterwards node-opcua reconnects and restores the session itself. */
+  async #connect(): Promise<void> {
+    this.#setState('CONNECTING');
+    for (let attempt = 1; !this.#closed; attempt++) {
+      try {
+        await this.#establish();
+        return;
+      } catch (error) {
+        if (this.#closed) return;
+        const delay = backoffDelay(attempt);
+        const message = (error as Error).message;
+        this.#log.warn({ err: error, attempt }, `connecting failed; retrying in ${delay} ms`);
+        this.#setState('CONNECTING', message);
+        await this.#abandonSession();
+        await this.#sleep(delay);
+      }
+    }
+  }
+
+  async #establish(): Promise<void> {
+    const { endpoint } = this.#options.connection;
+    this.#log.info('connecting');
+    await this.#client.connect(endpoint);
+    const session = await this.#client.createSession(this.#identity);
+    this.#session = session;
+    session.on('session_restored', () => this.#serially(() => this.#verifyRestored(session)));
+    await this.#serially(() => this.#subscribeAll(session));
+    this.#wasConnected = true;
+    this.#setState('CONNECTED');
+  }
+
+  async #abandonSession(): Promise<void> {
+    const session = this.#session;
+    this.#session = undefined;
+    this.#batches = [];
+    if (session) await withTimeout(session.close(true));
+    await withTimeout(this.#client.disconnect());
+  }
+
+  async #subscribeAll(session: ClientSession): Promise<void> {
+    const { connection, mapper } = this.#options;
+    const sources = mapper.sourcesOf(connection.id);
+    if (sources.length === 0) this.#log.warn('no mappings use this connection');
+    const resolved = await resolveSources(session, sources);
+    const onChange = (target: Target, dataValue: DataValue) => this.#received(target, dataValue);
+    const subscribed = await subscribe(session, resolved.targets, connection, onChange);
+    this.#batches = subscribed.batches;
+    const rejected = [...resolved.rejected, ...subscribed.rejected];
+    for (const rejection of rejected) await this.#reject(rejection);
+    const summary = {
+      subscriptions: subscribed.batches.length,
+      items: subscribed.batches.reduce((sum, batch) => sum + batch.monitored, 0),
+      rejected: rejected.length,
+    };
+    this.#options.health.setItems(summary.items);
+    this.#log.info(summary, 'subscribed');
+    this.emit('subscribed', summary);
+  }
+
+  /**
+   * node-opcua has re-activated the session or created a new one and re-created its
+   * subscriptions. Items it could not re-create (a restarted server may number its nodes anew)
+   * are only logged there, so the server is asked what it monitors; anything missing means
+   * subscribing from scratch, which translates browse paths again.
+   */
+  async #verifyRestored(session: ClientSession): Promise<void> {
+    // Before the first subscription is complete its own outcome decides: done, or start over.
+    if (this.#closed || !this.#wasConnected || session !== this.#session) return;
+    clearTimeout(this.#retryTimer);
+    try {
+      const incomplete = await incompleteBatches(session, this.#batches);
+      if (incomplete.length > 0) {
+        this.#log.warn({ incomplete: incomplete.length }, 'subscriptions incomplete; re-creating');
+        await terminate(this.#batches);
+        await this.#subscribeAll(session);
+      }
+      this.#setState('CONNECTED');
+      this.#log.info('session restored');
+      this.emit('restored');
+    } catch (error) {
+      const delay = reconnectBackoff.maxDelay;
+      this.#log.error({ err: error }, `restoring subscriptions failed; retrying in ${delay} ms`);
+      this.#setState('RECONNECTING', (error as Error).message);
+      this.#retryTimer = setTimeout(
+        () => this.#serially(() => this.#verifyRestored(session)),
+        delay,
+      );
+    }
+  }
+
+  #received(target: Target, dataValue: DataValue): void {
+    this.#options.health.received();
+    const receivedAt = new Date();
+    this.#delivery.push(() => this.#deliver(target.address, dataValue, receivedAt));
+  }
+
+  async #deliver(address: string, dataValue: DataValue, receivedAt: Date): Promise<void> {
+    const { connection, mapper, sink } = this.#options;
+    const converted = toSourceSample(connection.id, address, dataValue, receivedAt);
+    const time = sampleTime(dataValue, receivedAt);
+    if (!converted.ok) {
+      return this.#deadLetter(address, describeDataValue(dataValue), converted.reason, time);
+    }
+    let mapped;
+    try {
+      mapped = mapper.map(converted.sample);
+    } catch (error) {
+      const reason = `mapping failed: ${(error as Error).message}`;
+      return this.#deadLetter(address, describeDataValue(dataValue), reason, time);
+    }
+    if (!mapped.ok) {
+      return this.#deadLetter(address, describeDataValue(dataValue), mapped.reason, time);
+    }
+    if (mapped.records.length > 0) await sink.write(mapped.records);
+  }
+
+  async #reject({ address, payload, reason }: Rejected): Promise<void> {
+    this.#log.warn({ address }, `cannot monitor ${address}: ${reason}`);
+    await this.#deadLetter(address, payload, reason, new Date());
+  }
+
+  async #deadLetter(address: string, payload: string, reason: string, time: Date): Promise<void> {
+    const letter = { connection: this.connectionId, address, payload, reason, time };
+    try {
+      await this.#options.sink.deadLetter(letter);
+    } catch (error) {
+      this.#log.error({ err: error, address }, 'storing a dead letter failed');
+    }
+    this.#options.onDeadLetter?.(letter);
+  }
+
+  /** Backpressure: the server keeps sampling into each item's queue while publishing is off. */
+  #setPublishing(enabled: boolean): void {
+    const pending = this.#delivery.pending;
+    if (enabled) this.#log.info({ pending }, 'sink caught up; publishing resumed');
+    else this.#log.warn({ pending }, 'sink is slow; publishing paused');
+    for (const { subscription } of this.#batches) {
+      subscription.setPublishingMode(enabled).catch((error: unknown) => {
+        this.#log.warn({ err: error }, 'changing the publishing mode failed');
+      });
+    }
+  }
+
+  #setState(state: ConnectionState, error?: string): void {
+    if (state !== this.#state) this.#log.info({ state, error }, `connection ${state}`);
+    this.#state = state;
+    this.#options.health.setState(state, error);
+    this.emit('state', state, error);
+  }
+
+  /** Subscribing and verifying never overlap: both replace the batches. */
+  #serially(task: () => Promise<void>): Promise<void> {
+    const run = this.#maintenance.then(task);
+    this.#maintenance = run.catch(() => undefined);
+    return run;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  async #shutDown(): Promise<void> {
+    this.#wake?.();
+    clearTimeout(this.#retryTimer);
+    const session = this.#session;
+    if (session && !this.#client.isReconnecting) {
+      await withTimeout(terminate(this.#batches));
+      await withTimeout(session.close(true));
+    }
+    await this.#client.disconnect();
+    await this.#running;
+    await this.#maintenance;
+    await this.#delivery.idle();
+    this.#setState('DISCONNECTED');
+    this.#log.info('closed');
+  }
+}
+
+function backoffDelay(attempt: number): number {
+  return Math.min(reconnectBackoff.initialDelay * 2 ** (attempt - 1), reconnectBackoff.maxDelay);
+}
+
+/** Settles after `promise` or the timeout, whichever comes first; failures are ignored. */
+async function withTimeout(promise: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, closeStepTimeoutMs);
+  });
+  await Promise.race([promise.then(noop, noop), timeout]);
+  clearTimeout(timer);
+}
+
+function noop(): void {}

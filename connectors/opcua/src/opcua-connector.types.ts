@@ -1,0 +1,51 @@
+import type { EventEmitter } from 'node:events';
+import type { Logger } from '@plantgraph/config';
+import type {
+  ConnectionHealth,
+  ConnectionState,
+  Connector,
+  DeadLetterRecord,
+  IngestSink,
+  OpcuaConnectionConfig,
+  SignalMapper,
+} from '@plantgraph/ingest';
+
+export interface OpcuaConnectorOptions {
+  connection: OpcuaConnectionConfig;
+  mapper: SignalMapper;
+  sink: IngestSink;
+  health: ConnectionHealth;
+  logger: Logger;
+  /** Called with each dead letter once the sink has taken it (metrics, tests). */
+  onDeadLetter?: (letter: DeadLetterRecord) => void;
+  /**
+   * node-opcua's certificate folder (client certificate, trusted and rejected server
+   * certificates). Defaults to a folder under the OS temp directory; pass one inside the data
+   * directory when the server must keep trusting the same client certificate across reboots.
+   */
+  pkiFolder?: string;
+  /** Samples waiting for the sink at which the subscriptions stop publishing; default 5000. */
+  maxPendingSamples?: number;
+}
+
+/** What the connector monitors after (re)subscribing. */
+export interface SubscriptionSummary {
+  subscriptions: number;
+  /** Monitored items the server accepted. */
+  items: number;
+  /** Sources that could not be monitored (each also became a dead letter). */
+  rejected: number;
+}
+
+export interface OpcuaConnectorEvents {
+  /** The connection state changed; `error` says why it is not CONNECTED. */
+  state: [state: ConnectionState, error: string | undefined];
+  /** Subscriptions were created: after connecting, and after a reconnection that lost items. */
+  subscribed: [summary: SubscriptionSummary];
+  /** After a connection loss the session is back and its subscriptions are complete again. */
+  restored: [];
+}
+
+/** A running OPC UA connector. */
+export interface OpcuaConnector
+  extends Connector, Pick<EventEmitter<OpcuaConnectorEvents>, 'on' | 'once' | 'off'> {}
