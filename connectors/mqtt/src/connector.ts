@@ -1,0 +1,264 @@
+import type { Logger } from '@plantgraph/config';
+import type {
+  ConnectionHealth,
+  ConnectionState,
+  Connector,
+  IngestSink,
+  MqttConnectionConfig,
+  SignalMapper,
+} from '@plantgraph/ingest';
+import {
+  connect,
+  type IClientOptions,
+  type IConnackPacket,
+  type IPublishPacket,
+  type MqttClient,
+} from 'mqtt';
+import { MessageHandler } from './message-handler.ts';
+import type { SparkplugDeviceAddress } from './sparkplug.ts';
+
+export interface MqttConnectorOptions {
+  connection: MqttConnectionConfig;
+  /** The platform bus (MQTT_URL or the embedded broker); used when the connection has no url. */
+  brokerUrl?: string;
+  mapper: SignalMapper;
+  sink: IngestSink;
+  health: ConnectionHealth;
+  logger: Logger;
+  /**
+   * UNS discovery: called for an unmapped topic under `connection.discovery.prefix`; resolves
+   * true when it created a mapping, after which the message is mapped again.
+   */
+  discover?: (topic: string) => Promise<boolean> | boolean;
+  /**
+   * Sparkplug: a device (or, with `device` unset, the edge node itself) went offline at `time`
+   * (NDEATH/DDEATH). The caller knows which asset that is and records the state.
+   */
+  onDeviceOffline?: (address: SparkplugDeviceAddress, time: Date) => Promise<void> | void;
+  /** Where usernameEnv/passwordEnv are looked up; process.env by default. */
+  env?: NodeJS.ProcessEnv;
+  /** Reconnect delay: starts at `initialMs`, doubles per failed attempt up to `maxMs`. */
+  reconnect?: { initialMs?: number; maxMs?: number };
+}
+
+/** A running MQTT connector. */
+export interface MqttConnector extends Connector {
+  /** Messages on unmapped topics dropped because the connection is not strict. */
+  readonly ignoredMessages: number;
+}
+
+/** Raised at start when a credential variable the connection names is not set. */
+export class MissingCredentialError extends Error {
+  constructor(connectionId: string, field: string, variable: string) {
+    super(`MQTT connection "${connectionId}": ${field} names ${variable}, which is not set.`);
+    this.name = 'MissingCredentialError';
+  }
+}
+
+/**
+ * Subscribes to a connection's topics and feeds every message through the mapper into the sink.
+ *
+ * The client keeps a persistent session (clean: false, QoS 1 subscriptions, the configured
+ * clientId), so messages published while the connector is down are delivered when it returns.
+ * Messages are handled one at a time in arrival order, and a QoS 1 message is acknowledged only
+ * after the sink took its records: while the sink applies backpressure no further packets are
+ * read from the socket and the broker holds the rest. When the sink fails, the connection is
+ * dropped and made again, so the broker redelivers the unacknowledged message. A broker that is
+ * down at start or goes away is retried with backoff; state and last error go to `health`.
+ * Returns at once; the connection is made in the background.
+ *
+ * Sparkplug 3.0 asks host applications for a clean session (chapter 5, Host Application Session
+ * Establishment, tck-id-message-flow-phid-sparkplug-clean-session). This connector keeps its
+ * session like every other connection so QoS 1 messages (NDEATH, DDEATH) sent while it was down
+ * are not lost; whatever QoS 0 data was missed shows as a sequence gap and triggers a rebirth.
+ */
+export function startMqttConnector(options: MqttConnectorOptions): MqttConnector {
+  return new MqttIngestConnector(options);
+}
+
+const defaultInitialDelayMs = 1_000;
+const defaultMaxDelayMs = 30_000;
+const closeGraceMs = 5_000;
+
+class MqttIngestConnector implements MqttConnector {
+  readonly connectionId: string;
+  private readonly client: MqttClient;
+  private readonly handler: MessageHandler;
+  private readonly initialDelayMs: number;
+  private readonly maxDelayMs: number;
+  private state: ConnectionState = 'CONNECTING';
+  private lastError: string | undefined;
+  /** Set while the sink fails, so reconnecting for a redelivery backs off too. */
+  private sinkFailing = false;
+  private subscribed = false;
+  private closing = false;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: MqttConnectorOptions) {
+    const { connection, brokerUrl, health } = options;
+    this.connectionId = connection.id;
+    this.initialDelayMs = options.reconnect?.initialMs ?? defaultInitialDelayMs;
+    this.maxDelayMs = options.reconnect?.maxMs ?? defaultMaxDelayMs;
+    const url = connection.url ?? brokerUrl;
+    if (!url) {
+      throw new Error(`MQTT connection "${connection.id}" has no url and no platform bus is set.`);
+    }
+    this.handler = new MessageHandler({
+      ...options,
+      publish: (topic, payload) => this.command(topic, payload),
+    });
+    const clientOptions = this.clientOptions();
+    health.setState('CONNECTING');
+    this.client = connect(url, clientOptions);
+    this.client.handleMessage = (packet, done) => this.onMessage(packet, done);
+    this.client.on('connect', (connack) => void this.onConnect(connack));
+    this.client.on('error', (error) => this.onError(error));
+    this.client.on('close', () => this.onClose());
+    this.client.on('reconnect', () => this.onReconnect());
+  }
+
+  get ignoredMessages(): number {
+    return this.handler.ignoredMessages;
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    // Let the message in hand finish so it is acknowledged, but not for long: a sink stuck on a
+    // lost database must not hold up shutdown, and the broker redelivers what was not acknowledged.
+    await settleWithin(this.inFlight, closeGraceMs);
+    await this.client.endAsync();
+    this.report('DISCONNECTED');
+  }
+
+  private clientOptions(): IClientOptions {
+    const { connection, env = process.env } = this.options;
+    return {
+      clientId: connection.clientId,
+      clean: false,
+      // Subscriptions are made in onConnect, where their grants are checked.
+      resubscribe: false,
+      reconnectPeriod: this.initialDelayMs,
+      reconnectOnConnackError: true,
+      connectTimeout: 10_000,
+      username: credential(connection, 'usernameEnv', env),
+      password: credential(connection, 'passwordEnv', env),
+    };
+  }
+
+  /** mqtt.js waits for `done` before it reads the next packet and, for QoS 1, acknowledges. */
+  private onMessage(packet: IPublishPacket, done: (error?: Error) => void): void {
+    // Not acknowledged, so the broker keeps it for the next session.
+    if (this.closing) return done(new Error('connector closed'));
+    this.options.health.received();
+    const payload =
+      typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    this.inFlight = this.handler.handle(packet.topic, payload).then(
+      () => {
+        this.sinkFailing = false;
+        done();
+      },
+      (error: Error) => this.redeliver(packet, error),
+    );
+  }
+
+  /**
+   * Drops the connection without acknowledging, so the broker sends the message again after the
+   * reconnect. `done` is not called: the packets mqtt.js already read behind this one must not be
+   * handled (and acknowledged) before it.
+   */
+  private redeliver(packet: IPublishPacket, error: Error): void {
+    const { logger } = this.options;
+    logger.error({ connection: this.connectionId, topic: packet.topic, err: error }, 'not stored');
+    this.sinkFailing = true;
+    this.lastError = error.message;
+    this.client.stream.destroy();
+  }
+
+  private async onConnect(connack: IConnackPacket): Promise<void> {
+    if (!this.sinkFailing) this.client.options.reconnectPeriod = this.initialDelayMs;
+    // A resumed session still has its subscriptions; subscribing again would replay retained
+    // messages. The first connection of this process subscribes anyway, as the topics may have
+    // changed since the session was made.
+    if (this.subscribed && connack.sessionPresent) return this.connected();
+    try {
+      await this.subscribe();
+    } catch (error) {
+      this.onError(error as Error);
+    }
+  }
+
+  private async subscribe(): Promise<void> {
+    const { connection, health, logger } = this.options;
+    const grants = await this.client.subscribeAsync(connection.topics, { qos: 1 });
+    const refused = grants.filter((grant) => grant.qos === 128).map((grant) => grant.topic);
+    health.setItems(grants.length - refused.length);
+    if (refused.length) {
+      this.lastError = `the broker refused the subscription to ${refused.join(', ')}`;
+      return this.report('FAILED');
+    }
+    this.subscribed = true;
+    logger.info({ connection: connection.id, topics: connection.topics }, 'MQTT subscribed');
+    this.connected();
+  }
+
+  private connected(): void {
+    this.lastError = undefined;
+    this.report('CONNECTED');
+  }
+
+  private onError(error: Error): void {
+    this.lastError = error.message;
+    this.options.logger.warn({ connection: this.connectionId, err: error }, 'MQTT error');
+    if (!this.closing) this.report(this.state);
+  }
+
+  private onClose(): void {
+    if (this.closing) return;
+    this.lastError ??= 'connection closed';
+    this.report(this.state === 'CONNECTING' ? 'CONNECTING' : 'RECONNECTING');
+  }
+
+  private onReconnect(): void {
+    const period = this.client.options.reconnectPeriod ?? this.initialDelayMs;
+    // mqtt.js schedules the next attempt with the period current when this one fails.
+    this.client.options.reconnectPeriod = Math.min(this.maxDelayMs, period * 2);
+    this.report('RECONNECTING');
+  }
+
+  private command(topic: string, payload: Buffer): void {
+    // Not awaited: while reconnecting the publish would wait for the connection.
+    this.client.publish(topic, payload, { qos: 0 }, (error) => {
+      if (!error) return;
+      this.options.logger.warn({ connection: this.connectionId, topic, err: error }, 'not sent');
+    });
+  }
+
+  private report(state: ConnectionState): void {
+    this.state = state;
+    const error = state === 'CONNECTED' || state === 'DISCONNECTED' ? undefined : this.lastError;
+    this.options.health.setState(state, error);
+  }
+}
+
+function credential(
+  connection: MqttConnectionConfig,
+  field: 'usernameEnv' | 'passwordEnv',
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  const variable = connection[field];
+  if (!variable) return undefined;
+  const value = env[variable];
+  if (value === undefined) throw new MissingCredentialError(connection.id, field, variable);
+  return value;
+}
+
+function settleWithin(promise: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void promise.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,143 @@
+import type { Logger } from '@plantgraph/config';
+import type {
+  IngestRecord,
+  IngestSink,
+  MapResult,
+  MqttConnectionConfig,
+  SignalMapper,
+  SourceSample,
+} from '@plantgraph/ingest';
+import { SparkplugHost, type SparkplugDeviceAddress, type SparkplugEvent } from './sparkplug.ts';
+import { parseUnsPayload } from './uns-json.ts';
+
+/** The sink or a callback failed: the message was not stored and has to come again. */
+export class DeliveryError extends Error {
+  constructor(cause: unknown) {
+    super(`ingest failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'DeliveryError';
+  }
+}
+
+export interface MessageHandlerOptions {
+  connection: MqttConnectionConfig;
+  mapper: SignalMapper;
+  sink: IngestSink;
+  logger: Logger;
+  discover?: (topic: string) => Promise<boolean> | boolean;
+  onDeviceOffline?: (address: SparkplugDeviceAddress, time: Date) => Promise<void> | void;
+  /** Publishes a Sparkplug command (QoS 0). */
+  publish: (topic: string, payload: Buffer) => void;
+}
+
+/** What became of one sample. */
+type Outcome = { address: string } & (
+  { records: IngestRecord[] } | { reason: string } | { ignored: true }
+);
+
+type SparkplugSample = Extract<SparkplugEvent, { kind: 'sample' }>;
+
+/**
+ * Turns one MQTT message into sink writes and dead letters. A message that cannot be read or
+ * mapped becomes a dead letter, including one on which the mapper or discovery throws; only a
+ * failing sink or offline callback rejects, with a DeliveryError.
+ */
+export class MessageHandler {
+  /** Messages on unmapped topics dropped because the connection is not strict. */
+  ignoredMessages = 0;
+  private readonly sparkplug = new SparkplugHost();
+
+  constructor(private readonly options: MessageHandlerOptions) {}
+
+  async handle(topic: string, payload: Buffer): Promise<void> {
+    const receivedAt = new Date();
+    try {
+      if (this.options.connection.format === 'sparkplug') {
+        await this.onSparkplug(topic, payload, receivedAt);
+      } else {
+        await this.onUnsJson(topic, payload, receivedAt);
+      }
+    } catch (error) {
+      if (error instanceof DeliveryError) throw error;
+      const reason = `not processed: ${(error as Error).message}`;
+      await this.deadLetter(topic, payload, reason, receivedAt);
+    }
+  }
+
+  private async onUnsJson(topic: string, payload: Buffer, receivedAt: Date): Promise<void> {
+    const { connection, mapper, discover } = this.options;
+    let covered = mapper.covers(connection.id, topic);
+    const prefix = connection.discovery?.prefix;
+    if (!covered && discover && prefix && topic.startsWith(prefix)) {
+      covered = await discover(topic);
+    }
+    if (!covered) return this.unmapped(topic, payload, 'unmapped topic', receivedAt);
+    const parsed = parseUnsPayload(payload, receivedAt);
+    if (!parsed.ok) return this.deadLetter(topic, payload, parsed.reason, receivedAt);
+    const sample: SourceSample = { connection: connection.id, address: topic, ...parsed.reading };
+    await this.deliver([outcome(topic, mapper.map(sample))], payload, receivedAt);
+  }
+
+  private async onSparkplug(topic: string, payload: Buffer, receivedAt: Date): Promise<void> {
+    const outcomes: Outcome[] = [];
+    for (const event of this.sparkplug.handle(topic, payload, receivedAt)) {
+      if (event.kind === 'sample') outcomes.push(this.mapMetric(event));
+      else if (event.kind === 'deadLetter') {
+        await this.deadLetter(event.address, payload, event.reason, receivedAt);
+      } else if (event.kind === 'rebirth') this.requestRebirth(event.topic, event.payload);
+      else await this.offline(event.address, event.time);
+    }
+    await this.deliver(outcomes, payload, receivedAt);
+  }
+
+  private mapMetric({ address, value, time, quality }: SparkplugSample): Outcome {
+    const { connection, mapper } = this.options;
+    if (!mapper.covers(connection.id, address)) return { address, ignored: true };
+    const sample: SourceSample = { connection: connection.id, address, value, time, quality };
+    return outcome(address, mapper.map(sample));
+  }
+
+  private requestRebirth(topic: string, payload: Uint8Array): void {
+    this.options.logger.info({ connection: this.options.connection.id, topic }, 'rebirth request');
+    this.options.publish(topic, Buffer.from(payload));
+  }
+
+  /** Writes the records of one message in one call, then its dead letters. */
+  private async deliver(outcomes: Outcome[], payload: Buffer, receivedAt: Date): Promise<void> {
+    const records = outcomes.flatMap((result) => ('records' in result ? result.records : []));
+    if (records.length) await guard(() => this.options.sink.write(records));
+    for (const result of outcomes) {
+      if ('reason' in result) {
+        await this.deadLetter(result.address, payload, result.reason, receivedAt);
+      } else if ('ignored' in result) {
+        await this.unmapped(result.address, payload, 'unmapped metric', receivedAt);
+      }
+    }
+  }
+
+  private async unmapped(address: string, payload: Buffer, reason: string, time: Date) {
+    if (this.options.connection.strict) return this.deadLetter(address, payload, reason, time);
+    this.ignoredMessages += 1;
+    this.options.logger.debug({ connection: this.options.connection.id, address }, reason);
+  }
+
+  private deadLetter(address: string, payload: Buffer, reason: string, time: Date) {
+    const letter = { connection: this.options.connection.id, address, payload, reason, time };
+    return guard(() => this.options.sink.deadLetter(letter));
+  }
+
+  private offline(address: SparkplugDeviceAddress, time: Date) {
+    return guard(async () => this.options.onDeviceOffline?.(address, time));
+  }
+}
+
+function outcome(address: string, result: MapResult): Outcome {
+  return result.ok ? { address, records: result.records } : { address, reason: result.reason };
+}
+
+async function guard(step: () => Promise<unknown>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    throw new DeliveryError(error);
+  }
+}

@@ -1,0 +1,60 @@
+import { encodePayload, type UMetric } from 'sparkplug-payload/lib/sparkplugbpayload.js';
+import { describe, expect, it } from 'vitest';
+import { REBIRTH_RETRY_MS, SparkplugHost, type SparkplugEvent } from './sparkplug.ts';
+
+const receivedAt = new Date('2026-01-01T12:00:00Z');
+
+function host() {
+  let now = 0;
+  const sparkplug = new SparkplugHost(() => now);
+  const send = (topic: string, seq: number | undefined, metrics: UMetric[] = []) =>
+    sparkplug.handle(`spBv1.0/G/${topic}`, encodePayload({ seq, metrics }), receivedAt);
+  const birth = () =>
+    send('NBIRTH/E', 0, [
+      { name: 'bdSeq', type: 'Int64', value: 7 },
+      { name: 'Speed', alias: 1, type: 'Double', value: 1 },
+    ]);
+  return { send, birth, advance: (ms: number) => (now += ms) };
+}
+
+const kinds = (events: SparkplugEvent[]) => events.map((event) => event.kind);
+
+describe('SparkplugHost', () => {
+  it('continues the sequence from 255 to 0', () => {
+    const { send, birth } = host();
+    birth();
+    let events: SparkplugEvent[] = [];
+    for (let seq = 1; seq <= 256; seq++) {
+      events = send('NDATA/E', seq % 256, [{ alias: 1, type: 'Double', value: seq }]);
+      expect(kinds(events)).toEqual(['sample']);
+    }
+    expect(events[0]).toMatchObject({ address: 'G/E/Speed', value: 256 });
+  });
+
+  it('repeats a rebirth request only after a while', () => {
+    const { send, birth, advance } = host();
+    birth();
+    expect(kinds(send('NDATA/E', 5))).toEqual(['rebirth']);
+    expect(send('NDATA/E', 6)).toEqual([]);
+    advance(REBIRTH_RETRY_MS);
+    expect(kinds(send('NDATA/E', 7))).toEqual(['rebirth']);
+    birth();
+    expect(kinds(send('NDATA/E', 1, [{ alias: 1, type: 'Double', value: 2 }]))).toEqual(['sample']);
+  });
+
+  it('ignores the NDEATH of an older session and commands, and refuses other topics', () => {
+    const { send, birth } = host();
+    birth();
+    const death = (bdSeq: number) =>
+      send('NDEATH/E', undefined, [{ name: 'bdSeq', type: 'Int64', value: bdSeq }]);
+    expect(death(6)).toEqual([]);
+    expect(send('NCMD/E', undefined)).toEqual([]);
+    expect(send('STATE/host-1', undefined)).toEqual([]);
+    expect(send('NDATA/E/extra', 1)).toEqual([
+      { kind: 'deadLetter', address: 'spBv1.0/G/NDATA/E/extra', reason: 'not a Sparkplug B topic' },
+    ]);
+    expect(death(7)).toEqual([
+      { kind: 'offline', address: { group: 'G', edgeNode: 'E' }, time: receivedAt },
+    ]);
+  });
+});

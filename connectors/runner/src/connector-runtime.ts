@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import type { Logger } from '@plantgraph/config';
+import type { Sql } from '@plantgraph/db';
+import {
+  createSignalMapper,
+  discoverTag,
+  HealthReporter,
+  IngestWriter,
+  resolvePlantConfig,
+  type Connector,
+  type MqttConnectionConfig,
+  type PlantConfig,
+  type ResolvedPlantConfig,
+  type SignalMapper,
+} from '@plantgraph/ingest';
+import { startMqttConnector } from '@plantgraph/mqtt-connector';
+import { startOpcuaConnector } from '@plantgraph/opcua-connector';
+import { DeadLetterReplayer } from './dead-letter-replay.ts';
+
+export interface ConnectorRuntimeOptions {
+  sql: Sql;
+  config: PlantConfig;
+  /** The platform's MQTT bus; MQTT connections without a URL of their own use it. */
+  busUrl: string;
+  /** Spool files live under `<dataDir>/spool`. */
+  dataDir: string;
+  logger: Logger;
+  /** How often connection health is written for the graph (default 5 s). */
+  healthIntervalMs?: number;
+}
+
+export interface ConnectorRuntime {
+  writer: IngestWriter;
+  health: HealthReporter;
+  mapper: SignalMapper;
+  connectors: Connector[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts every configured connection into one ingest pipeline: resolves the mappings against the
+ * asset model, starts the batched writer (spooling while the database is away), the connectors,
+ * health reporting and dead-letter replay. A connection that cannot reach its server keeps
+ * retrying; it never stops the others.
+ */
+export async function startConnectors(options: ConnectorRuntimeOptions): Promise<ConnectorRuntime> {
+  const { sql, config, logger } = options;
+  const resolved = await resolvePlantConfig(sql, config);
+  const mapper = createSignalMapper(resolved);
+  const writer = new IngestWriter({ sql, spoolDir: join(options.dataDir, 'spool'), logger });
+  await writer.start();
+  const health = new HealthReporter({ sql, writer, logger });
+
+  const connectors: Connector[] = [];
+  for (const connection of config.connections) {
+    const connectionHealth = health.connection(connection.id, {
+      kind: connection.kind,
+      endpoint: connection.kind === 'opcua' ? connection.endpoint : (connection.url ?? options.busUrl),
+    });
+    const connectorLogger = logger.child({ connection: connection.id });
+    if (connection.kind === 'opcua') {
+      connectors.push(
+        await startOpcuaConnector({
+          connection,
+          mapper,
+          sink: writer,
+          health: connectionHealth,
+          logger: connectorLogger,
+        }),
+      );
+      continue;
+    }
+    connectors.push(
+      await startMqttConnector({
+        connection,
+        brokerUrl: options.busUrl,
+        mapper,
+        sink: writer,
+        health: connectionHealth,
+        logger: connectorLogger,
+        discover: connection.discovery
+          ? async (topic: string) => (await discoverTag(sql, resolved, mapper, connection.id, topic)) !== null
+          : undefined,
+        onDeviceOffline: (device, time) =>
+          markOffline(writer, resolved, connection, device, time, logger),
+      }),
+    );
+  }
+  health.reportEvery(options.healthIntervalMs ?? 5000);
+  const replayer = new DeadLetterReplayer({ sql, config, mapper, sink: writer, logger });
+  replayer.start();
+
+  return {
+    writer,
+    health,
+    mapper,
+    connectors,
+    async close() {
+      replayer.stop();
+      await Promise.allSettled(connectors.map((connector) => connector.close()));
+      await writer.close();
+      await health.close();
+    },
+  };
+}
+
+/**
+ * Sparkplug NDEATH/DDEATH: every asset mapped to the dead node (or device) goes OFFLINE, which is
+ * how a plant's state model shows a lost edge connection.
+ */
+function markOffline(
+  writer: IngestWriter,
+  resolved: ResolvedPlantConfig,
+  connection: MqttConnectionConfig,
+  device: { group: string; edgeNode: string; device?: string },
+  time: Date,
+  logger: Logger,
+): void {
+  const assetIds = resolved.assetsOfSparkplug(connection.id, device);
+  if (assetIds.length === 0) return;
+  const reason = device.device ? 'DDEATH' : 'NDEATH';
+  writer
+    .write(assetIds.map((assetId) => ({ kind: 'state', assetId, time, state: 'OFFLINE', reason })))
+    .catch((error: unknown) => logger.error({ err: error }, 'could not record OFFLINE state'));
+}

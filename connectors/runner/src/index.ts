@@ -1,0 +1,2 @@
+export { startConnectors, type ConnectorRuntime, type ConnectorRuntimeOptions } from './connector-runtime.ts';
+export { DeadLetterReplayer } from './dead-letter-replay.ts';

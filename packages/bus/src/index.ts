@@ -1,0 +1,6 @@
+export {
+  startEmbeddedBroker,
+  PortInUseError,
+  type EmbeddedBroker,
+  type EmbeddedBrokerOptions,
+} from './broker.ts';
