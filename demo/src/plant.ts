@@ -1,5 +1,6 @@
 import { loadSupergraphSdl, startGateway, subgraphEntries } from '@plantgraph/gateway';
 import { startSubgraphServer, type GraphServices, type RunningServer } from '@plantgraph/graph';
+import type { Registry } from 'prom-client';
 
 export interface PlantOptions {
   services: GraphServices;
@@ -9,6 +10,8 @@ export interface PlantOptions {
   subgraphPortsFrom: number;
   host?: string;
   sandbox?: boolean;
+  /** Further metrics for the gateway's /metrics (e.g. the ingest pipeline). */
+  registries?: Registry[];
 }
 
 export interface RunningPlant {
@@ -47,6 +50,7 @@ export async function startPlant(options: PlantOptions): Promise<RunningPlant> {
       port: options.port,
       host: options.host,
       sandbox: options.sandbox ?? true,
+      registries: options.registries,
       logger: options.services.logger,
     });
     started.push(gateway);

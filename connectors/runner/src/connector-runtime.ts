@@ -55,7 +55,8 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
   for (const connection of config.connections) {
     const connectionHealth = health.connection(connection.id, {
       kind: connection.kind,
-      endpoint: connection.kind === 'opcua' ? connection.endpoint : (connection.url ?? options.busUrl),
+      endpoint:
+        connection.kind === 'opcua' ? connection.endpoint : (connection.url ?? options.busUrl),
     });
     const connectorLogger = logger.child({ connection: connection.id });
     if (connection.kind === 'opcua') {
@@ -79,7 +80,7 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
         health: connectionHealth,
         logger: connectorLogger,
         discover: connection.discovery
-          ? async (topic: string) => (await discoverTag(sql, resolved, mapper, connection.id, topic)) !== null
+          ? async (topic: string) => (await discoverTag(sql, mapper, connection.id, topic)) !== null
           : undefined,
         onDeviceOffline: (device, time) =>
           markOffline(writer, resolved, connection, device, time, logger),
@@ -116,10 +117,31 @@ function markOffline(
   time: Date,
   logger: Logger,
 ): void {
-  const assetIds = resolved.assetsOfSparkplug(connection.id, device);
+  const assetIds = assetsOfSparkplugDevice(resolved, connection.id, device);
   if (assetIds.length === 0) return;
   const reason = device.device ? 'DDEATH' : 'NDEATH';
   writer
     .write(assetIds.map((assetId) => ({ kind: 'state', assetId, time, state: 'OFFLINE', reason })))
     .catch((error: unknown) => logger.error({ err: error }, 'could not record OFFLINE state'));
+}
+
+/** Assets whose mappings read from a Sparkplug edge node (every device) or one device of it. */
+function assetsOfSparkplugDevice(
+  resolved: ResolvedPlantConfig,
+  connectionId: string,
+  device: { group: string; edgeNode: string; device?: string },
+): string[] {
+  const mappings = [...resolved.tags, ...resolved.states, ...resolved.counters, ...resolved.alarms];
+  const assetIds = mappings
+    .filter((mapping) => mapping.connection === connectionId && 'sparkplug' in mapping.source)
+    .filter((mapping) => {
+      const source = (mapping.source as { sparkplug: typeof device }).sparkplug;
+      return (
+        source.group === device.group &&
+        source.edgeNode === device.edgeNode &&
+        (device.device === undefined || source.device === device.device)
+      );
+    })
+    .map((mapping) => mapping.assetId);
+  return [...new Set(assetIds)];
 }

@@ -40,8 +40,13 @@ export class DeadLetterReplayer {
   start(): void {
     this.timer = setInterval(() => {
       this.running ??= this.replayPending()
-        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'dead-letter replay failed'))
-        .finally(() => (this.running = undefined));
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          this.options.logger.warn({ err: error }, 'dead-letter replay failed');
+        })
+        .finally(() => {
+          this.running = undefined;
+        });
     }, this.options.intervalMs ?? 2000);
   }
 
@@ -67,7 +72,12 @@ export class DeadLetterReplayer {
   private async replay(letter: PendingLetter): Promise<void> {
     const connection = this.options.config.connections.find((c) => c.id === letter.connection);
     const decoded = connection
-      ? decodeDeadLetter(connection, letter.address, Buffer.from(letter.payload), letter.received_at)
+      ? decodeDeadLetter(
+          connection,
+          letter.address,
+          Buffer.from(letter.payload),
+          letter.received_at,
+        )
       : { ok: false as const, reason: `connection "${letter.connection}" is not configured` };
     const outcome = decoded.ok ? this.mapAll(decoded.samples) : decoded;
     if (outcome.ok) await this.options.sink.write(outcome.records);

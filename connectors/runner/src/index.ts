@@ -1,2 +1,6 @@
-export { startConnectors, type ConnectorRuntime, type ConnectorRuntimeOptions } from './connector-runtime.ts';
+export {
+  startConnectors,
+  type ConnectorRuntime,
+  type ConnectorRuntimeOptions,
+} from './connector-runtime.ts';
 export { DeadLetterReplayer } from './dead-letter-replay.ts';
