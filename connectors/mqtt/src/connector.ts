@@ -15,7 +15,7 @@ import {
   type MqttClient,
 } from 'mqtt';
 import { MessageHandler } from './message-handler.ts';
-import type { SparkplugDeviceAddress } from './sparkplug.ts';
+import type { SparkplugDeath, SparkplugDeviceAddress } from './sparkplug.ts';
 
 export interface MqttConnectorOptions {
   connection: MqttConnectionConfig;
@@ -34,7 +34,11 @@ export interface MqttConnectorOptions {
    * Sparkplug: a device (or, with `device` unset, the edge node itself) went offline at `time`
    * (NDEATH/DDEATH). The caller knows which asset that is and records the state.
    */
-  onDeviceOffline?: (address: SparkplugDeviceAddress, time: Date) => Promise<void> | void;
+  onDeviceOffline?: (
+    address: SparkplugDeviceAddress,
+    time: Date,
+    cause: SparkplugDeath,
+  ) => Promise<void> | void;
   /** Where usernameEnv/passwordEnv are looked up; process.env by default. */
   env?: NodeJS.ProcessEnv;
   /** Reconnect delay: starts at `initialMs`, doubles per failed attempt up to `maxMs`. */

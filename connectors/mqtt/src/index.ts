@@ -8,6 +8,7 @@ export {
   SparkplugHost,
   rebirthRequest,
   SPARKPLUG_NAMESPACE,
+  type SparkplugDeath,
   type SparkplugDeviceAddress,
   type SparkplugEvent,
 } from './sparkplug.ts';

@@ -7,7 +7,12 @@ import type {
   SignalMapper,
   SourceSample,
 } from '@plantgraph/ingest';
-import { SparkplugHost, type SparkplugDeviceAddress, type SparkplugEvent } from './sparkplug.ts';
+import {
+  SparkplugHost,
+  type SparkplugDeath,
+  type SparkplugDeviceAddress,
+  type SparkplugEvent,
+} from './sparkplug.ts';
 import { parseUnsPayload } from './uns-json.ts';
 
 /** The sink or a callback failed: the message was not stored and has to come again. */
@@ -24,7 +29,11 @@ export interface MessageHandlerOptions {
   sink: IngestSink;
   logger: Logger;
   discover?: (topic: string) => Promise<boolean> | boolean;
-  onDeviceOffline?: (address: SparkplugDeviceAddress, time: Date) => Promise<void> | void;
+  onDeviceOffline?: (
+    address: SparkplugDeviceAddress,
+    time: Date,
+    cause: SparkplugDeath,
+  ) => Promise<void> | void;
   /** Publishes a Sparkplug command (QoS 0). */
   publish: (topic: string, payload: Buffer) => void;
 }
@@ -84,7 +93,7 @@ export class MessageHandler {
       else if (event.kind === 'deadLetter') {
         await this.deadLetter(event.address, payload, event.reason, receivedAt);
       } else if (event.kind === 'rebirth') this.requestRebirth(event.topic, event.payload);
-      else await this.offline(event.address, event.time);
+      else await this.offline(event.address, event.time, event.cause);
     }
     await this.deliver(outcomes, payload, receivedAt);
   }
@@ -125,8 +134,8 @@ export class MessageHandler {
     return guard(() => this.options.sink.deadLetter(letter));
   }
 
-  private offline(address: SparkplugDeviceAddress, time: Date) {
-    return guard(async () => this.options.onDeviceOffline?.(address, time));
+  private offline(address: SparkplugDeviceAddress, time: Date, cause: SparkplugDeath) {
+    return guard(async () => this.options.onDeviceOffline?.(address, time, cause));
   }
 }
 

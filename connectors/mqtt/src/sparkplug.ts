@@ -16,12 +16,15 @@ export interface SparkplugDeviceAddress {
   device?: string;
 }
 
+/** The death certificate that took a node or device offline. */
+export type SparkplugDeath = 'NDEATH' | 'DDEATH';
+
 /** What the host application wants done about one message, in order. */
 export type SparkplugEvent =
   | { kind: 'sample'; address: string; value: unknown; time: Date; quality: Quality }
   | { kind: 'deadLetter'; address: string; reason: string }
   | { kind: 'rebirth'; topic: string; payload: Uint8Array }
-  | { kind: 'offline'; address: SparkplugDeviceAddress; time: Date };
+  | { kind: 'offline'; address: SparkplugDeviceAddress; time: Date; cause: SparkplugDeath };
 
 /** While waiting for a requested NBIRTH, the request is repeated at most this often. */
 export const REBIRTH_RETRY_MS = 5_000;
@@ -139,8 +142,14 @@ export class SparkplugHost {
       kind: 'offline',
       address: { group, edgeNode, device },
       time: receivedAt,
+      cause: 'NDEATH',
     }));
-    events.push({ kind: 'offline', address: { group, edgeNode }, time: receivedAt });
+    events.push({
+      kind: 'offline',
+      address: { group, edgeNode },
+      time: receivedAt,
+      cause: 'NDEATH',
+    });
     this.sessions.set(nodeKey(topic), emptySession());
     return events;
   }
@@ -156,7 +165,7 @@ export class SparkplugHost {
     const time = toDate(payload.timestamp) ?? receivedAt;
     const { group, edgeNode } = topic;
     const events: SparkplugEvent[] = [
-      { kind: 'offline', address: { group, edgeNode, device }, time },
+      { kind: 'offline', address: { group, edgeNode, device }, time, cause: 'DDEATH' },
     ];
     if (session?.online && !advance(session, payload)) events.push(...this.rebirth(topic));
     return events;

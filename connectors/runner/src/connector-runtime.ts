@@ -13,7 +13,7 @@ import {
   type ResolvedPlantConfig,
   type SignalMapper,
 } from '@plantgraph/ingest';
-import { startMqttConnector } from '@plantgraph/mqtt-connector';
+import { startMqttConnector, type SparkplugDeath } from '@plantgraph/mqtt-connector';
 import { startOpcuaConnector } from '@plantgraph/opcua-connector';
 import { DeadLetterReplayer } from './dead-letter-replay.ts';
 
@@ -82,8 +82,8 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
         discover: connection.discovery
           ? async (topic: string) => (await discoverTag(sql, mapper, connection.id, topic)) !== null
           : undefined,
-        onDeviceOffline: (device, time) =>
-          markOffline(writer, resolved, connection, device, time, logger),
+        onDeviceOffline: (device, time, cause) =>
+          markOffline(writer, resolved, connection, device, time, cause, logger),
       }),
     );
   }
@@ -115,11 +115,11 @@ function markOffline(
   connection: MqttConnectionConfig,
   device: { group: string; edgeNode: string; device?: string },
   time: Date,
+  reason: SparkplugDeath,
   logger: Logger,
 ): void {
   const assetIds = assetsOfSparkplugDevice(resolved, connection.id, device);
   if (assetIds.length === 0) return;
-  const reason = device.device ? 'DDEATH' : 'NDEATH';
   writer
     .write(assetIds.map((assetId) => ({ kind: 'state', assetId, time, state: 'OFFLINE', reason })))
     .catch((error: unknown) => logger.error({ err: error }, 'could not record OFFLINE state'));
