@@ -23,7 +23,15 @@ export interface PostgresSql extends Sql {
 
 /** node-postgres pool against PostgreSQL ≥ 14 or TimescaleDB. */
 export function createPostgresSql(connectionString: string, maxConnections = 10): PostgresSql {
-  const pool = new pg.Pool({ connectionString, max: maxConnections, types: typeParsers });
+  const pool = new pg.Pool({
+    connectionString,
+    max: maxConnections,
+    types: typeParsers,
+    // Fail fast instead of hanging when the server is unreachable, and let TCP keepalive notice a
+    // network that went silent; callers (the ingest writer) spool and retry.
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+  });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => undefined);
   const observers = new StatementObservers();
@@ -53,6 +61,10 @@ export function createPostgresSql(connectionString: string, maxConnections = 10)
     pool,
     async transaction(work) {
       const client = await pool.connect();
+      // A connection lost mid-transaction makes the client emit 'error'; without a listener that
+      // would crash the process. The statement under way rejects anyway, which is what callers see.
+      const ignoreLostConnection = () => undefined;
+      client.on('error', ignoreLostConnection);
       const tx: Sql = {
         ...overClient(client),
         transaction: (nested) => nested(tx),
@@ -67,6 +79,7 @@ export function createPostgresSql(connectionString: string, maxConnections = 10)
         await client.query('rollback').catch(() => undefined);
         throw error;
       } finally {
+        client.off('error', ignoreLostConnection);
         client.release();
       }
     },

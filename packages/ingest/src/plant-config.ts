@@ -30,7 +30,10 @@ export const mqttConnectionSchema = z.object({
   kind: z.literal('mqtt'),
   id,
   /** Broker URL; unset means the platform's bus (MQTT_URL or the embedded broker). */
-  url: z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://').optional(),
+  url: z
+    .string()
+    .regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://')
+    .optional(),
   clientId: z.string().min(1),
   usernameEnv: z.string().optional(),
   passwordEnv: z.string().optional(),

@@ -19,9 +19,7 @@ export interface WatchedSource {
   address: string;
 }
 
-export type MapResult =
-  | { ok: true; records: IngestRecord[] }
-  | { ok: false; reason: string };
+export type MapResult = { ok: true; records: IngestRecord[] } | { ok: false; reason: string };
 
 /** Turns samples into normalised records according to the configuration's mappings. */
 export interface SignalMapper {
@@ -36,7 +34,8 @@ export interface SignalMapper {
   map(sample: SourceSample): MapResult;
 }
 
-export type ConnectionState = 'CONNECTING' | 'CONNECTED' | 'RECONNECTING' | 'DISCONNECTED' | 'FAILED';
+export type ConnectionState =
+  'CONNECTING' | 'CONNECTED' | 'RECONNECTING' | 'DISCONNECTED' | 'FAILED';
 
 /** What a connector reports about one connection, for the `connections` query and /metrics. */
 export interface ConnectionHealth {

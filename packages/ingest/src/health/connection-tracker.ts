@@ -1,0 +1,119 @@
+import { ingestMetrics } from '../metrics.ts';
+import type { ConnectionHealth, ConnectionState } from '../ports.ts';
+
+export type ConnectionKind = 'opcua' | 'mqtt';
+
+/** A connection's health at one moment, as `connection_status` stores it. */
+export interface ConnectionSnapshot {
+  id: string;
+  kind: ConnectionKind;
+  endpoint: string;
+  state: ConnectionState;
+  since: Date;
+  lastError: string | null;
+  messagesPerSecond: number;
+  items: number;
+  lastMessageAt: Date | null;
+}
+
+const WINDOW_SECONDS = 10;
+
+/**
+ * Messages per second over the last 10 s, from one counter per second. The current second is
+ * partial, so the rate divides by the time the window really covers (at least one second, and
+ * no more than the tracker has existed).
+ */
+export class MovingRate {
+  readonly #buckets = new Array<number>(WINDOW_SECONDS).fill(0);
+  readonly #bucketSecond = new Array<number>(WINDOW_SECONDS).fill(-1);
+  readonly #startedAt: number;
+
+  constructor(now: number) {
+    this.#startedAt = now;
+  }
+
+  add(count: number, now: number): void {
+    const second = Math.floor(now / 1000);
+    const index = second % WINDOW_SECONDS;
+    if (this.#bucketSecond[index] !== second) {
+      this.#bucketSecond[index] = second;
+      this.#buckets[index] = 0;
+    }
+    this.#buckets[index] = (this.#buckets[index] ?? 0) + count;
+  }
+
+  perSecond(now: number): number {
+    const second = Math.floor(now / 1000);
+    const oldest = second - WINDOW_SECONDS + 1;
+    let total = 0;
+    for (let index = 0; index < WINDOW_SECONDS; index += 1) {
+      const bucketSecond = this.#bucketSecond[index] ?? -1;
+      if (bucketSecond >= oldest && bucketSecond <= second) total += this.#buckets[index] ?? 0;
+    }
+    const windowStart = Math.max(oldest * 1000, this.#startedAt);
+    return total / Math.max(1, (now - windowStart) / 1000);
+  }
+}
+
+/** The `ConnectionHealth` a connector reports into; see `HealthReporter.connection`. */
+export class ConnectionTracker implements ConnectionHealth {
+  readonly id: string;
+  kind: ConnectionKind;
+  endpoint: string;
+  #state: ConnectionState = 'CONNECTING';
+  #since: Date;
+  #lastError: string | null = null;
+  #items = 0;
+  #lastMessageAt: Date | null = null;
+  readonly #rate: MovingRate;
+  readonly #now: () => number;
+
+  constructor(id: string, kind: ConnectionKind, endpoint: string, now: () => number) {
+    this.id = id;
+    this.kind = kind;
+    this.endpoint = endpoint;
+    this.#now = now;
+    this.#since = new Date(now());
+    this.#rate = new MovingRate(now());
+    this.#publishUp();
+  }
+
+  /** `since` moves only when the state changes; an error is kept until the next one. */
+  setState(state: ConnectionState, error?: string): void {
+    if (error !== undefined) this.#lastError = error;
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#since = new Date(this.#now());
+    this.#publishUp();
+  }
+
+  received(count = 1): void {
+    const now = this.#now();
+    this.#rate.add(count, now);
+    this.#lastMessageAt = new Date(now);
+    ingestMetrics.connectionMessages.inc({ connection: this.id }, count);
+  }
+
+  setItems(count: number): void {
+    this.#items = count;
+  }
+
+  snapshot(): ConnectionSnapshot {
+    return {
+      id: this.id,
+      kind: this.kind,
+      endpoint: this.endpoint,
+      state: this.#state,
+      since: this.#since,
+      lastError: this.#lastError,
+      messagesPerSecond: this.#rate.perSecond(this.#now()),
+      items: this.#items,
+      lastMessageAt: this.#lastMessageAt,
+    };
+  }
+
+  #publishUp(): void {
+    const up = this.#state === 'CONNECTED' ? 1 : 0;
+    ingestMetrics.connectionUp.set({ connection: this.id, kind: this.kind }, up);
+  }
+}

@@ -1,0 +1,317 @@
+import type { BulkColumn, Sql } from '@plantgraph/db';
+import type {
+  AlarmRecord,
+  CounterRecord,
+  DatapointRecord,
+  IngestRecord,
+  StateRecord,
+} from '../records.ts';
+import { rejectedRecord, type QueueItem, type StoredDeadLetter } from './items.ts';
+import type { LastState, ReferenceCache } from './references.ts';
+
+/** What a committed batch did. */
+export interface BatchOutcome {
+  /** Every record that was not rejected (stored now or already stored before). */
+  accepted: IngestRecord[];
+  /** The records that changed something: unchanged states and no-op alarm transitions left out. */
+  changes: IngestRecord[];
+  /** Dead letters stored: queued ones and rejected records. */
+  letters: StoredDeadLetter[];
+}
+
+const col = (name: string, type: string): BulkColumn => ({ name, type });
+
+const DATAPOINT_COLUMNS = [
+  col('time', 'timestamptz'),
+  col('tag_id', 'uuid'),
+  col('value', 'float8'),
+  col('text', 'text'),
+  col('quality', 'datapoint_quality'),
+];
+const COUNTER_COLUMNS = [
+  col('time', 'timestamptz'),
+  col('asset_id', 'uuid'),
+  col('kind', 'counter_kind'),
+  col('increment', 'float8'),
+];
+const STATE_COLUMNS = [
+  col('time', 'timestamptz'),
+  col('asset_id', 'uuid'),
+  col('state', 'machine_state_code'),
+  col('reason', 'text'),
+];
+const ALARM_COLUMNS = [
+  col('asset_id', 'uuid'),
+  col('code', 'text'),
+  col('message', 'text'),
+  col('severity', 'alarm_severity'),
+  col('raised_at', 'timestamptz'),
+  col('cleared_at', 'timestamptz'),
+];
+const DEAD_LETTER_COLUMNS = [
+  col('id', 'uuid'),
+  col('connection', 'text'),
+  col('address', 'text'),
+  col('payload', 'bytea'),
+  col('payload_size', 'int4'),
+  col('reason', 'text'),
+  col('received_at', 'timestamptz'),
+];
+
+const CLEAR_ALARMS = `
+  update alarm_event as e set cleared_at = u.cleared_at
+    from unnest($1::uuid[], $2::timestamptz[]) as u (id, cleared_at)
+   where e.id = u.id and e.cleared_at is null`;
+
+const ACTIVE_ALARMS = `
+  select id, asset_id, code, raised_at from alarm_event
+   where cleared_at is null and asset_id = any($1::uuid[])
+   order by raised_at`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Split {
+  datapoints: DatapointRecord[];
+  counters: CounterRecord[];
+  states: StateRecord[];
+  alarms: AlarmRecord[];
+  letters: StoredDeadLetter[];
+}
+
+function invalidity(record: IngestRecord): string | undefined {
+  if (!(record.time instanceof Date) || Number.isNaN(record.time.getTime())) {
+    return 'invalid record: time is not a valid date';
+  }
+  const id = record.kind === 'datapoint' ? record.tagId : record.assetId;
+  if (typeof id !== 'string' || !UUID.test(id)) return 'invalid record: id is not a uuid';
+  return undefined;
+}
+
+function split(items: readonly QueueItem[]): Split {
+  const result: Split = { datapoints: [], counters: [], states: [], alarms: [], letters: [] };
+  for (const item of items) {
+    if (item.kind === 'deadLetter') {
+      result.letters.push(item);
+      continue;
+    }
+    const invalid = invalidity(item);
+    if (invalid) result.letters.push(rejectedRecord(item, invalid));
+    else if (item.kind === 'datapoint') result.datapoints.push(item);
+    else if (item.kind === 'counter') result.counters.push(item);
+    else if (item.kind === 'state') result.states.push(item);
+    else result.alarms.push(item);
+  }
+  return result;
+}
+
+const byTime = <T extends { time: Date }>(records: readonly T[]): T[] =>
+  [...records].sort((a, b) => a.time.getTime() - b.time.getTime());
+
+/** Sets aside records whose tag or asset does not exist. */
+function checkReferences(parts: Split, references: ReferenceCache): Split {
+  const letters = [...parts.letters];
+  const exists = (record: IngestRecord, table: 'tag' | 'asset', id: string): boolean => {
+    const found = table === 'tag' ? references.hasTag(id) : references.hasAsset(id);
+    if (!found) letters.push(rejectedRecord(record, `${table} ${id} does not exist`));
+    return found;
+  };
+  return {
+    datapoints: parts.datapoints.filter((record) => exists(record, 'tag', record.tagId)),
+    counters: parts.counters.filter((record) => exists(record, 'asset', record.assetId)),
+    states: parts.states.filter((record) => exists(record, 'asset', record.assetId)),
+    alarms: parts.alarms.filter((record) => exists(record, 'asset', record.assetId)),
+    letters,
+  };
+}
+
+/** Drops each state equal to the asset's previous one (earlier in the batch or last stored). */
+function planStates(states: readonly StateRecord[], references: ReferenceCache) {
+  const last = new Map<string, LastState>();
+  const kept: StateRecord[] = [];
+  for (const record of byTime(states)) {
+    const previous = last.get(record.assetId) ?? references.lastState(record.assetId);
+    const reason = record.reason ?? null;
+    if (previous && previous.state === record.state && previous.reason === reason) continue;
+    kept.push(record);
+    last.set(record.assetId, { state: record.state, reason });
+  }
+  return { kept, last };
+}
+
+interface NewAlarmEvent {
+  record: AlarmRecord;
+  clearedAt: Date | null;
+}
+
+interface ActiveAlarm {
+  raisedAt: Date;
+  /** The stored event's id, or the event this batch inserts. */
+  id?: string;
+  created?: NewAlarmEvent;
+}
+
+interface ActiveAlarmRow {
+  id: string;
+  asset_id: string;
+  code: string;
+  raised_at: Date;
+}
+
+/**
+ * Applies raises and clears in time order against the active events: a raise while the alarm is
+ * active does nothing, a clear closes the active events raised at or before it. The outcome is one
+ * insert (events this batch raises, already closed when it also clears them) and one update
+ * (clears of events stored earlier).
+ */
+async function planAlarms(tx: Sql, alarms: readonly AlarmRecord[]) {
+  const created: NewAlarmEvent[] = [];
+  const clears: { id: string; clearedAt: Date }[] = [];
+  const applied: AlarmRecord[] = [];
+  if (alarms.length === 0) return { created, clears, applied };
+  const assetIds = [...new Set(alarms.map((alarm) => alarm.assetId))];
+  const active = new Map<string, ActiveAlarm[]>();
+  for (const row of await tx.query<ActiveAlarmRow>(ACTIVE_ALARMS, [assetIds])) {
+    const key = `${row.asset_id}|${row.code}`;
+    active.set(key, [...(active.get(key) ?? []), { raisedAt: row.raised_at, id: row.id }]);
+  }
+  for (const alarm of byTime(alarms)) {
+    const key = `${alarm.assetId}|${alarm.code}`;
+    const events = active.get(key) ?? [];
+    if (alarm.active) {
+      if (events.length > 0) continue;
+      const event = { record: alarm, clearedAt: null };
+      created.push(event);
+      active.set(key, [{ raisedAt: alarm.time, created: event }]);
+      applied.push(alarm);
+      continue;
+    }
+    const due = events.filter((event) => event.raisedAt.getTime() <= alarm.time.getTime());
+    if (due.length === 0) continue;
+    for (const event of due) {
+      if (event.created) event.created.clearedAt = alarm.time;
+      else if (event.id) clears.push({ id: event.id, clearedAt: alarm.time });
+    }
+    active.set(
+      key,
+      events.filter((event) => !due.includes(event)),
+    );
+    applied.push(alarm);
+  }
+  return { created, clears, applied };
+}
+
+function without<T>(all: readonly T[], kept: readonly T[]): T[] {
+  if (all.length === kept.length) return [];
+  const keep = new Set(kept);
+  return all.filter((item) => !keep.has(item));
+}
+
+const hex = (payload: Buffer): string => `\\x${payload.toString('hex')}`;
+
+type AlarmPlan = Awaited<ReturnType<typeof planAlarms>>;
+
+/** One bulk insert per table with rows, plus the update that clears stored alarm events. */
+async function store(tx: Sql, valid: Split, states: readonly StateRecord[], alarms: AlarmPlan) {
+  await tx.bulkInsert(
+    'datapoint',
+    DATAPOINT_COLUMNS,
+    valid.datapoints.map((r) => [r.time, r.tagId, r.value, r.text, r.quality]),
+    'on conflict (tag_id, time) do nothing',
+  );
+  await tx.bulkInsert(
+    'counter_increment',
+    COUNTER_COLUMNS,
+    valid.counters.map((r) => [r.time, r.assetId, r.counter, r.increment]),
+    'on conflict do nothing',
+  );
+  await tx.bulkInsert(
+    'machine_state',
+    STATE_COLUMNS,
+    states.map((r) => [r.time, r.assetId, r.state, r.reason ?? null]),
+    'on conflict do nothing',
+  );
+  await tx.bulkInsert(
+    'alarm_event',
+    ALARM_COLUMNS,
+    alarms.created.map(({ record: r, clearedAt }) => [
+      r.assetId,
+      r.code,
+      r.message,
+      r.severity,
+      r.time,
+      clearedAt,
+    ]),
+    'on conflict (asset_id, code, raised_at) do nothing',
+  );
+  if (alarms.clears.length > 0) {
+    await tx.query(CLEAR_ALARMS, [
+      alarms.clears.map((clear) => clear.id),
+      alarms.clears.map((clear) => clear.clearedAt.toISOString()),
+    ]);
+  }
+  await tx.bulkInsert(
+    'dead_letter',
+    DEAD_LETTER_COLUMNS,
+    valid.letters.map((l) => [
+      l.id,
+      l.connection,
+      l.address,
+      hex(l.payload),
+      l.payloadSize,
+      l.reason,
+      l.time,
+    ]),
+    'on conflict (id) do nothing',
+  );
+}
+
+function outcomeOf(
+  items: readonly QueueItem[],
+  valid: Split,
+  states: readonly StateRecord[],
+  alarms: AlarmPlan,
+): BatchOutcome {
+  const records = items.filter((item): item is IngestRecord => item.kind !== 'deadLetter');
+  const kept = [...valid.datapoints, ...valid.counters, ...valid.states, ...valid.alarms];
+  const rejected = new Set<IngestRecord>(without(records, kept));
+  const accepted = rejected.size > 0 ? records.filter((r) => !rejected.has(r)) : records;
+  // Usually empty: unchanged states and alarm transitions that did nothing.
+  const unchanged = new Set<IngestRecord>([
+    ...without(valid.states, states),
+    ...without(valid.alarms, alarms.applied),
+  ]);
+  return {
+    accepted,
+    changes: unchanged.size > 0 ? accepted.filter((r) => !unchanged.has(r)) : accepted,
+    letters: valid.letters,
+  };
+}
+
+/**
+ * Writes one batch in one transaction: datapoints, counters and states as bulk inserts that ignore
+ * rows already stored (so a replayed batch is harmless), alarm transitions against the active
+ * events, dead letters by their content id. Records that are malformed or reference a missing tag
+ * or asset become dead letters in the same transaction. Throws whatever the database throws;
+ * nothing is cached from a batch that did not commit.
+ */
+export async function writeBatch(
+  sql: Sql,
+  items: readonly QueueItem[],
+  references: ReferenceCache,
+): Promise<BatchOutcome> {
+  const parts = split(items);
+  const { outcome, last } = await sql.transaction(async (tx) => {
+    await references.resolve(
+      tx,
+      new Set(parts.datapoints.map((record) => record.tagId)),
+      new Set([...parts.counters, ...parts.states, ...parts.alarms].map((r) => r.assetId)),
+    );
+    const valid = checkReferences(parts, references);
+    const states = planStates(valid.states, references);
+    const alarms = await planAlarms(tx, valid.alarms);
+    await store(tx, valid, states.kept, alarms);
+    return { outcome: outcomeOf(items, valid, states.kept, alarms), last: states.last };
+  });
+  references.rememberStates(last);
+  return outcome;
+}
