@@ -9,6 +9,7 @@ import {
   resolvePlantConfig,
   type Connector,
   type MqttConnectionConfig,
+  type PlantSignalMapper,
   type PlantConfig,
   type ResolvedPlantConfig,
   type SignalMapper,
@@ -83,7 +84,7 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
           ? async (topic: string) => (await discoverTag(sql, mapper, connection.id, topic)) !== null
           : undefined,
         onDeviceOffline: (device, time, cause) =>
-          markOffline(writer, resolved, connection, device, time, cause, logger),
+          markOffline(writer, mapper, resolved, connection, device, time, cause, logger),
       }),
     );
   }
@@ -111,6 +112,7 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
  */
 function markOffline(
   writer: IngestWriter,
+  mapper: PlantSignalMapper,
   resolved: ResolvedPlantConfig,
   connection: MqttConnectionConfig,
   device: { group: string; edgeNode: string; device?: string },
@@ -120,6 +122,7 @@ function markOffline(
 ): void {
   const assetIds = assetsOfSparkplugDevice(resolved, connection.id, device);
   if (assetIds.length === 0) return;
+  for (const assetId of assetIds) mapper.noteState(assetId, 'OFFLINE', reason);
   writer
     .write(assetIds.map((assetId) => ({ kind: 'state', assetId, time, state: 'OFFLINE', reason })))
     .catch((error: unknown) => logger.error({ err: error }, 'could not record OFFLINE state'));

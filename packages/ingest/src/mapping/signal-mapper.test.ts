@@ -182,6 +182,20 @@ describe('state mappings', () => {
     );
   });
 
+  it('emits the unchanged state again after a state noted from outside (OFFLINE)', () => {
+    const mapper = mapperFor({
+      states: [
+        { connection: 'plc', source: node('State'), asset: PRESS, codes: { '100': 'RUNNING' } },
+      ],
+    });
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.State', [100])).toEqual([[state('RUNNING')]]);
+    mapper.noteState(PRESS, 'OFFLINE', 'NDEATH');
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.State', [100, 100])).toEqual([
+      [state('RUNNING')],
+      [],
+    ]);
+  });
+
   it('maps bits, the lowest listed set bit winning, and falls back to otherwise', () => {
     const mapper = mapperFor({
       states: [

@@ -1,6 +1,6 @@
 import type { ConnectionConfig } from '../plant-config.ts';
 import type { MapResult, SignalMapper, WatchedSource } from '../ports.ts';
-import type { SourceSample } from '../records.ts';
+import type { MachineState, SourceSample } from '../records.ts';
 import type { ResolvedPlantConfig, ResolvedTagMapping } from './resolve.ts';
 import {
   alarmRule,
@@ -20,6 +20,11 @@ export interface PlantSignalMapper extends SignalMapper {
   connection(id: string): ConnectionConfig | undefined;
   /** Starts mapping another tag; adding the same tag on the same address again changes nothing. */
   addTagMapping(mapping: ResolvedTagMapping): void;
+  /**
+   * Records a state decided outside the mappings (OFFLINE after a Sparkplug death), so the next
+   * mapped state is compared with it: a machine that comes back RUNNING is recorded RUNNING again.
+   */
+  noteState(assetId: string, state: MachineState, reason: string | null): void;
 }
 
 /** The rules of one connection: exact addresses, and topic filters with wildcards. */
@@ -70,6 +75,10 @@ class Mapper implements PlantSignalMapper {
 
   connection(id: string): ConnectionConfig | undefined {
     return this.#connections.get(id);
+  }
+
+  noteState(assetId: string, state: MachineState, reason: string | null): void {
+    this.#memory.states.set(assetId, { state, reason });
   }
 
   addTagMapping(mapping: ResolvedTagMapping): void {
