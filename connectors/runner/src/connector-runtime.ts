@@ -22,7 +22,7 @@ export interface ConnectorRuntimeOptions {
   sql: Sql;
   config: PlantConfig;
   /** The platform's MQTT bus; MQTT connections without a URL of their own use it. */
-  busUrl: string;
+  busUrl?: string;
   /** Spool files live under `<dataDir>/spool`. */
   dataDir: string;
   logger: Logger;
@@ -52,12 +52,18 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
   await writer.start();
   const health = new HealthReporter({ sql, writer, logger });
 
+  const missingBroker = config.connections.find((c) => c.kind === 'mqtt' && !c.url);
+  if (missingBroker && !options.busUrl) {
+    throw new Error(
+      `Connection "${missingBroker.id}" has no url: set MQTT_URL (the platform's broker) or give it a url.`,
+    );
+  }
+  const busUrl = options.busUrl ?? '';
   const connectors: Connector[] = [];
   for (const connection of config.connections) {
     const connectionHealth = health.connection(connection.id, {
       kind: connection.kind,
-      endpoint:
-        connection.kind === 'opcua' ? connection.endpoint : (connection.url ?? options.busUrl),
+      endpoint: connection.kind === 'opcua' ? connection.endpoint : (connection.url ?? busUrl),
     });
     const connectorLogger = logger.child({ connection: connection.id });
     if (connection.kind === 'opcua') {
@@ -68,6 +74,8 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
           sink: writer,
           health: connectionHealth,
           logger: connectorLogger,
+          // The client certificate must outlive reboots: servers trust it once, by thumbprint.
+          pkiFolder: join(options.dataDir, 'opcua-pki'),
         }),
       );
       continue;
@@ -75,7 +83,7 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
     connectors.push(
       await startMqttConnector({
         connection,
-        brokerUrl: options.busUrl,
+        brokerUrl: busUrl,
         mapper,
         sink: writer,
         health: connectionHealth,

@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   const config = loadConfig({
     PLANTGRAPH_CONFIG: z.string().min(1, 'the connections and mappings file is required'),
     DATABASE_URL: optionalUrl(),
-    MQTT_URL: z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://'),
+    MQTT_URL: z
+      .string()
+      .regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://')
+      .optional(),
     PLANTGRAPH_DATA_DIR: z.string().default('.data'),
     PORT: port(4010),
     HOST: z.string().default('127.0.0.1'),
