@@ -54,7 +54,12 @@ describe('SparkplugHost', () => {
       { kind: 'deadLetter', address: 'spBv1.0/G/NDATA/E/extra', reason: 'not a Sparkplug B topic' },
     ]);
     expect(death(7)).toEqual([
-      { kind: 'offline', address: { group: 'G', edgeNode: 'E' }, time: receivedAt, cause: 'NDEATH' },
+      {
+        kind: 'offline',
+        address: { group: 'G', edgeNode: 'E' },
+        time: receivedAt,
+        cause: 'NDEATH',
+      },
     ]);
   });
 });
