@@ -48,3 +48,4 @@ export {
 export { checkTimeWindow, parseId, parseIds, type TimeWindow } from './validation.ts';
 export { runStandaloneSubgraph } from './standalone.ts';
 export { databaseAnswers, mountProbes, processRegistry, type ProbeOptions } from './probes.ts';
+export { decodeTimeCursor, microsOf, timestampFromMicros, type TimeCursor } from './time-cursor.ts';

@@ -7,9 +7,11 @@ import {
   pageSize,
   parseId,
   toConnection,
+  decodeTimeCursor,
+  microsOf,
+  timestampFromMicros,
   type GraphContext,
 } from '@plantgraph/graph';
-import { decodeTimeCursor, microsOf, timestampFromMicros } from '../keyset-cursor.ts';
 import type { ProductionOrdersArgs } from './order.args.ts';
 import {
   OrderStatusChange,

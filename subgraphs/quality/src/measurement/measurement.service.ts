@@ -9,15 +9,13 @@ import {
   pageSize,
   parseId,
   toConnection,
-  type Connection,
-  type GraphContext,
-} from '@plantgraph/graph';
-import {
   decodeTimeCursor,
   microsOf,
   timestampFromMicros,
+  type Connection,
+  type GraphContext,
   type TimeCursor,
-} from '../keyset-cursor.ts';
+} from '@plantgraph/graph';
 import type { AssetMeasurementsArgs } from './measurement.args.ts';
 import type { RecordMeasurementInput } from './measurement.input.ts';
 import { Measurement, type MeasurementRow } from './measurement.type.ts';

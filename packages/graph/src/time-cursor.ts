@@ -1,4 +1,6 @@
-import { BadUserInputError, decodeCursor, parseId } from '@plantgraph/graph';
+import { BadUserInputError } from './errors.ts';
+import { decodeCursor } from './pagination.ts';
+import { parseId } from './validation.ts';
 
 /**
  * A position in a newest-first list ordered by (timestamp, id). The timestamp travels in
