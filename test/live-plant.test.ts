@@ -95,9 +95,9 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('live plant over the %s bro
     }
   });
 
-  it.runIf(broker === 'embedded')(
-    'reconnects and resubscribes after the OPC UA server restarts',
-    async () => {
+  // The OPC UA path does not involve the broker: one restart test is enough.
+  if (broker === 'embedded')
+    it('reconnects and resubscribes after the OPC UA server restarts', async () => {
       const path = plant.opcua.machines[0]!.equipment.asset.path;
       const id = await tagId(path, 'Vibration');
       await plant.opcua.stop();
@@ -114,8 +114,7 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('live plant over the %s bro
         'data after the restart',
       );
       expect(await connectionState('dresden-opcua')).toBe('CONNECTED');
-    },
-  );
+    });
 
   it('stores UNS JSON values, dead-letters malformed JSON and keeps going', async () => {
     const robot = plant.mqtt.machines.find((m) => m.equipment.area.name === 'Paint Shop')!;

@@ -2,14 +2,14 @@ import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@plantgraph/config';
 import { createPostgresSql } from '@plantgraph/db';
-import { openTestDatabase, testBackend, type TestDatabase } from '@plantgraph/testing';
+import { openTestDatabase, type TestDatabase } from '@plantgraph/testing';
 import { IngestWriter } from './ingest-writer.ts';
 import { datapoints, seedMachines, temporaryDirectory, until } from './testing/fixtures.ts';
 import { TcpProxy } from './testing/tcp-proxy.ts';
 
 const logger = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
 
-describe.runIf(testBackend() === 'postgres')('IngestWriter when the database goes away', () => {
+describe('IngestWriter when the database goes away', () => {
   let database: TestDatabase;
   let proxy: TcpProxy;
   let proxied: ReturnType<typeof createPostgresSql>;
