@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttributeIds, OPCUAClient } from 'node-opcua';
+import type { PlantEvent } from '@plantgraph/bus';
 import { opcuaNodeId } from '@plantgraph/demo-catalog';
 import {
   eventually,
@@ -63,6 +64,29 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])('live plant over the %s bro
       20_000,
       'three connected connections',
     );
+  });
+
+  it('publishes stored changes on the event bus under the ISA-95 namespace', async () => {
+    const received: PlantEvent[] = [];
+    const unsubscribe = await plant.events.subscribe('dresden/#', (event) => {
+      received.push(event);
+    });
+    try {
+      await eventually(
+        async () => received.some((event) => event.type === 'tagValue'),
+        10_000,
+        'a tag value event',
+      );
+    } finally {
+      await unsubscribe();
+    }
+    const value = received.find((event) => event.type === 'tagValue')!;
+    expect(value.assetPath).toMatch(/^Acme Manufacturing\/Dresden\//);
+    const [row] = await plant.database.sql.query<{ value: number | null }>(
+      'select value from datapoint where tag_id = $1 and time = $2',
+      [value.type === 'tagValue' ? value.tagId : '', value.time],
+    );
+    expect(row?.value).toBe(value.type === 'tagValue' ? value.value : undefined);
   });
 
   it('stores an OPC UA value change with its source timestamp', async () => {

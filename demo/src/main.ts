@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startEmbeddedBroker } from '@plantgraph/bus';
+import { DEFAULT_BUS_PREFIX, EventBus, startEmbeddedBroker } from '@plantgraph/bus';
 import {
   closeOnSignals,
   createLogger,
@@ -56,6 +56,7 @@ async function main(resources: Resources): Promise<void> {
     PLANTGRAPH_CONFIG: z.string().optional(),
     PLANTGRAPH_SIMULATOR: z.enum(['on', 'off']).default('on'),
     PLANTGRAPH_SIMULATOR_SPEED: z.coerce.number().positive().default(60),
+    PLANTGRAPH_BUS_PREFIX: z.string().min(1).default(DEFAULT_BUS_PREFIX),
     PLANTGRAPH_DATA_DIR: z.string().default('.data'),
     NODE_ENV: z.string().default('development'),
   });
@@ -87,8 +88,22 @@ async function main(resources: Resources): Promise<void> {
     resources.add(await startOpcuaSimulator({ port: config.PLANTGRAPH_OPCUA_PORT, speed, logger }));
     resources.add(await startMqttSimulator({ url: busUrl, speed, logger }));
   }
+  const events = resources.add(
+    await EventBus.connect({
+      url: busUrl,
+      clientId: `plantgraph-events-${process.pid}`,
+      prefix: config.PLANTGRAPH_BUS_PREFIX,
+    }),
+  );
   resources.add(
-    await startConnectors({ sql: database.sql, config: plantConfig, busUrl, dataDir, logger }),
+    await startConnectors({
+      sql: database.sql,
+      config: plantConfig,
+      busUrl,
+      dataDir,
+      logger,
+      events,
+    }),
   );
 
   const plant = resources.add(

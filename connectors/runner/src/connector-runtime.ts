@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { EventBus } from '@plantgraph/bus';
 import type { Logger } from '@plantgraph/config';
 import type { Sql } from '@plantgraph/db';
 import {
@@ -17,6 +18,7 @@ import {
 import { startMqttConnector, type SparkplugDeath } from '@plantgraph/mqtt-connector';
 import { startOpcuaConnector } from '@plantgraph/opcua-connector';
 import { DeadLetterReplayer } from './dead-letter-replay.ts';
+import { EventPublisher } from './event-publisher.ts';
 
 export interface ConnectorRuntimeOptions {
   sql: Sql;
@@ -28,6 +30,8 @@ export interface ConnectorRuntimeOptions {
   logger: Logger;
   /** How often connection health is written for the graph (default 5 s). */
   healthIntervalMs?: number;
+  /** Where every stored change is published as an event (the platform's event bus). */
+  events?: EventBus;
 }
 
 export interface ConnectorRuntime {
@@ -48,7 +52,13 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
   const { sql, config, logger } = options;
   const resolved = await resolvePlantConfig(sql, config);
   const mapper = createSignalMapper(resolved);
-  const writer = new IngestWriter({ sql, spoolDir: join(options.dataDir, 'spool'), logger });
+  const events = options.events && new EventPublisher(sql, options.events, logger);
+  const writer = new IngestWriter({
+    sql,
+    spoolDir: join(options.dataDir, 'spool'),
+    logger,
+    onWritten: events && ((records) => events.publish(records)),
+  });
   await writer.start();
   const health = new HealthReporter({ sql, writer, logger });
 
@@ -109,6 +119,7 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
       replayer.stop();
       await Promise.allSettled(connectors.map((connector) => connector.close()));
       await writer.close();
+      await events?.idle();
       await health.close();
     },
   };

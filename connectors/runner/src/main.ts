@@ -7,6 +7,7 @@ import {
   optionalUrl,
   port,
 } from '@plantgraph/config';
+import { DEFAULT_BUS_PREFIX, EventBus } from '@plantgraph/bus';
 import { openDatabase } from '@plantgraph/db';
 import { closeServer, createServer, databaseAnswers, listen, mountProbes } from '@plantgraph/graph';
 import { loadPlantConfig, metricsRegistry } from '@plantgraph/ingest';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
       .string()
       .regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://')
       .optional(),
+    PLANTGRAPH_BUS_PREFIX: z.string().min(1).default(DEFAULT_BUS_PREFIX),
     PLANTGRAPH_DATA_DIR: z.string().default('.data'),
     PORT: port(4010),
     HOST: z.string().default('127.0.0.1'),
@@ -33,12 +35,21 @@ async function main(): Promise<void> {
   const plantConfig = await loadPlantConfig(resolve(cwd, config.PLANTGRAPH_CONFIG));
   const dataDir = resolve(cwd, config.PLANTGRAPH_DATA_DIR);
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir });
+  // Stored changes go on the bus when there is one; without MQTT_URL the process only ingests.
+  const events = config.MQTT_URL
+    ? await EventBus.connect({
+        url: config.MQTT_URL,
+        clientId: `plantgraph-events-${process.pid}`,
+        prefix: config.PLANTGRAPH_BUS_PREFIX,
+      })
+    : undefined;
   const runtime = await startConnectors({
     sql: database.sql,
     config: plantConfig,
     busUrl: config.MQTT_URL,
     dataDir,
     logger,
+    events,
   });
 
   const app = express();
@@ -53,6 +64,7 @@ async function main(): Promise<void> {
   closeOnSignals(logger, async () => {
     await closeServer(server);
     await runtime.close();
+    await events?.close();
     await database.sql.close();
   });
 }

@@ -4,3 +4,14 @@ export {
   type EmbeddedBroker,
   type EmbeddedBrokerOptions,
 } from './broker.ts';
+export { EventBus, type EventBusOptions, type EventHandler } from './event-bus.ts';
+export {
+  DEFAULT_BUS_PREFIX,
+  eventTopic,
+  topicLevel,
+  type AlarmEvent,
+  type CounterEvent,
+  type PlantEvent,
+  type StateEvent,
+  type TagValueEvent,
+} from './events.ts';

@@ -1,0 +1,71 @@
+/**
+ * What the platform publishes on its event bus: every stored change, enriched with the asset's
+ * place in the hierarchy so that other tools can use the topics as a Unified Namespace.
+ */
+
+interface AssetEvent {
+  assetId: string;
+  /** Full asset path, e.g. "Acme Manufacturing/Dresden/Body Shop/Line 1/Press 01". */
+  assetPath: string;
+  /** ISO 8601 time of the change at the source. */
+  time: string;
+}
+
+export interface StateEvent extends AssetEvent {
+  type: 'state';
+  state: string;
+  reason: string | null;
+}
+
+export interface TagValueEvent extends AssetEvent {
+  type: 'tagValue';
+  tagId: string;
+  tag: string;
+  value: number | null;
+  text: string | null;
+  quality: string;
+}
+
+export interface CounterEvent extends AssetEvent {
+  type: 'counter';
+  counter: string;
+  increment: number;
+}
+
+export interface AlarmEvent extends AssetEvent {
+  type: 'alarm';
+  code: string;
+  active: boolean;
+  severity: string;
+  message: string;
+}
+
+export type PlantEvent = StateEvent | TagValueEvent | CounterEvent | AlarmEvent;
+
+export const DEFAULT_BUS_PREFIX = 'plantgraph/v1';
+
+/** A topic level: lower case, spaces to '-', and nothing MQTT reserves ('+', '#', '/'). */
+export function topicLevel(name: string): string {
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s/+#]+/g, '-')
+    .replace(/^\$+/, '');
+}
+
+/**
+ * `<prefix>/<site>/<area>/<line>/[<cell>/]<equipment>/<kind>[/<name>]`: the asset path below the
+ * enterprise, then `state`, `tags/<tag>`, `counters/<counter>` or `alarms/<code>`.
+ */
+export function eventTopic(prefix: string, event: PlantEvent): string {
+  const levels = event.assetPath.split('/').slice(1).map(topicLevel);
+  const leaf =
+    event.type === 'state'
+      ? ['state']
+      : event.type === 'tagValue'
+        ? ['tags', topicLevel(event.tag)]
+        : event.type === 'counter'
+          ? ['counters', topicLevel(event.counter)]
+          : ['alarms', topicLevel(event.code)];
+  return [prefix, ...levels, ...leaf].join('/');
+}
