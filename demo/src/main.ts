@@ -108,7 +108,7 @@ async function main(resources: Resources): Promise<void> {
 
   const plant = resources.add(
     await startPlant({
-      services: { sql: database.sql, prisma, capabilities: database.capabilities, logger },
+      services: { sql: database.sql, prisma, capabilities: database.capabilities, logger, events },
       port: config.PORT,
       host: config.HOST,
       subgraphPortsFrom: config.PLANTGRAPH_SUBGRAPH_PORTS_FROM,

@@ -15,7 +15,10 @@ import {
   type RunningServer,
 } from '@plantgraph/graph';
 import express from 'express';
-import type { Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import { WebSocketServer } from 'ws';
+import { FederatedSubscriptions } from './federated-subscriptions.ts';
+import { serveSubscriptions } from './subscription-server.ts';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -30,7 +33,10 @@ export interface GatewayOptions {
   registries?: Registry[];
 }
 
-/** The federated graph's single endpoint: @apollo/gateway executing query plans over the subgraphs. */
+/**
+ * The federated graph's single endpoint: @apollo/gateway executing query plans over the subgraphs
+ * for HTTP, and federated subscriptions over graphql-ws on the same URL.
+ */
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const { host = '0.0.0.0', logger, sandbox = true } = options;
   const gateway = new ApolloGateway({
@@ -41,6 +47,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   const app = express();
   const httpServer = createServer(app);
+  const subscriptions = new FederatedSubscriptions({
+    supergraphSdl: options.supergraphSdl,
+    subgraphUrls: options.subgraphUrls,
+    logger,
+  });
+  const webSockets = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const stopWebSockets = serveSubscriptions(webSockets, subscriptions);
   const apollo = new ApolloServer({
     gateway,
     introspection: sandbox,
@@ -55,10 +68,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     ],
   });
   await apollo.start();
-  mountProbes(app, { registries: options.registries });
+  mountProbes(app, {
+    registries: [subscriptionMetrics(subscriptions), ...(options.registries ?? [])],
+  });
   app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo));
   const port = await listen(httpServer, options.port, host, 'PORT').catch(
     async (error: unknown) => {
+      await stopWebSockets();
+      await subscriptions.close();
       await apollo.stop();
       throw error;
     },
@@ -68,8 +85,24 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     url: `http://${shownHost}:${port}/graphql`,
     port,
     async close() {
+      await stopWebSockets();
+      await subscriptions.close();
       await apollo.stop();
       await closeServer(httpServer).catch(() => undefined);
     },
   };
+}
+
+/** Upstream subscriptions held open, on /metrics: a leak shows as a count that never falls. */
+function subscriptionMetrics(subscriptions: FederatedSubscriptions): Registry {
+  const registry = new Registry();
+  new Gauge({
+    name: 'plantgraph_gateway_upstream_subscriptions',
+    help: 'Subscriptions the gateway holds open on subgraphs for its clients.',
+    registers: [registry],
+    collect() {
+      this.set(subscriptions.upstreamSubscriptions);
+    },
+  });
+  return registry;
 }

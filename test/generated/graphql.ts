@@ -68,6 +68,20 @@ export type AlarmState =
   /** Cleared and acknowledged: nothing left to do. */
   | 'CLOSED';
 
+/** An alarm being raised or cleared, as it happens. */
+export type AlarmTransition = {
+  __typename?: 'AlarmTransition';
+  /** True when raised, false when cleared. */
+  active: Scalars['Boolean']['output'];
+  asset: Asset;
+  /** Machine-readable alarm code from the source system. */
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+  severity: AlarmSeverity;
+  /** When the transition happened at the source. */
+  time: Scalars['DateTime']['output'];
+};
+
 /** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
 export type Asset = {
   __typename?: 'Asset';
@@ -305,6 +319,17 @@ export type MachineState =
   | 'SETUP'
   /** Stopped by an operator or as planned. */
   | 'STOPPED';
+
+/** A machine entering a new state, as it happens. */
+export type MachineStateChange = {
+  __typename?: 'MachineStateChange';
+  asset: Asset;
+  /** Why, e.g. a fault or stop reason. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** When the machine entered the state, at the source. */
+  since: Scalars['DateTime']['output'];
+  state: MachineState;
+};
 
 /** A period during which a machine stayed in one state. */
 export type MachineStateInfo = {
@@ -602,6 +627,34 @@ export type StorageKind =
   | 'EMBEDDED'
   | 'POSTGRES';
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Alarms raised and cleared, as they happen. Filters combine; an unknown `under` is NOT_FOUND; without an event bus, SERVICE_UNAVAILABLE. */
+  alarmChanged: AlarmTransition;
+  /** Machine state changes as they happen. `assetIds` and `under` combine; without either, every asset. Unknown ids are NOT_FOUND; without an event bus, SERVICE_UNAVAILABLE. */
+  machineStateChanged: MachineStateChange;
+  /** New samples of the listed tags as they arrive, the newest per tag when the client falls behind. Unknown ids are NOT_FOUND; without an event bus, SERVICE_UNAVAILABLE. */
+  tagValues: TagValue;
+};
+
+
+export type SubscriptionAlarmChangedArgs = {
+  minSeverity?: InputMaybe<AlarmSeverity>;
+  under?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type SubscriptionMachineStateChangedArgs = {
+  assetIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  under?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type SubscriptionTagValuesArgs = {
+  minIntervalMs?: InputMaybe<Scalars['Int']['input']>;
+  tagIds: Array<Scalars['ID']['input']>;
+};
+
 /** A signal of an asset: a sensor value, a setpoint, a status bit. */
 export type Tag = {
   __typename?: 'Tag';
@@ -633,6 +686,18 @@ export type TagDataType =
   | 'FLOAT'
   | 'INTEGER'
   | 'STRING';
+
+/** A new sample of a tag, as it arrives. */
+export type TagValue = {
+  __typename?: 'TagValue';
+  quality: DatapointQuality;
+  tag: Tag;
+  /** String samples. */
+  text?: Maybe<Scalars['String']['output']>;
+  time: Scalars['DateTime']['output'];
+  /** Numeric and boolean (0/1) samples. */
+  value?: Maybe<Scalars['Float']['output']>;
+};
 
 /** Changes to an order that has not gone to the machine yet (CREATED or RELEASED). Omitted fields keep their value; dueAt: null clears the due date, null elsewhere is refused. */
 export type UpdateProductionOrderInput = {

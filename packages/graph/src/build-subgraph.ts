@@ -2,7 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
-import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
 import type { GraphContext } from './context.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -31,6 +31,19 @@ const federationLink =
   'import: ["@key", "@shareable", "@external", "@requires"])';
 
 /**
+ * type-graphql insists on a PubSub once a Subscription exists, though subgraph subscriptions
+ * bring their own `subscribe` (an event stream over the bus) and never use topics.
+ */
+const noPubSub: PubSub = {
+  publish() {
+    throw new Error('Subgraph subscriptions use `subscribe`, not PubSub topics');
+  },
+  subscribe() {
+    throw new Error('Subgraph subscriptions use `subscribe`, not PubSub topics');
+  },
+};
+
+/**
  * Turns type-graphql classes into a Federation 2 subgraph schema. type-graphql's printer keeps
  * the `@key`/`@shareable` directives only through `printSchemaWithDirectives`; the reference
  * resolvers are merged into type-graphql's resolver map before Apollo builds the subgraph.
@@ -41,6 +54,7 @@ export async function buildSubgraph(definition: SubgraphDefinition): Promise<Gra
     orphanedTypes: definition.orphanedTypes ?? [],
     skipCheck: true,
     validate: false,
+    pubSub: noPubSub,
   });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, reference] of Object.entries(definition.referenceResolvers ?? {})) {

@@ -1,4 +1,5 @@
 import type DataLoader from 'dataloader';
+import type { EventBus } from '@plantgraph/bus';
 import type { Logger } from '@plantgraph/config';
 import type { Sql, StorageCapabilities } from '@plantgraph/db';
 import type { PrismaClient } from '@plantgraph/db/prisma';
@@ -9,6 +10,8 @@ export interface GraphServices {
   prisma: PrismaClient;
   capabilities: StorageCapabilities;
   logger: Logger;
+  /** The platform's event bus; without it, subscriptions answer SERVICE_UNAVAILABLE. */
+  events?: EventBus;
 }
 
 /** Who is calling. Authentication replaces the anonymous identity at the gateway. */

@@ -24,6 +24,18 @@ export {
   PlantgraphError,
   type ErrorCode,
 } from './errors.ts';
+export {
+  activeEventStreams,
+  boundedBuffer,
+  conflate,
+  DEFAULT_STREAM_CAPACITY,
+  eventStream,
+  requireEventBus,
+  StreamOverflowError,
+  type EventBuffer,
+  type EventStreamOptions,
+} from './event-stream.ts';
+export type { AlarmEvent, PlantEvent, StateEvent, TagValueEvent } from '@plantgraph/bus';
 export { createErrorFormatter } from './format-error.ts';
 export { closeServer, createServer, listen, PortInUseError } from './http-server.ts';
 export {

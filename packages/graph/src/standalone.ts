@@ -6,6 +6,7 @@ import {
   optionalUrl,
   port,
 } from '@plantgraph/config';
+import { DEFAULT_BUS_PREFIX, EventBus } from '@plantgraph/bus';
 import { openDatabase } from '@plantgraph/db';
 import { createPrismaClient } from '@plantgraph/db/prisma';
 import { z } from 'zod';
@@ -30,16 +31,29 @@ async function startStandalone(subgraph: SubgraphModule, defaultPort: number): P
     HOST: z.string().default('127.0.0.1'),
     DATABASE_URL: optionalUrl(),
     PLANTGRAPH_DATA_DIR: z.string().default('.data'),
+    MQTT_URL: z
+      .string()
+      .regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://')
+      .optional(),
+    PLANTGRAPH_BUS_PREFIX: z.string().min(1).default(DEFAULT_BUS_PREFIX),
   });
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.PLANTGRAPH_DATA_DIR,
   });
   const prisma = createPrismaClient(database.sql);
+  // Subscriptions follow the event bus; without MQTT_URL they answer SERVICE_UNAVAILABLE.
+  const events = config.MQTT_URL
+    ? await EventBus.connect({
+        url: config.MQTT_URL,
+        clientId: `plantgraph-${subgraph.name}-${process.pid}`,
+        prefix: config.PLANTGRAPH_BUS_PREFIX,
+      })
+    : undefined;
   const server = await startSubgraphServer({
     name: subgraph.name,
     schema: await subgraph.buildSchema(),
-    services: { sql: database.sql, prisma, capabilities: database.capabilities, logger },
+    services: { sql: database.sql, prisma, capabilities: database.capabilities, logger, events },
     port: config.PORT,
     host: config.HOST,
   }).catch(async (error: unknown) => {
@@ -50,6 +64,7 @@ async function startStandalone(subgraph: SubgraphModule, defaultPort: number): P
 
   closeOnSignals(logger, async () => {
     await server.close();
+    await events?.close();
     await prisma.$disconnect();
     await database.sql.close();
   });

@@ -3,6 +3,8 @@ import { assetReference } from './asset/asset.reference.ts';
 import { AssetStateResolver } from './asset/asset.resolver.ts';
 import { ConnectionResolver } from './connection/connection.resolver.ts';
 import { DeadLetterResolver } from './dead-letter/dead-letter.resolver.ts';
+import { TagValueSubscriptionResolver } from './datapoint/datapoint.resolver.ts';
+import { MachineStateSubscriptionResolver } from './machine-state/machine-state.resolver.ts';
 import { Asset } from './asset/asset.type.ts';
 import { tagReference } from './tag/tag.reference.ts';
 import { TagValuesResolver } from './tag/tag.resolver.ts';
@@ -16,7 +18,14 @@ export const timeseriesSubgraph: SubgraphModule = {
   name: 'timeseries',
   buildSchema: () =>
     buildSubgraph({
-      resolvers: [TagValuesResolver, AssetStateResolver, ConnectionResolver, DeadLetterResolver],
+      resolvers: [
+        TagValuesResolver,
+        AssetStateResolver,
+        ConnectionResolver,
+        DeadLetterResolver,
+        MachineStateSubscriptionResolver,
+        TagValueSubscriptionResolver,
+      ],
       orphanedTypes: [Tag, Asset],
       referenceResolvers: { Tag: tagReference, Asset: assetReference },
     }),

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { DateTime } from '@plantgraph/graph';
-import { AlarmState } from './alarm.type.ts';
+import { AlarmSeverity, AlarmState } from './alarm.type.ts';
 
 @ArgsType()
 export class AlarmsArgs {
@@ -36,4 +36,19 @@ export class AcknowledgeAlarmArgs {
 
   @Field(() => String, { nullable: true, description: 'Why, or what was done about it.' })
   comment?: string | null;
+}
+
+@ArgsType()
+export class AlarmChangedArgs {
+  @Field(() => ID, {
+    nullable: true,
+    description: 'An asset id: transitions of that asset and everything below it.',
+  })
+  under?: string | null;
+
+  @Field(() => AlarmSeverity, {
+    nullable: true,
+    description: 'Only alarms at least this severe (LOW < MEDIUM < HIGH < CRITICAL).',
+  })
+  minSeverity?: AlarmSeverity | null;
 }

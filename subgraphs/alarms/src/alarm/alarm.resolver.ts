@@ -1,9 +1,21 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
 import type { GraphContext } from '@plantgraph/graph';
 import { Asset } from '../asset/asset.type.ts';
-import { AcknowledgeAlarmArgs, AlarmsArgs } from './alarm.args.ts';
+import { AcknowledgeAlarmArgs, AlarmChangedArgs, AlarmsArgs } from './alarm.args.ts';
 import { acknowledge, listAlarms, requireAlarm } from './alarm.service.ts';
-import { Alarm, AlarmConnection } from './alarm.type.ts';
+import { alarmTransitions } from './alarm.stream.ts';
+import { Alarm, AlarmConnection, AlarmTransition } from './alarm.type.ts';
 
 @Resolver(() => Alarm)
 export class AlarmResolver {
@@ -29,6 +41,21 @@ export class AlarmResolver {
     @Ctx() context: GraphContext,
   ): Promise<Alarm> {
     return acknowledge(context, args.id, args.comment ?? null);
+  }
+
+  @Subscription(() => AlarmTransition, {
+    description:
+      'Alarms raised and cleared, as they happen. Filters combine; an unknown `under` is ' +
+      'NOT_FOUND; without an event bus, SERVICE_UNAVAILABLE.',
+    subscribe: ({ args, context }) =>
+      alarmTransitions(context as GraphContext, args as AlarmChangedArgs),
+  })
+  alarmChanged(
+    @Root() transition: AlarmTransition,
+    // Declared for the schema; `subscribe` reads and checks them.
+    @Args(() => AlarmChangedArgs) _args: AlarmChangedArgs,
+  ): AlarmTransition {
+    return transition;
   }
 
   @FieldResolver(() => Asset)

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { connectionTypes, DateTime } from '@plantgraph/graph';
+import { connectionTypes, DateTime, type AlarmEvent } from '@plantgraph/graph';
+import { Asset } from '../asset/asset.type.ts';
 
 /** Alarm priority, lowest first; the database enum keeps this order for sorting. */
 export enum AlarmSeverity {
@@ -116,3 +117,49 @@ export class Alarm {
 }
 
 export const AlarmConnection = connectionTypes(Alarm, 'Alarm', { withTotalCount: true });
+
+const SEVERITY_ORDER: readonly string[] = [
+  AlarmSeverity.LOW,
+  AlarmSeverity.MEDIUM,
+  AlarmSeverity.HIGH,
+  AlarmSeverity.CRITICAL,
+];
+
+/** Rank of a severity, LOW = 0 upwards; -1 for a value this graph does not know. */
+export function severityRank(severity: string): number {
+  return SEVERITY_ORDER.indexOf(severity);
+}
+
+@ObjectType({ description: 'An alarm being raised or cleared, as it happens.' })
+export class AlarmTransition {
+  @Field(() => String, { description: 'Machine-readable alarm code from the source system.' })
+  code!: string;
+
+  @Field(() => Boolean, { description: 'True when raised, false when cleared.' })
+  active!: boolean;
+
+  @Field(() => AlarmSeverity)
+  severity!: AlarmSeverity;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => DateTime, { description: 'When the transition happened at the source.' })
+  time!: Date;
+
+  @Field(() => Asset)
+  asset!: Asset;
+
+  /** The transition an event reports; undefined for a severity this graph does not know. */
+  static fromEvent(event: AlarmEvent): AlarmTransition | undefined {
+    if (severityRank(event.severity) < 0) return undefined;
+    return Object.assign(new AlarmTransition(), {
+      code: event.code,
+      active: event.active,
+      severity: event.severity as AlarmSeverity,
+      message: event.message,
+      time: new Date(event.time),
+      asset: Object.assign(new Asset(), { id: event.assetId }),
+    });
+  }
+}

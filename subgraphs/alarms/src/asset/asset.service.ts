@@ -32,3 +32,8 @@ export async function requireAssetPath(
   if (!asset) throw new NotFoundError('Asset', id, argument);
   return asset;
 }
+
+/** Whether `path` is `root` itself or lies below it. */
+export function isWithin(path: string, root: string): boolean {
+  return path === root || path.startsWith(`${root}/`);
+}

@@ -1,4 +1,4 @@
-import { ArgsType, Field, Int } from 'type-graphql';
+import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { DateTime } from '@plantgraph/graph';
 
 @ArgsType()
@@ -20,4 +20,19 @@ export class HistoryArgs {
 
   @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
   after?: string | null;
+}
+
+@ArgsType()
+export class TagValuesArgs {
+  @Field(() => [ID], { description: 'The tags to follow; 1 to 1000 ids.' })
+  tagIds!: string[];
+
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: 0,
+    description:
+      'Least time between two values of one tag, 0 to 3600000 ms. A client that reads ' +
+      'slower than values arrive gets the newest value per tag, never a backlog.',
+  })
+  minIntervalMs?: number | null;
 }

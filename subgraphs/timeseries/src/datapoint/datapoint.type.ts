@@ -1,5 +1,6 @@
 import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
-import { connectionTypes, DateTime } from '@plantgraph/graph';
+import { connectionTypes, DateTime, type TagValueEvent } from '@plantgraph/graph';
+import { Tag } from '../tag/tag.type.ts';
 
 /** OPC UA-style status of a sample. */
 export enum DatapointQuality {
@@ -49,3 +50,35 @@ export class Datapoint {
 }
 
 export const DatapointConnection = connectionTypes(Datapoint, 'Datapoint');
+
+const QUALITIES = new Set<string>(Object.values(DatapointQuality));
+
+@ObjectType({ description: 'A new sample of a tag, as it arrives.' })
+export class TagValue {
+  @Field(() => Tag)
+  tag!: Tag;
+
+  @Field(() => DateTime)
+  time!: Date;
+
+  @Field(() => Float, { nullable: true, description: 'Numeric and boolean (0/1) samples.' })
+  value!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'String samples.' })
+  text!: string | null;
+
+  @Field(() => DatapointQuality)
+  quality!: DatapointQuality;
+
+  /** The sample an event reports; undefined for a quality this graph does not know. */
+  static fromEvent(event: TagValueEvent): TagValue | undefined {
+    if (!QUALITIES.has(event.quality)) return undefined;
+    return Object.assign(new TagValue(), {
+      tag: Object.assign(new Tag(), { id: event.tagId }),
+      time: new Date(event.time),
+      value: event.value,
+      text: event.text,
+      quality: event.quality as DatapointQuality,
+    });
+  }
+}

@@ -1,5 +1,6 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { DateTime } from '@plantgraph/graph';
+import { DateTime, type StateEvent } from '@plantgraph/graph';
+import { Asset } from '../asset/asset.type.ts';
 
 /** What a machine is doing, as its controller or an operator reports it. */
 export enum MachineState {
@@ -57,6 +58,34 @@ export class MachineStateInfo {
       since: row.since,
       until: row.until,
       reason: row.reason,
+    });
+  }
+}
+
+const MACHINE_STATES = new Set<string>(Object.values(MachineState));
+
+@ObjectType({ description: 'A machine entering a new state, as it happens.' })
+export class MachineStateChange {
+  @Field(() => MachineState)
+  state!: MachineState;
+
+  @Field(() => DateTime, { description: 'When the machine entered the state, at the source.' })
+  since!: Date;
+
+  @Field(() => String, { nullable: true, description: 'Why, e.g. a fault or stop reason.' })
+  reason!: string | null;
+
+  @Field(() => Asset)
+  asset!: Asset;
+
+  /** The change an event reports; undefined for a state this graph does not know. */
+  static fromEvent(event: StateEvent): MachineStateChange | undefined {
+    if (!MACHINE_STATES.has(event.state)) return undefined;
+    return Object.assign(new MachineStateChange(), {
+      state: event.state as MachineState,
+      since: new Date(event.time),
+      reason: event.reason,
+      asset: Object.assign(new Asset(), { id: event.assetId }),
     });
   }
 }

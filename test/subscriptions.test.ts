@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import {
+  EventBus,
+  startEmbeddedBroker,
+  type EmbeddedBroker,
+  type PlantEvent,
+} from '@plantgraph/bus';
+import { startTestPlant, type TestPlant } from './fixtures/plant.ts';
+import { eventually } from './fixtures/live-plant.ts';
+
+/**
+ * Subscriptions through the gateway: the root field runs on its owning subgraph, fields of other
+ * subgraphs are filled per event through the gateway's query plan.
+ */
+let broker: EmbeddedBroker;
+let publisher: EventBus;
+let plant: TestPlant;
+let client: Client;
+let site: { id: string; path: string };
+let equipment: { id: string; path: string; name: string };
+
+const STATE_CHANGES = `subscription ($under: ID!) {
+  machineStateChanged(under: $under) {
+    state since reason
+    asset { id name path tags { name } activeOrder { number } activeAlarms { code severity } }
+  }
+}`;
+
+function take<T>(query: string, variables: Record<string, unknown>, count: number) {
+  const received: T[] = [];
+  let dispose: () => void = () => undefined;
+  const done = new Promise<T[]>((resolve, reject) => {
+    dispose = client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => {
+          received.push(value as T);
+          if (received.length >= count) resolve(received);
+        },
+        error: reject,
+        complete: () => resolve(received),
+      },
+    );
+  });
+  return { done, received, dispose: () => dispose() };
+}
+
+const upstreamCount = async () => {
+  const metrics = await (await fetch(plant.plant.url.replace(/graphql$/, 'metrics'))).text();
+  return Number(/^plantgraph_gateway_upstream_subscriptions (\d+)/m.exec(metrics)?.[1]);
+};
+
+beforeAll(async () => {
+  broker = await startEmbeddedBroker({ port: 0 });
+  plant = await startTestPlant(new Date(), { busUrl: broker.url });
+  publisher = await EventBus.connect({ url: broker.url, clientId: 'test-publisher' });
+  client = createClient({ url: plant.plant.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket });
+  const { sql } = plant.database;
+  [site] = (await sql.query<{ id: string; path: string }>(
+    "select id, path from asset where kind = 'SITE' limit 1",
+  )) as [{ id: string; path: string }];
+  [equipment] = (await sql.query<{ id: string; path: string; name: string }>(
+    "select id, path, name from asset where kind = 'EQUIPMENT' order by path limit 1",
+  )) as [{ id: string; path: string; name: string }];
+});
+
+afterAll(async () => {
+  await client?.dispose();
+  await publisher?.close();
+  await plant?.close();
+  await broker?.close();
+});
+
+const stateEvent = (state: string, reason: string | null): PlantEvent => ({
+  type: 'state',
+  assetId: equipment.id,
+  assetPath: equipment.path,
+  time: new Date().toISOString(),
+  state,
+  reason,
+});
+
+describe('federated subscriptions', () => {
+  it('delivers a state change with fields from assets, orders and alarms', async () => {
+    type Event = { data: { machineStateChanged: Record<string, unknown> } };
+    const subscription = take<Event>(STATE_CHANGES, { under: site.id }, 1);
+    await eventually(async () => (await upstreamCount()) === 1, 5000, 'the upstream subscription');
+    publisher.publish(stateEvent('DOWN', 'JAM'));
+    const [event] = await subscription.done;
+    subscription.dispose();
+    const change = event!.data.machineStateChanged as {
+      state: string;
+      reason: string;
+      asset: {
+        id: string;
+        name: string;
+        tags: unknown[];
+        activeOrder: { number: string } | null;
+        activeAlarms: unknown[];
+      };
+    };
+    expect(change).toMatchObject({ state: 'DOWN', reason: 'JAM' });
+    expect(change.asset).toMatchObject({ id: equipment.id, name: equipment.name });
+    expect(change.asset.tags.length).toBeGreaterThan(0);
+    expect(change.asset.activeOrder?.number).toMatch(/^PO-/);
+    expect(Array.isArray(change.asset.activeAlarms)).toBe(true);
+  });
+
+  it('ends the upstream subscription when the client unsubscribes', async () => {
+    const subscription = take(STATE_CHANGES, { under: site.id }, 1);
+    await eventually(async () => (await upstreamCount()) === 1, 5000, 'the upstream subscription');
+    subscription.dispose();
+    await eventually(async () => (await upstreamCount()) === 0, 5000, 'no upstream subscription');
+  });
+
+  it('answers invalid arguments with a GraphQL error and keeps the connection', async () => {
+    const invalid = take<{ errors?: { message: string }[] }>(
+      STATE_CHANGES,
+      { under: 'not-an-id' },
+      1,
+    );
+    const outcome = await invalid.done.then(
+      (values) => values[0]?.errors?.[0]?.message ?? '',
+      (errors: { message: string }[]) => errors[0]?.message ?? '',
+    );
+    expect(outcome).toMatch(/under/);
+
+    const valid = take<{ data: { machineStateChanged: { state: string } } }>(
+      STATE_CHANGES,
+      { under: site.id },
+      1,
+    );
+    await eventually(async () => (await upstreamCount()) >= 1, 5000, 'the second subscription');
+    publisher.publish(stateEvent('RUNNING', null));
+    const [event] = await valid.done;
+    valid.dispose();
+    expect(event!.data.machineStateChanged.state).toBe('RUNNING');
+  });
+});
