@@ -12,6 +12,14 @@ import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSche
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
+/** Events resolved but not yet read by a client before its subscription is ended. */
+export const MAX_PENDING_EVENTS = 1000;
+
+const tooSlow = new GraphQLError(
+  `The client fell more than ${MAX_PENDING_EVENTS} events behind; subscribe again.`,
+  { extensions: { code: 'SERVICE_UNAVAILABLE' } },
+);
+
 export interface FederatedSubscriptionsOptions {
   supergraphSdl: string;
   /** HTTP URL overrides per subgraph name; the WebSocket URL is derived from the HTTP one. */
@@ -102,8 +110,16 @@ export class FederatedSubscriptions {
     let done = false;
     const push = (result: Promise<ExecutionResult | undefined>) => {
       const next = waiting.shift();
-      if (next) void result.then((value) => next(value ? { value, done: false } : finished));
-      else ready.push(result);
+      if (next) {
+        void result.then((value) => next(value ? { value, done: false } : finished));
+        return;
+      }
+      ready.push(result);
+      // A client this far behind would only grow our memory: end its subscription, say why.
+      if (ready.length > MAX_PENDING_EVENTS && !done) {
+        ready.push(Promise.resolve({ errors: [tooSlow] }));
+        finish();
+      }
     };
     const finish = () => {
       if (done) return;
