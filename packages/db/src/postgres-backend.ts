@@ -1,11 +1,5 @@
 import pg from 'pg';
-import {
-  bulkInsertStatement,
-  StatementObservers,
-  toColumns,
-  type BulkColumn,
-  type Sql,
-} from './sql.ts';
+import { sqlOver, StatementObservers, transactionSql, type Sql } from './sql.ts';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -36,25 +30,18 @@ export function createPostgresSql(connectionString: string, maxConnections = 10)
   pool.on('error', () => undefined);
   const observers = new StatementObservers();
 
-  const overClient = (client: pg.Pool | pg.PoolClient): Omit<Sql, 'transaction' | 'close'> => ({
-    backend: 'postgres',
-    async query<T extends object>(text: string, params: readonly unknown[] = []) {
-      observers.notify(text);
-      const result = await client.query<T>(text, params as unknown[]);
-      return result.rows;
-    },
-    async exec(script: string) {
-      observers.notify(script);
-      await client.query(script);
-    },
-    async bulkInsert(table, columns: readonly BulkColumn[], rows, onConflict) {
-      if (rows.length === 0) return;
-      const text = bulkInsertStatement(table, columns, onConflict);
-      observers.notify(text);
-      await client.query(text, toColumns(columns, rows));
-    },
-    observe: (listener) => observers.add(listener),
-  });
+  const overClient = (client: pg.Pool | pg.PoolClient) =>
+    sqlOver(
+      'postgres',
+      {
+        rows: async <T>(text: string, params: unknown[]) =>
+          (await client.query(text, params)).rows as T[],
+        run: async (script) => {
+          await client.query(script);
+        },
+      },
+      observers,
+    );
 
   const sql: PostgresSql = {
     ...overClient(pool),
@@ -65,11 +52,7 @@ export function createPostgresSql(connectionString: string, maxConnections = 10)
       // would crash the process. The statement under way rejects anyway, which is what callers see.
       const ignoreLostConnection = () => undefined;
       client.on('error', ignoreLostConnection);
-      const tx: Sql = {
-        ...overClient(client),
-        transaction: (nested) => nested(tx),
-        close: async () => undefined,
-      };
+      const tx = transactionSql(overClient(client));
       try {
         await client.query('begin');
         const result = await work(tx);

@@ -64,6 +64,48 @@ export function toColumns(
   return columns.map((_, index) => `{${rows.map((row) => arrayElement(row[index])).join(',')}}`);
 }
 
+/** The two things a backend's driver must do; everything else of `Sql` is built on them. */
+export interface DriverConnection {
+  rows<T>(text: string, params: unknown[]): Promise<T[]>;
+  run(script: string): Promise<void>;
+}
+
+/** The statement-level part of `Sql` over one driver connection, observed statement by statement. */
+export function sqlOver(
+  backend: StorageBackend,
+  connection: DriverConnection,
+  observers: StatementObservers,
+): Omit<Sql, 'transaction' | 'close'> {
+  return {
+    backend,
+    query<T extends object>(text: string, params: readonly unknown[] = []) {
+      observers.notify(text);
+      return connection.rows<T>(text, params as unknown[]);
+    },
+    exec(script: string) {
+      observers.notify(script);
+      return connection.run(script);
+    },
+    async bulkInsert(table, columns, rows, onConflict) {
+      if (rows.length === 0) return;
+      const text = bulkInsertStatement(table, columns, onConflict);
+      observers.notify(text);
+      await connection.rows(text, toColumns(columns, rows));
+    },
+    observe: (listener) => observers.add(listener),
+  };
+}
+
+/** `Sql` inside a transaction: nested transactions join it, closing is the owner's business. */
+export function transactionSql(statements: Omit<Sql, 'transaction' | 'close'>): Sql {
+  const tx: Sql = {
+    ...statements,
+    transaction: (nested) => nested(tx),
+    close: async () => undefined,
+  };
+  return tx;
+}
+
 /** Fan-out helper shared by the backends for `observe`. */
 export class StatementObservers {
   readonly #listeners = new Set<(statement: string) => void>();
