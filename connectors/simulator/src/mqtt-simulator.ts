@@ -55,9 +55,6 @@ function protocolOf(equipment: PlantEquipment): MqttProtocol {
   throw new Error(`${equipment.asset.path} is not published over MQTT (${protocol ?? 'unmapped'})`);
 }
 
-/** `GoodCount` → `Good Count`, so unsTopic turns machine signals into `good-count`. */
-const words = (name: string) => name.replace(/(?<=[a-z])(?=[A-Z])/g, ' ');
-
 /**
  * Publishes machines over MQTT as SITE_PROTOCOLS says: areas mapped to `sparkplug` become
  * Sparkplug B edge nodes, areas mapped to `uns-json` publish `{"value", "timestamp"}` to their
@@ -144,9 +141,7 @@ class UnsPublisher {
       machine.points.map((point) => ({
         machine,
         name: point.name,
-        topic:
-          (options.unsPrefix ?? '') +
-          unsTopic(machine.equipment.asset.path, point.tag ? point.name : words(point.name)),
+        topic: (options.unsPrefix ?? '') + unsTopic(machine.equipment.asset.path, point.name),
       })),
     );
   }

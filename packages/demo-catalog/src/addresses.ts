@@ -39,7 +39,12 @@ export function alarmCodesFor(type: EquipmentType): string[] {
 }
 
 const compact = (part: string) => part.replace(/\s+/g, '');
-const slug = (part: string) => part.toLowerCase().replace(/\s+/g, '-');
+// `GoodCount` and `Good Count` both become `good-count`.
+const slug = (part: string) =>
+  part
+    .replace(/(?<=[a-z])(?=[A-Z])/g, ' ')
+    .toLowerCase()
+    .replace(/\s+/g, '-');
 
 /** Path parts below the enterprise: ["Dresden", "Body Shop", "Line 1", "Press 01"]. */
 function partsBelowEnterprise(assetPath: string): string[] {

@@ -60,9 +60,6 @@ function machines(): Machine[] {
   );
 }
 
-/** `GoodCount` → `Good Count`, so UNS topics read `good-count` as the simulator publishes them. */
-const words = (signal: string) => signal.replace(/(?<=[a-z])(?=[A-Z])/g, ' ');
-
 /** Where a signal of a machine lives; Sparkplug metric names are the signal names as they are. */
 function source(machine: Machine, signal: string): SourceInput {
   switch (machine.protocol) {
@@ -71,7 +68,7 @@ function source(machine: Machine, signal: string): SourceInput {
     case 'sparkplug':
       return { sparkplug: { ...sparkplugDevice(machine.path), metric: signal } };
     case 'uns-json':
-      return { topic: unsTopic(machine.path, words(signal)) };
+      return { topic: unsTopic(machine.path, signal) };
   }
 }
 
