@@ -5,3 +5,4 @@ export {
   type TestDatabase,
 } from './test-database.ts';
 export { SubgraphClient, type ExecutionResult } from './execute.ts';
+export { live, subscribe, until } from './subscriptions.ts';

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { FormattedExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -10,7 +9,7 @@ import {
   type PlantEvent,
 } from '@plantgraph/bus';
 import { activeEventStreams, startSubgraphServer, type RunningServer } from '@plantgraph/graph';
-import { openTestDatabase, type TestDatabase } from '@plantgraph/testing';
+import { live, openTestDatabase, subscribe, until, type TestDatabase } from '@plantgraph/testing';
 import { alarmsSubgraph } from './subgraph.ts';
 
 let database: TestDatabase;
@@ -47,53 +46,6 @@ function alarmEvent(asset: string, code: string, severity: string, active = true
     active,
     severity,
     message,
-  };
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** A subscription's results as they arrive, and how it ended. */
-function subscribe(
-  on: Client,
-  query: string,
-  variables: Record<string, unknown> = {},
-): {
-  results: FormattedExecutionResult<Record<string, unknown>, unknown>[];
-  ended: Promise<unknown>;
-  stop(): void;
-} {
-  const results: FormattedExecutionResult<Record<string, unknown>, unknown>[] = [];
-  let stop: () => void = () => undefined;
-  const ended = new Promise((resolve) => {
-    stop = on.subscribe(
-      { query, variables },
-      { next: (result) => results.push(result), error: resolve, complete: () => resolve(null) },
-    );
-  });
-  return { results, ended, stop };
-}
-
-/**
- * Subscribes and waits until the stream is live on the bus, so nothing published is missed;
- * `close()` completes it and waits until the server released its bus subscription.
- */
-async function live(query: string, variables: Record<string, unknown> = {}) {
-  const before = activeEventStreams();
-  const subscription = subscribe(client, query, variables);
-  await until(() => activeEventStreams() === before + 1, 'the subscription to reach the bus');
-  return {
-    results: subscription.results,
-    async close() {
-      subscription.stop();
-      await subscription.ended;
-      await until(() => activeEventStreams() === before, 'the bus subscription to be released');
-    },
   };
 }
 
@@ -149,7 +101,7 @@ afterAll(async () => {
 describe('alarmChanged', () => {
   it('delivers transitions below an asset at or above a severity, nothing else', async () => {
     const before = activeEventStreams();
-    const transitions = await live(ALARM_CHANGED, {
+    const transitions = await live(client, ALARM_CHANGED, {
       under: assets['Line 1']!.id,
       minSeverity: 'HIGH',
     });
@@ -190,7 +142,7 @@ describe('alarmChanged', () => {
   });
 
   it('delivers every severity and asset without filters', async () => {
-    const transitions = await live(ALARM_CHANGED);
+    const transitions = await live(client, ALARM_CHANGED);
     publisher.publish(alarmEvent('Press 10', 'OIL_LOW', 'LOW'));
     publisher.publish(alarmEvent('Acme', 'GRID', 'MEDIUM'));
     await until(() => transitions.results.length === 2, 'two transitions');
@@ -213,7 +165,7 @@ describe('alarmChanged', () => {
       expect(error?.extensions?.code).toBe(code);
       expect(error?.message).toContain(argument);
     }
-    const transitions = await live(ALARM_CHANGED, { minSeverity: 'LOW' });
+    const transitions = await live(client, ALARM_CHANGED, { minSeverity: 'LOW' });
     publisher.publish(alarmEvent('Press 01', 'OIL_LOW', 'LOW'));
     await until(() => transitions.results.length === 1, 'a transition after the errors');
     await transitions.close();

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { FormattedExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -10,7 +9,7 @@ import {
   type PlantEvent,
 } from '@plantgraph/bus';
 import { activeEventStreams, startSubgraphServer, type RunningServer } from '@plantgraph/graph';
-import { openTestDatabase, type TestDatabase } from '@plantgraph/testing';
+import { live, openTestDatabase, subscribe, until, type TestDatabase } from '@plantgraph/testing';
 import { timeseriesSubgraph } from './subgraph.ts';
 
 let database: TestDatabase;
@@ -62,53 +61,6 @@ function tagEvent(tag: string, value: number): PlantEvent {
     value,
     text: null,
     quality: 'GOOD',
-  };
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** A subscription's results as they arrive, and how it ended. */
-function subscribe(
-  on: Client,
-  query: string,
-  variables: Record<string, unknown> = {},
-): {
-  results: FormattedExecutionResult<Record<string, unknown>, unknown>[];
-  ended: Promise<unknown>;
-  stop(): void;
-} {
-  const results: FormattedExecutionResult<Record<string, unknown>, unknown>[] = [];
-  let stop: () => void = () => undefined;
-  const ended = new Promise((resolve) => {
-    stop = on.subscribe(
-      { query, variables },
-      { next: (result) => results.push(result), error: resolve, complete: () => resolve(null) },
-    );
-  });
-  return { results, ended, stop };
-}
-
-/**
- * Subscribes and waits until the stream is live on the bus, so nothing published is missed;
- * `close()` completes it and waits until the server released its bus subscription.
- */
-async function live(query: string, variables: Record<string, unknown> = {}) {
-  const before = activeEventStreams();
-  const subscription = subscribe(client, query, variables);
-  await until(() => activeEventStreams() === before + 1, 'the subscription to reach the bus');
-  return {
-    results: subscription.results,
-    async close() {
-      subscription.stop();
-      await subscription.ended;
-      await until(() => activeEventStreams() === before, 'the bus subscription to be released');
-    },
   };
 }
 
@@ -164,7 +116,7 @@ afterAll(async () => {
 describe('machineStateChanged', () => {
   it('delivers the changes of an asset and everything below it, nothing else', async () => {
     const before = activeEventStreams();
-    const changes = await live(STATE_CHANGES, { under: assets['Line 1']!.id });
+    const changes = await live(client, STATE_CHANGES, { under: assets['Line 1']!.id });
     publisher.publish(stateEvent('Press 10', 'DOWN'));
     publisher.publish(stateEvent('Body Shop', 'RUNNING'));
     publisher.publish(stateEvent('Press 01', 'DOWN', 'JAM'));
@@ -203,7 +155,7 @@ describe('machineStateChanged', () => {
   });
 
   it('filters by asset ids, combined with under', async () => {
-    const changes = await live(STATE_CHANGES, {
+    const changes = await live(client, STATE_CHANGES, {
       assetIds: [assets['Press 02']!.id, assets['Press 10']!.id],
       under: assets['Line 1']!.id,
     });
@@ -231,7 +183,7 @@ describe('machineStateChanged', () => {
       expect(error?.extensions?.code).toBe(code);
       expect(error?.message).toContain(`"${argument}"`);
     }
-    const changes = await live(STATE_CHANGES, { assetIds: [assets['Press 01']!.id] });
+    const changes = await live(client, STATE_CHANGES, { assetIds: [assets['Press 01']!.id] });
     publisher.publish(stateEvent('Press 01', 'MAINTENANCE'));
     await until(() => changes.results.length === 1, 'a change after the errors');
     await changes.close();
@@ -241,7 +193,7 @@ describe('machineStateChanged', () => {
 
 describe('tagValues', () => {
   it('delivers values of the listed tags only', async () => {
-    const values = await live(TAG_VALUES, { tagIds: [tags['Motor Current']!.id] });
+    const values = await live(client, TAG_VALUES, { tagIds: [tags['Motor Current']!.id] });
     publisher.publish(tagEvent('Pressure', 7));
     publisher.publish(tagEvent('Motor Current', 1.5));
     // Values of one tag are conflated even at minIntervalMs 0 when they arrive together.
@@ -269,7 +221,7 @@ describe('tagValues', () => {
   });
 
   it('conflates per tag: the newest value after minIntervalMs, no backlog', async () => {
-    const values = await live(TAG_VALUES, {
+    const values = await live(client, TAG_VALUES, {
       tagIds: [tags['Motor Current']!.id, tags.Pressure!.id],
       minIntervalMs: 400,
     });

@@ -1,0 +1,55 @@
+import type { FormattedExecutionResult } from 'graphql';
+import type { Client } from 'graphql-ws';
+import { activeEventStreams } from '@plantgraph/graph';
+
+/** Polls `condition` every 5 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** A subscription's results as they arrive, and how it ended. */
+export function subscribe(
+  on: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+): {
+  results: FormattedExecutionResult<Record<string, unknown>, unknown>[];
+  ended: Promise<unknown>;
+  stop(): void;
+} {
+  const results: FormattedExecutionResult<Record<string, unknown>, unknown>[] = [];
+  let stop: () => void = () => undefined;
+  const ended = new Promise((resolve) => {
+    stop = on.subscribe(
+      { query, variables },
+      { next: (result) => results.push(result), error: resolve, complete: () => resolve(null) },
+    );
+  });
+  return { results, ended, stop };
+}
+
+/**
+ * Subscribes and waits until the stream is live on the bus, so nothing published is missed;
+ * `close()` completes it and waits until the server released its bus subscription.
+ */
+export async function live(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  const before = activeEventStreams();
+  const subscription = subscribe(client, query, variables);
+  await until(() => activeEventStreams() === before + 1, 'the subscription to reach the bus');
+  return {
+    results: subscription.results,
+    async close() {
+      subscription.stop();
+      await subscription.ended;
+      await until(() => activeEventStreams() === before, 'the bus subscription to be released');
+    },
+  };
+}
