@@ -1,10 +1,12 @@
 import {
   BadUserInputError,
   checkTimeWindow,
-  decodeCursor,
+  decodeTimeCursor,
+  microsOf,
   NotFoundError,
   pageSize,
   parseIds,
+  timestampFromMicros,
   toConnection,
   type GraphContext,
 } from '@plantgraph/graph';
@@ -14,14 +16,14 @@ import { DeadLetter, type DeadLetterRow } from './dead-letter.type.ts';
 const MAX_REPLAY = 1000;
 
 const columns = `id, connection, address, payload, payload_size, reason, received_at,
-  to_char(received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_time,
+  ${microsOf('received_at')} as received_us,
   replay_requested_at, replayed_at, replay_error`;
 
 /** Newest first; the cursor keeps microseconds so pages neither skip nor repeat letters. */
 export async function listDeadLetters(context: GraphContext, args: DeadLettersArgs) {
   const first = pageSize(args.first);
   const window = checkTimeWindow(args.from, args.to);
-  const [afterTime, afterId] = decodeCursor(args.after, 2) ?? [];
+  const after = decodeTimeCursor(args.after);
   const filter = `($1::text is null or connection = $1)
     and ($2::timestamptz is null or received_at >= $2)
     and ($3::timestamptz is null or received_at < $3)`;
@@ -30,9 +32,9 @@ export async function listDeadLetters(context: GraphContext, args: DeadLettersAr
     context.sql.query<DeadLetterRow>(
       `select ${columns} from dead_letter
         where ${filter}
-          and ($4::timestamptz is null or (received_at, id) < ($4::timestamptz, $5::uuid))
+          and ($4::int8 is null or (received_at, id) < (${timestampFromMicros('$4')}, $5::uuid))
         order by received_at desc, id desc limit $6`,
-      [...params, afterTime ?? null, afterId ?? null, first + 1],
+      [...params, after?.micros ?? null, after?.id ?? null, first + 1],
     ),
     context.sql.query<{ total: number }>(
       `select count(*) as total from dead_letter where ${filter}`,
@@ -43,7 +45,7 @@ export async function listDeadLetters(context: GraphContext, args: DeadLettersAr
     rows,
     first,
     DeadLetter.fromRow,
-    (row) => [row.cursor_time, row.id],
+    (row) => [row.received_us, row.id],
     count?.total ?? 0,
   );
 }

@@ -9,7 +9,7 @@ export interface DeadLetterRow {
   payload_size: number;
   reason: string;
   received_at: Date;
-  cursor_time: string;
+  received_us: number;
   replay_requested_at: Date | null;
   replayed_at: Date | null;
   replay_error: string | null;
