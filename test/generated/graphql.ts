@@ -435,6 +435,7 @@ export type OrderStatusChange = {
   changedAt: Scalars['DateTime']['output'];
   /** Null for the creation. */
   from?: Maybe<ProductionOrderStatus>;
+  order: ProductionOrder;
   reason?: Maybe<Scalars['String']['output']>;
   to: ProductionOrderStatus;
 };
@@ -633,6 +634,8 @@ export type Subscription = {
   alarmChanged: AlarmTransition;
   /** Machine state changes as they happen. `assetIds` and `under` combine; without either, every asset. Unknown ids are NOT_FOUND; without an event bus, SERVICE_UNAVAILABLE. */
   machineStateChanged: MachineStateChange;
+  /** Status changes of production orders, as they happen, creation included. Filters combine; an unknown asset is NOT_FOUND; without an event bus, SERVICE_UNAVAILABLE. */
+  orderStatusChanged: OrderStatusChange;
   /** New samples of the listed tags as they arrive, the newest per tag when the client falls behind. Unknown ids are NOT_FOUND; without an event bus, SERVICE_UNAVAILABLE. */
   tagValues: TagValue;
 };
@@ -647,6 +650,12 @@ export type SubscriptionAlarmChangedArgs = {
 export type SubscriptionMachineStateChangedArgs = {
   assetIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   under?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type SubscriptionOrderStatusChangedArgs = {
+  assetIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  orderIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 

@@ -40,7 +40,20 @@ export interface AlarmEvent extends AssetEvent {
   message: string;
 }
 
-export type PlantEvent = StateEvent | TagValueEvent | CounterEvent | AlarmEvent;
+export interface OrderStatusEvent extends AssetEvent {
+  type: 'orderStatus';
+  orderId: string;
+  /** The order number, unique per site. */
+  number: string;
+  status: string;
+  /** Null when the order was just created. */
+  previousStatus: string | null;
+  reason: string | null;
+  /** Who made the change: a user, an integration or `machine`. */
+  actor: string;
+}
+
+export type PlantEvent = StateEvent | TagValueEvent | CounterEvent | AlarmEvent | OrderStatusEvent;
 
 export const DEFAULT_BUS_PREFIX = 'plantgraph/v1';
 
@@ -55,7 +68,8 @@ export function topicLevel(name: string): string {
 
 /**
  * `<prefix>/<site>/<area>/<line>/[<cell>/]<equipment>/<kind>[/<name>]`: the asset path below the
- * enterprise, then `state`, `tags/<tag>`, `counters/<counter>` or `alarms/<code>`.
+ * enterprise, then `state`, `tags/<tag>`, `counters/<counter>`, `alarms/<code>` or
+ * `orders/<number>` (the order's status, on the asset it runs on).
  */
 export function eventTopic(prefix: string, event: PlantEvent): string {
   const levels = event.assetPath.split('/').slice(1).map(topicLevel);
@@ -66,6 +80,8 @@ export function eventTopic(prefix: string, event: PlantEvent): string {
         ? ['tags', topicLevel(event.tag)]
         : event.type === 'counter'
           ? ['counters', topicLevel(event.counter)]
-          : ['alarms', topicLevel(event.code)];
+          : event.type === 'alarm'
+            ? ['alarms', topicLevel(event.code)]
+            : ['orders', topicLevel(event.number)];
   return [prefix, ...levels, ...leaf].join('/');
 }

@@ -11,6 +11,7 @@ export {
   topicLevel,
   type AlarmEvent,
   type CounterEvent,
+  type OrderStatusEvent,
   type PlantEvent,
   type StateEvent,
   type TagValueEvent,

@@ -72,6 +72,12 @@ export interface EventStreamOptions<T> {
   select: (event: PlantEvent) => T | undefined;
   /** Default: a bounded first-in-first-out buffer. */
   buffer?: EventBuffer<T>;
+  /**
+   * The subscription's context. A subscription keeps one context for all its events, so its
+   * DataLoaders are cleared before each event: fields resolved for an event read the data as it
+   * is then, not as it was for the first event.
+   */
+  context?: GraphContext;
 }
 
 type Listener = (event: PlantEvent) => void;
@@ -194,7 +200,10 @@ export async function eventStream<T>(
         }
         if (closed) return done();
         const next = buffer.take(Date.now());
-        if (next && 'item' in next) return { value: next.item, done: false };
+        if (next && 'item' in next) {
+          options.context?.loaders.clear();
+          return { value: next.item, done: false };
+        }
         await new Promise<void>((resolve) => {
           const timer = next ? setTimeout(resolve, next.waitMs) : undefined;
           wake = () => {

@@ -1,6 +1,16 @@
 import 'reflect-metadata';
 
 export {
+  assetPathById,
+  isWithin,
+  MAX_LISTED_IDS,
+  parseIdList,
+  requireAssetPath,
+  requireAssetPaths,
+  subtreePattern,
+  type AssetPath,
+} from './asset-scope.ts';
+export {
   buildSubgraph,
   type ReferenceResolver,
   type SubgraphDefinition,
@@ -35,7 +45,13 @@ export {
   type EventBuffer,
   type EventStreamOptions,
 } from './event-stream.ts';
-export type { AlarmEvent, PlantEvent, StateEvent, TagValueEvent } from '@plantgraph/bus';
+export type {
+  AlarmEvent,
+  OrderStatusEvent,
+  PlantEvent,
+  StateEvent,
+  TagValueEvent,
+} from '@plantgraph/bus';
 export { createErrorFormatter } from './format-error.ts';
 export { closeServer, createServer, listen, PortInUseError } from './http-server.ts';
 export {

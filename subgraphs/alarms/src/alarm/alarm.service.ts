@@ -10,10 +10,11 @@ import {
   NotFoundError,
   pageSize,
   parseId,
+  requireAssetPath,
+  subtreePattern,
   toConnection,
   type GraphContext,
 } from '@plantgraph/graph';
-import { requireAssetPath, subtreePattern } from '../asset/asset.service.ts';
 import { Alarm, alarmStateSql, AlarmState, type AlarmRow } from './alarm.type.ts';
 
 const columns = `e.id, e.asset_id, e.code, e.message, e.severity, e.raised_at, e.cleared_at,

@@ -1,5 +1,10 @@
-import { eventStream, requireEventBus, type GraphContext } from '@plantgraph/graph';
-import { isWithin, requireAssetPath } from '../asset/asset.service.ts';
+import {
+  eventStream,
+  isWithin,
+  requireAssetPath,
+  requireEventBus,
+  type GraphContext,
+} from '@plantgraph/graph';
 import type { AlarmChangedArgs } from './alarm.args.ts';
 import { AlarmTransition, severityRank } from './alarm.type.ts';
 
@@ -17,6 +22,7 @@ export async function alarmTransitions(
     : undefined;
   const minRank = args.minSeverity ? severityRank(args.minSeverity) : 0;
   return eventStream(bus, {
+    context,
     select: (event) => {
       if (event.type !== 'alarm' || severityRank(event.severity) < minRank) return undefined;
       if (under !== undefined && !isWithin(event.assetPath, under)) return undefined;

@@ -8,6 +8,7 @@ import {
 } from '@plantgraph/graph';
 import type { CreateProductionOrderInput, UpdateProductionOrderInput } from './order.input.ts';
 import { assertEditable, assertTransition, editableStatuses } from './order-status.ts';
+import { publishStatusChange } from './order.events.ts';
 import { forgetOrder, requireOrder } from './order.service.ts';
 import { ProductionOrderStatus, type ProductionOrder } from './order.type.ts';
 
@@ -143,7 +144,7 @@ export async function createOrder(
   input: CreateProductionOrderInput,
 ): Promise<ProductionOrder> {
   const order = validateNewOrder(input);
-  const id = await context.prisma
+  const { id, at } = await context.prisma
     .$transaction(async (tx) => {
       await assertAssetExists(tx, order.assetId);
       await assertUnique(tx, order);
@@ -165,10 +166,17 @@ export async function createOrder(
         },
         select: { id: true },
       });
-      return created.id;
+      return { id: created.id, at };
     })
     .catch(conflictOnDuplicate);
-  return reload(context, id);
+  const created = await reload(context, id);
+  await publishStatusChange(context, created, {
+    from: null,
+    to: ProductionOrderStatus.CREATED,
+    at,
+    reason: null,
+  });
+  return created;
 }
 
 /** Changes an order's data while it is CREATED or RELEASED; CONFLICT afterwards. */
@@ -204,7 +212,7 @@ export async function changeOrderStatus(
   argument = 'id',
 ): Promise<ProductionOrder> {
   const orderId = parseId(id, argument, 'ProductionOrder');
-  await context.prisma.$transaction(async (tx) => {
+  const step = await context.prisma.$transaction(async (tx) => {
     const order = await findForWrite(tx, orderId, argument);
     assertTransition(order.status, to);
     const at = changeTime(order.updatedAt);
@@ -223,6 +231,9 @@ export async function changeOrderStatus(
         changedAt: at,
       },
     });
+    return { from: order.status, to, at, reason };
   });
-  return reload(context, orderId);
+  const changed = await reload(context, orderId);
+  await publishStatusChange(context, changed, step);
+  return changed;
 }

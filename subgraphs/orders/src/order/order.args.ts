@@ -34,3 +34,15 @@ export class CancelProductionOrderArgs {
   @Field(() => String, { nullable: true, description: 'Recorded in the status history.' })
   reason?: string | null;
 }
+
+@ArgsType()
+export class OrderStatusChangedArgs {
+  @Field(() => [ID], { nullable: true, description: 'Only these orders; 1 to 1000 ids.' })
+  orderIds?: string[] | null;
+
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'Only orders on these assets or below them (a line covers its equipment).',
+  })
+  assetIds?: string[] | null;
+}

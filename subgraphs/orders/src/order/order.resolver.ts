@@ -1,7 +1,19 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
 import { loader, type GraphContext } from '@plantgraph/graph';
 import {
   CancelProductionOrderArgs,
+  OrderStatusChangedArgs,
   ProductionOrdersArgs,
   UpdateProductionOrderArgs,
 } from './order.args.ts';
@@ -13,6 +25,7 @@ import {
   ProductionOrderConnection,
   ProductionOrderStatus,
 } from './order.type.ts';
+import { orderStatusChanges } from './order.stream.ts';
 import { changeOrderStatus, createOrder, updateOrder } from './order-writes.service.ts';
 
 @Resolver(() => ProductionOrder)
@@ -68,5 +81,28 @@ export class ProductionOrderResolver {
     @Ctx() context: GraphContext,
   ): Promise<ProductionOrder> {
     return changeOrderStatus(context, args.id, ProductionOrderStatus.CANCELLED, args.reason);
+  }
+}
+
+@Resolver(() => OrderStatusChange)
+export class OrderStatusChangeResolver {
+  @Subscription(() => OrderStatusChange, {
+    description:
+      'Status changes of production orders, as they happen, creation included. Filters ' +
+      'combine; an unknown asset is NOT_FOUND; without an event bus, SERVICE_UNAVAILABLE.',
+    subscribe: ({ args, context }) =>
+      orderStatusChanges(context as GraphContext, args as OrderStatusChangedArgs),
+  })
+  orderStatusChanged(
+    @Root() change: OrderStatusChange,
+    // Declared for the schema; `subscribe` reads and checks them.
+    @Args(() => OrderStatusChangedArgs) _args: OrderStatusChangedArgs,
+  ): OrderStatusChange {
+    return change;
+  }
+
+  @FieldResolver(() => ProductionOrder)
+  order(@Root() change: OrderStatusChange, @Ctx() context: GraphContext): Promise<ProductionOrder> {
+    return requireOrder(context, change.orderId);
   }
 }

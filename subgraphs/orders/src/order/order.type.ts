@@ -1,5 +1,5 @@
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { connectionTypes, DateTime } from '@plantgraph/graph';
+import { connectionTypes, DateTime, type OrderStatusEvent } from '@plantgraph/graph';
 import { Asset } from '../asset/asset.type.ts';
 
 /** Lifecycle of a production order, from planning to its end on the machine. */
@@ -130,6 +130,17 @@ export class OrderStatusChange {
   changedAt!: Date;
 
   orderId!: string;
+
+  static fromEvent(event: OrderStatusEvent): OrderStatusChange {
+    return Object.assign(new OrderStatusChange(), {
+      from: event.previousStatus as ProductionOrderStatus | null,
+      to: event.status as ProductionOrderStatus,
+      actor: event.actor,
+      reason: event.reason,
+      changedAt: new Date(event.time),
+      orderId: event.orderId,
+    });
+  }
 
   static fromRow(row: OrderStatusChangeRow): OrderStatusChange {
     return Object.assign(new OrderStatusChange(), {

@@ -1,5 +1,11 @@
-import { eventStream, requireEventBus, type GraphContext } from '@plantgraph/graph';
-import { isWithin, requireAssetIds, requireAssetPath } from '../asset/asset.service.ts';
+import {
+  eventStream,
+  isWithin,
+  requireAssetPath,
+  requireAssetPaths,
+  requireEventBus,
+  type GraphContext,
+} from '@plantgraph/graph';
 import type { MachineStateChangedArgs } from './machine-state.args.ts';
 import { MachineStateChange } from './machine-state.type.ts';
 
@@ -14,12 +20,13 @@ export async function machineStateChanges(
 ): Promise<AsyncIterableIterator<MachineStateChange>> {
   const bus = requireEventBus(context);
   const assetIds = args.assetIds
-    ? new Set(await requireAssetIds(context, args.assetIds, 'assetIds'))
+    ? new Set((await requireAssetPaths(context, args.assetIds, 'assetIds')).map((a) => a.id))
     : undefined;
   const under = args.under
     ? (await requireAssetPath(context, args.under, 'under')).path
     : undefined;
   return eventStream(bus, {
+    context,
     select: (event) => {
       if (event.type !== 'state') return undefined;
       if (assetIds && !assetIds.has(event.assetId.toLowerCase())) return undefined;

@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
-import { indexBy, loader, NotFoundError, type GraphContext } from '@plantgraph/graph';
-import { parseIdList } from '../asset/asset.service.ts';
+import { indexBy, loader, NotFoundError, parseIdList, type GraphContext } from '@plantgraph/graph';
 
 /** Whether each tag exists, read straight from the shared tag table. */
 export const tagExists = (context: GraphContext) =>
