@@ -28,6 +28,10 @@ const STATE_CHANGES = `subscription ($under: ID!) {
   }
 }`;
 
+const STATE_CHANGES_OF_ASSETS = `subscription ($assetIds: [ID!]) {
+  machineStateChanged(assetIds: $assetIds) { state since reason asset { id name } }
+}`;
+
 function take<T>(query: string, variables: Record<string, unknown>, count: number) {
   const received: T[] = [];
   let dispose: () => void = () => undefined;
@@ -47,10 +51,11 @@ function take<T>(query: string, variables: Record<string, unknown>, count: numbe
   return { done, received, dispose: () => dispose() };
 }
 
-const upstreamCount = async () => {
+const gauge = async (name: string) => {
   const metrics = await (await fetch(plant.plant.url.replace(/graphql$/, 'metrics'))).text();
-  return Number(/^plantgraph_gateway_upstream_subscriptions (\d+)/m.exec(metrics)?.[1]);
+  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics)?.[1]);
 };
+const upstreamCount = () => gauge('plantgraph_gateway_upstream_subscriptions');
 
 beforeAll(async () => {
   broker = await startEmbeddedBroker({ port: 0 });
@@ -106,6 +111,30 @@ describe('federated subscriptions', () => {
     expect(change.asset.tags.length).toBeGreaterThan(0);
     expect(change.asset.activeOrder?.number).toMatch(/^PO-/);
     expect(Array.isArray(change.asset.activeAlarms)).toBe(true);
+  });
+
+  it('shares one upstream among clients asking the same thing and delivers to each', async () => {
+    type Event = { data: { machineStateChanged: { reason: string; asset: { name: string } } } };
+    const byAsset = { assetIds: [equipment.id] };
+    const first = take<Event>(STATE_CHANGES_OF_ASSETS, byAsset, 1);
+    const second = take<Event>(STATE_CHANGES_OF_ASSETS, byAsset, 1);
+    const wider = take<Event>(STATE_CHANGES, { under: site.id }, 1);
+    await eventually(
+      async () =>
+        (await gauge('plantgraph_gateway_subscriptions')) === 3 && (await upstreamCount()) === 2,
+      5000,
+      'three subscriptions over two upstreams',
+    );
+    publisher.publish(stateEvent('IDLE', 'SHARED'));
+    const events = await Promise.all([first.done, second.done, wider.done]);
+    for (const subscription of [first, second, wider]) subscription.dispose();
+    for (const [event] of events) {
+      expect(event!.data.machineStateChanged).toMatchObject({
+        reason: 'SHARED',
+        asset: { name: equipment.name },
+      });
+    }
+    await eventually(async () => (await upstreamCount()) === 0, 5000, 'no upstream subscription');
   });
 
   it('ends the upstream subscription when the client unsubscribes', async () => {

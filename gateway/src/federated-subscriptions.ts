@@ -8,12 +8,22 @@ import {
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
 import type { Logger } from '@plantgraph/config';
-import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  print,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { EntityBatchingDataSource } from './entity-batching.ts';
 
 /** Events resolved but not yet read by a client before its subscription is ended. */
 export const MAX_PENDING_EVENTS = 1000;
+
+/** Plans kept for reuse; MES screens send the same few documents over and over. */
+const MAX_CACHED_PLANS = 500;
 
 const tooSlow = new GraphQLError(
   `The client fell more than ${MAX_PENDING_EVENTS} events behind; subscribe again.`,
@@ -33,24 +43,55 @@ export interface SubscriptionRequest {
   operationName?: string | null;
   /** Per-connection context, forwarded to the subgraphs' data sources. */
   context: Record<string, unknown>;
+  /**
+   * What the caller may see (identity and site scope). Clients with the same operation,
+   * variables and scope share one upstream subscription and one resolution per event; entity
+   * fetches are batched only within a scope.
+   */
+  scope?: string;
+}
+
+interface Plan {
+  primary: FetchNode;
+  rest: PlanNode | undefined;
+  operationContext: ReturnType<typeof buildOperationContext>;
+}
+
+/** One client's subscription as its shared upstream sees it. */
+interface Listener {
+  deliver(result: Promise<ExecutionResult>): void;
+  end(last?: ExecutionResult): void;
+}
+
+/** An upstream subscription and the clients sharing it. */
+interface Upstream {
+  listeners: Set<Listener>;
+  unsubscribe(): void;
 }
 
 /**
  * Subscriptions across the federated graph. The query planner plans a subscription as a primary
  * fetch to the subgraph owning the root field plus entity fetches for fields owned elsewhere; the
- * primary runs as a graphql-ws subscription upstream, and every event runs the whole plan through
- * the gateway's own executor with the primary fetch answered by the event. Clients never need to
- * know which subgraph owns what.
+ * primary runs as a graphql-ws subscription upstream, and every event runs the rest of the plan
+ * through the gateway's own executor, with the primary fetch answered by the event. Clients never
+ * need to know which subgraph owns what.
+ *
+ * Clients asking the same thing in the same scope share one upstream subscription, so a thousand
+ * screens on one machine cost one upstream stream and one resolution per event; entity fetches
+ * of events resolved together are batched per subgraph (EntityBatchingDataSource).
  */
 export class FederatedSubscriptions {
   readonly apiSchema: GraphQLSchema;
   readonly #supergraphSchema: GraphQLSchema;
   readonly #apiSchema;
   readonly #planner: QueryPlanner;
-  readonly #serviceMap: ServiceMap;
+  readonly #plans = new Map<string, Plan>();
+  readonly #remote = new Map<string, GraphQLDataSource>();
+  readonly #serviceMaps = new Map<string, ServiceMap>();
+  readonly #upstreams = new Map<string, Upstream>();
   readonly #clients = new Map<string, Client>();
   readonly #urls = new Map<string, string>();
-  #upstreams = 0;
+  #subscriptions = 0;
 
   constructor(private readonly options: FederatedSubscriptionsOptions) {
     const supergraph = Supergraph.build(options.supergraphSdl);
@@ -59,76 +100,76 @@ export class FederatedSubscriptions {
     this.#supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.#planner = new QueryPlanner(supergraph);
     for (const subgraph of supergraph.subgraphs().values()) {
-      this.#urls.set(subgraph.name, options.subgraphUrls?.[subgraph.name] ?? subgraph.url);
+      const url = options.subgraphUrls?.[subgraph.name] ?? subgraph.url;
+      this.#urls.set(subgraph.name, url);
+      this.#remote.set(subgraph.name, new RemoteGraphQLDataSource({ url }));
     }
-    this.#serviceMap = Object.fromEntries(
-      [...this.#urls].map(([name, url]) => [name, new RemoteGraphQLDataSource({ url })]),
-    );
   }
 
   /** Upstream subscriptions currently open (for metrics and leak tests). */
   get upstreamSubscriptions(): number {
-    return this.#upstreams;
+    return this.#upstreams.size;
   }
 
-  /** Runs a subscription; the iterator's `return()` ends the upstream subscription at once. */
+  /** Client subscriptions currently open. */
+  get clientSubscriptions(): number {
+    return this.#subscriptions;
+  }
+
+  /** Runs a subscription; the iterator's `return()` ends its part of the upstream at once. */
   subscribe(request: SubscriptionRequest): AsyncIterableIterator<ExecutionResult> {
-    const operation = operationFromDocument(this.#apiSchema, request.document, {
-      operationName: request.operationName ?? undefined,
+    const plan = this.#plan(request.document, request.operationName ?? undefined);
+    const scope = request.scope ?? '';
+    const key = JSON.stringify([
+      print(request.document),
+      request.operationName ?? null,
+      request.variables,
+      scope,
+    ]);
+    const stream = clientStream(() => {
+      this.#subscriptions--;
+      this.#leave(key, stream.listener);
     });
-    const plan = this.#planner.buildQueryPlan(operation);
-    if (plan.node?.kind !== 'Subscription') {
+    this.#subscriptions++;
+    const upstream = this.#upstreams.get(key) ?? this.#open(key, plan, request, scope);
+    upstream.listeners.add(stream.listener);
+    return stream.iterator;
+  }
+
+  #plan(document: DocumentNode, operationName: string | undefined): Plan {
+    const key = `${operationName ?? ''}\n${print(document)}`;
+    const cached = this.#plans.get(key);
+    if (cached) return cached;
+    const operation = operationFromDocument(this.#apiSchema, document, { operationName });
+    const { node } = this.#planner.buildQueryPlan(operation);
+    if (node?.kind !== 'Subscription') {
       throw new GraphQLError('Only subscriptions are served over this connection; use HTTP.');
     }
-    const { primary, rest } = plan.node;
-    const operationContext = buildOperationContext({
-      schema: this.#supergraphSchema,
-      operationDocument: request.document,
-      operationName: request.operationName ?? undefined,
-    });
+    const plan: Plan = {
+      primary: node.primary,
+      rest: node.rest,
+      operationContext: buildOperationContext({
+        schema: this.#supergraphSchema,
+        operationDocument: document,
+        operationName,
+      }),
+    };
+    if (this.#plans.size >= MAX_CACHED_PLANS) this.#plans.clear();
+    this.#plans.set(key, plan);
+    return plan;
+  }
+
+  /** Opens the upstream subscription for `key`; its events reach every listener added later. */
+  #open(key: string, plan: Plan, request: SubscriptionRequest, scope: string): Upstream {
+    const { primary } = plan;
     const variables = Object.fromEntries(
       (primary.variableUsages ?? []).map((name) => [name, request.variables[name]]),
     );
-    const resolve = (event: ExecutionResult) =>
-      this.#resolve(request, operationContext, primary, rest, event);
-    return this.#stream(primary, variables, resolve);
-  }
-
-  /**
-   * Events of the primary fetch, each resolved through the rest of the plan, in arrival order.
-   * Written as a plain iterator rather than an async generator: a generator waiting for the next
-   * event cannot be returned until that event arrives, which would leave the upstream subscription
-   * open after the client left.
-   */
-  #stream(
-    primary: FetchNode,
-    variables: Record<string, unknown>,
-    resolve: (event: ExecutionResult) => Promise<ExecutionResult>,
-  ): AsyncIterableIterator<ExecutionResult> {
-    const ready: Promise<ExecutionResult | undefined>[] = [];
-    const waiting: ((result: IteratorResult<ExecutionResult>) => void)[] = [];
-    let done = false;
-    const push = (result: Promise<ExecutionResult | undefined>) => {
-      const next = waiting.shift();
-      if (next) {
-        void result.then((value) => next(value ? { value, done: false } : finished));
-        return;
-      }
-      ready.push(result);
-      // A client this far behind would only grow our memory: end its subscription, say why.
-      if (ready.length > MAX_PENDING_EVENTS && !done) {
-        ready.push(Promise.resolve({ errors: [tooSlow] }));
-        finish();
-      }
+    const listeners = new Set<Listener>();
+    const end = (last?: ExecutionResult) => {
+      if (this.#upstreams.get(key) === upstream) this.#upstreams.delete(key);
+      for (const listener of [...listeners]) listener.end(last);
     };
-    const finish = () => {
-      if (done) return;
-      done = true;
-      this.#upstreams--;
-      unsubscribe();
-      push(Promise.resolve(undefined));
-    };
-    this.#upstreams++;
     const unsubscribe = this.#client(primary.serviceName).subscribe<Record<string, unknown>>(
       {
         query: primary.operation,
@@ -136,49 +177,41 @@ export class FederatedSubscriptions {
         ...(primary.operationName ? { operationName: primary.operationName } : {}),
       },
       {
-        next: (event) => push(resolve(event as ExecutionResult)),
-        // graphql-ws reports the subgraph's errors (e.g. invalid arguments) here: they go to
-        // this subscription, the client's connection stays.
-        error: (error) => {
-          push(Promise.resolve({ errors: toErrors(error) }));
-          finish();
+        next: (event) => {
+          const result = this.#resolve(request, plan, scope, event as ExecutionResult);
+          for (const listener of listeners) listener.deliver(result);
         },
-        complete: finish,
+        // graphql-ws reports the subgraph's errors (e.g. invalid arguments) here: they go to
+        // these subscriptions, the clients' connections stay.
+        error: (error) => end({ errors: toErrors(error) }),
+        complete: () => end(),
       },
     );
-    const finished = { value: undefined, done: true } as const;
-    const iterator: AsyncIterableIterator<ExecutionResult> = {
-      next: async () => {
-        const result = ready.shift();
-        if (result) {
-          const value = await result;
-          return value ? { value, done: false } : finished;
-        }
-        if (done) return finished;
-        return new Promise((settle) => waiting.push(settle));
-      },
-      return: async () => {
-        finish();
-        for (const settle of waiting.splice(0)) settle(finished);
-        return finished;
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
+    const upstream: Upstream = { listeners, unsubscribe };
+    this.#upstreams.set(key, upstream);
+    return upstream;
   }
 
+  #leave(key: string, listener: Listener): void {
+    const upstream = this.#upstreams.get(key);
+    if (!upstream?.listeners.delete(listener) || upstream.listeners.size > 0) return;
+    this.#upstreams.delete(key);
+    upstream.unsubscribe();
+  }
+
+  /** The rest of the plan for one event; a failure becomes an error result, not a thrown one. */
   async #resolve(
     request: SubscriptionRequest,
-    operationContext: ReturnType<typeof buildOperationContext>,
-    primary: FetchNode,
-    rest: PlanNode | undefined,
+    { primary, rest, operationContext }: Plan,
+    scope: string,
     event: ExecutionResult,
   ): Promise<ExecutionResult> {
     if (!event.data) return { errors: toErrors(event.errors ?? []) };
     const node: PlanNode = rest ? { kind: 'Sequence', nodes: [primary, rest] } : primary;
+    const services = this.#services(scope);
     const serviceMap: ServiceMap = {
-      ...this.#serviceMap,
-      [primary.serviceName]: replaying(primary, event, this.#serviceMap[primary.serviceName]),
+      ...services,
+      [primary.serviceName]: replaying(primary, event, services[primary.serviceName]),
     };
     const requestContext = {
       request: { query: primary.operation, variables: request.variables },
@@ -187,18 +220,35 @@ export class FederatedSubscriptions {
       metrics: {},
       overallCachePolicy: {},
     };
-    const result = await executeQueryPlan(
-      { kind: 'QueryPlan', node },
-      serviceMap,
-      requestContext as never,
-      operationContext,
-      this.#supergraphSchema,
-      this.#apiSchema,
-    );
-    return {
-      ...result,
-      ...(result.errors ? { errors: toErrors(result.errors) } : {}),
-    } as ExecutionResult;
+    try {
+      const result = await executeQueryPlan(
+        { kind: 'QueryPlan', node },
+        serviceMap,
+        requestContext as never,
+        operationContext,
+        this.#supergraphSchema,
+        this.#apiSchema,
+      );
+      return {
+        ...result,
+        ...(result.errors ? { errors: toErrors(result.errors) } : {}),
+      } as ExecutionResult;
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'A subscription event could not be resolved');
+      return { errors: toErrors(error) };
+    }
+  }
+
+  /** The subgraphs' data sources for one scope, batching entity fetches within it. */
+  #services(scope: string): ServiceMap {
+    let services = this.#serviceMaps.get(scope);
+    if (!services) {
+      services = Object.fromEntries(
+        [...this.#remote].map(([name, real]) => [name, new EntityBatchingDataSource(real)]),
+      );
+      this.#serviceMaps.set(scope, services);
+    }
+    return services;
   }
 
   #client(serviceName: string): Client {
@@ -219,9 +269,68 @@ export class FederatedSubscriptions {
   }
 
   async close(): Promise<void> {
+    for (const upstream of [...this.#upstreams.values()]) {
+      for (const listener of [...upstream.listeners]) listener.end();
+    }
     await Promise.all([...this.#clients.values()].map((client) => client.dispose()));
     this.#clients.clear();
   }
+}
+
+/**
+ * One client's stream: results in arrival order, each awaited before the next. Written as a
+ * plain iterator rather than an async generator: a generator waiting for the next event cannot
+ * be returned until that event arrives, which would keep the upstream open after the client left.
+ * A client more than MAX_PENDING_EVENTS behind is ended with an error saying why, so a slow
+ * reader costs bounded memory and never holds up the others.
+ */
+function clientStream(onClose: () => void): {
+  listener: Listener;
+  iterator: AsyncIterableIterator<ExecutionResult>;
+} {
+  const finished = { value: undefined, done: true } as const;
+  const ready: Promise<ExecutionResult | undefined>[] = [];
+  const waiting: ((result: IteratorResult<ExecutionResult>) => void)[] = [];
+  let done = false;
+  const push = (result: Promise<ExecutionResult | undefined>) => {
+    const next = waiting.shift();
+    if (next) void result.then((value) => next(value ? { value, done: false } : finished));
+    else ready.push(result);
+  };
+  const close = (last?: ExecutionResult) => {
+    if (done) return;
+    done = true;
+    onClose();
+    if (last) push(Promise.resolve(last));
+    push(Promise.resolve(undefined));
+  };
+  const listener: Listener = {
+    deliver(result) {
+      if (done) return;
+      push(result);
+      if (ready.length > MAX_PENDING_EVENTS) close({ errors: [tooSlow] });
+    },
+    end: close,
+  };
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    next: async () => {
+      const result = ready.shift();
+      if (result) {
+        const value = await result;
+        return value ? { value, done: false } : finished;
+      }
+      if (done) return finished;
+      return new Promise((settle) => waiting.push(settle));
+    },
+    return: async () => {
+      close();
+      ready.length = 0;
+      for (const settle of waiting.splice(0)) settle(finished);
+      return finished;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return { listener, iterator };
 }
 
 /** The owning subgraph's data source, except that the primary fetch is answered by the event. */

@@ -93,12 +93,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   };
 }
 
-/** Upstream subscriptions held open, on /metrics: a leak shows as a count that never falls. */
+/** Subscriptions held open, on /metrics: a leak shows as a count that never falls. */
 function subscriptionMetrics(subscriptions: FederatedSubscriptions): Registry {
   const registry = new Registry();
   new Gauge({
+    name: 'plantgraph_gateway_subscriptions',
+    help: 'Subscriptions of clients connected to the gateway.',
+    registers: [registry],
+    collect() {
+      this.set(subscriptions.clientSubscriptions);
+    },
+  });
+  new Gauge({
     name: 'plantgraph_gateway_upstream_subscriptions',
-    help: 'Subscriptions the gateway holds open on subgraphs for its clients.',
+    help: 'Subscriptions the gateway holds open on subgraphs; clients asking the same share one.',
     registers: [registry],
     collect() {
       this.set(subscriptions.upstreamSubscriptions);

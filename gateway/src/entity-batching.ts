@@ -1,0 +1,101 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLFormattedError } from 'graphql';
+
+type Response = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+interface Waiting {
+  representations: unknown[];
+  resolve(response: Response): void;
+  reject(error: unknown): void;
+}
+
+interface Batch {
+  options: GraphQLDataSourceProcessOptions;
+  waiting: Waiting[];
+}
+
+/**
+ * Entity fetches (`_entities(representations: …)`) with the same selection that are issued in
+ * the same turn of the event loop go to the subgraph as one request, each distinct entity once.
+ * Subscription events that arrive together (one bus message fanned out to many subscriptions,
+ * or a burst of messages) thus cost one round trip per subgraph instead of one per event.
+ * Anything else passes straight through.
+ */
+export class EntityBatchingDataSource implements GraphQLDataSource {
+  readonly #batches = new Map<string, Batch>();
+
+  constructor(private readonly real: GraphQLDataSource) {}
+
+  process(options: GraphQLDataSourceProcessOptions): Promise<Response> {
+    const { query, variables } = options.request;
+    const representations: unknown = variables?.representations;
+    if (!query || !Array.isArray(representations)) return this.real.process(options);
+    const { representations: _, ...others } = variables ?? {};
+    const key = `${query}\n${JSON.stringify(others)}`;
+    let batch = this.#batches.get(key);
+    if (!batch) {
+      batch = { options, waiting: [] };
+      if (this.#batches.size === 0) setImmediate(() => this.#flush());
+      this.#batches.set(key, batch);
+    }
+    const { waiting } = batch;
+    return new Promise((resolve, reject) => waiting.push({ representations, resolve, reject }));
+  }
+
+  #flush(): void {
+    const batches = [...this.#batches.values()];
+    this.#batches.clear();
+    for (const batch of batches) void this.#send(batch);
+  }
+
+  async #send({ options, waiting }: Batch): Promise<void> {
+    const [only] = waiting;
+    if (only && waiting.length === 1) {
+      await this.real.process(options).then(only.resolve, only.reject);
+      return;
+    }
+    const distinct: unknown[] = [];
+    const indexOf = new Map<string, number>();
+    const positions = waiting.map(({ representations }) =>
+      representations.map((representation) => {
+        const key = JSON.stringify(representation);
+        let index = indexOf.get(key);
+        if (index === undefined) {
+          index = distinct.push(representation) - 1;
+          indexOf.set(key, index);
+        }
+        return index;
+      }),
+    );
+    const request = {
+      ...options.request,
+      variables: { ...options.request.variables, representations: distinct },
+    };
+    try {
+      const response = await this.real.process({ ...options, request });
+      waiting.forEach(({ resolve }, n) => resolve(share(response, positions[n] ?? [])));
+    } catch (error) {
+      for (const { reject } of waiting) reject(error);
+    }
+  }
+}
+
+/** One caller's part of a batched response: its entities, in its order, and their errors. */
+function share(response: Response, positions: number[]): Response {
+  const entities = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
+  const errors = (response.errors ?? []).flatMap((error) => localErrors(error, positions));
+  return {
+    ...response,
+    data: entities ? { _entities: positions.map((index) => entities[index] ?? null) } : null,
+    ...(errors.length > 0 ? { errors } : { errors: undefined }),
+  };
+}
+
+/** An error at `_entities.<i>` belongs to every caller position holding entity i. */
+function localErrors(error: GraphQLFormattedError, positions: number[]): GraphQLFormattedError[] {
+  const [field, index, ...rest] = error.path ?? [];
+  if (field !== '_entities' || typeof index !== 'number') return [error];
+  return positions.flatMap((entity, position) =>
+    entity === index ? [{ ...error, path: ['_entities', position, ...rest] }] : [],
+  );
+}
