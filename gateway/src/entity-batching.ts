@@ -30,8 +30,7 @@ export class EntityBatchingDataSource implements GraphQLDataSource {
     const { query, variables } = options.request;
     const representations: unknown = variables?.representations;
     if (!query || !Array.isArray(representations)) return this.real.process(options);
-    const { representations: _, ...others } = variables ?? {};
-    const key = `${query}\n${JSON.stringify(others)}`;
+    const key = `${query}\n${JSON.stringify({ ...variables, representations: null })}`;
     let batch = this.#batches.get(key);
     if (!batch) {
       batch = { options, waiting: [] };
