@@ -22,6 +22,7 @@ const scalarTypes: Record<string, string> = {
   BigInt: 'bigint',
   Float: 'double precision',
   Boolean: 'boolean',
+  Json: 'jsonb',
   DateTime: 'timestamp(3) without time zone',
 };
 
