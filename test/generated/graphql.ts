@@ -221,19 +221,38 @@ export type ConnectionState =
 
 /** A new production order; it starts in status CREATED. */
 export type CreateProductionOrderInput = {
+  /** The line or equipment the order is planned for. */
   assetId: Scalars['ID']['input'];
   dueAt?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Unique id in the planning system. */
+  /** Unique id in the planning system. Sending the same order again returns it unchanged; the same id with different data is CONFLICT. */
   externalId?: InputMaybe<Scalars['String']['input']>;
+  /** Makes retries safe: a repeated key returns the order created first; the same key with a different payload is CONFLICT. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   material: Scalars['String']['input'];
-  /** Unique order number. */
+  /** Order number, unique within the site of the asset. */
   number: Scalars['String']['input'];
+  /** Setpoints for the machine; names unique. */
+  parameters?: InputMaybe<Array<OrderParameterInput>>;
+  /** Not before plannedStart. */
+  plannedEnd?: InputMaybe<Scalars['DateTime']['input']>;
+  plannedStart?: InputMaybe<Scalars['DateTime']['input']>;
   /** Higher runs first; default 0. */
   priority?: InputMaybe<Scalars['Int']['input']>;
   /** Greater than 0. */
   quantity: Scalars['Float']['input'];
   /** Default "pcs". */
   unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The outcome of one order of createProductionOrders. */
+export type CreateProductionOrderResult = {
+  __typename?: 'CreateProductionOrderResult';
+  /** Null when created (or repeated). */
+  error?: Maybe<ItemError>;
+  /** Position in the input list, from 0. */
+  index: Scalars['Int']['output'];
+  /** Null when refused. */
+  order?: Maybe<ProductionOrder>;
 };
 
 /** One sample of a tag. */
@@ -301,6 +320,16 @@ export type DeadLetterEdge = {
   __typename?: 'DeadLetterEdge';
   cursor: Scalars['String']['output'];
   node: DeadLetter;
+};
+
+/** A refused item of a batch, as a single call would have answered. */
+export type ItemError = {
+  __typename?: 'ItemError';
+  /** The argument at fault, when one is. */
+  argument?: Maybe<Scalars['String']['output']>;
+  /** BAD_USER_INPUT, NOT_FOUND, CONFLICT, ... */
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
 };
 
 /** What a machine is doing. */
@@ -380,18 +409,34 @@ export type Migration = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** DOWNLOADED or RUNNING → ABORTED: the order ends unfinished. */
+  abortOrder: ProductionOrder;
   /** Acknowledges an alarm as the caller; CONFLICT when it is already acknowledged, NOT_FOUND when unknown. */
   acknowledgeAlarm: Alarm;
   /** Cancels an order that is CREATED, RELEASED, DOWNLOADED or DOWNLOAD_FAILED; CONFLICT otherwise. */
   cancelProductionOrder: ProductionOrder;
-  /** Creates an order in status CREATED. */
+  /** RUNNING → COMPLETED by hand, e.g. when the machine cannot report its end itself. */
+  completeOrder: ProductionOrder;
+  /** Creates an order in status CREATED. Idempotent by idempotencyKey or externalId: a repeated call returns the same order, the same key with different data is CONFLICT. */
   createProductionOrder: ProductionOrder;
+  /** Creates up to 500 orders, each on its own: a result per item, in input order, with the order or the error a single call would have given. */
+  createProductionOrders: Array<CreateProductionOrderResult>;
+  /** RELEASED → DOWNLOADING: sends the order to a machine through its connector. The machine's acknowledgement makes it DOWNLOADED; no acknowledgement after the configured retries makes it DOWNLOAD_FAILED with the reason. */
+  downloadOrder: ProductionOrder;
   /** Records a measured value; inSpec is judged against the current limits. */
   recordMeasurement: Measurement;
+  /** CREATED → RELEASED: ready for download. */
+  releaseOrder: ProductionOrder;
   /** Queues dead letters for another mapping attempt (after a mapping fix); the owning connector sets replayedAt when they map, or replayError when they still fail. */
   replayDeadLetters: Array<DeadLetter>;
   /** Changes an order while it is CREATED or RELEASED; CONFLICT afterwards. */
   updateProductionOrder: ProductionOrder;
+};
+
+
+export type MutationAbortOrderArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -407,13 +452,37 @@ export type MutationCancelProductionOrderArgs = {
 };
 
 
+export type MutationCompleteOrderArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationCreateProductionOrderArgs = {
   input: CreateProductionOrderInput;
 };
 
 
+export type MutationCreateProductionOrdersArgs = {
+  inputs: Array<CreateProductionOrderInput>;
+};
+
+
+export type MutationDownloadOrderArgs = {
+  equipmentId: Scalars['ID']['input'];
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  orderId: Scalars['ID']['input'];
+};
+
+
 export type MutationRecordMeasurementArgs = {
   input: RecordMeasurementInput;
+};
+
+
+export type MutationReleaseOrderArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -425,6 +494,34 @@ export type MutationReplayDeadLettersArgs = {
 export type MutationUpdateProductionOrderArgs = {
   id: Scalars['ID']['input'];
   input: UpdateProductionOrderInput;
+};
+
+/** A typed setpoint of an order, checked against the machine limits. */
+export type OrderParameter = {
+  __typename?: 'OrderParameter';
+  name: Scalars['String']['output'];
+  unit?: Maybe<Scalars['String']['output']>;
+  value: Scalars['Float']['output'];
+};
+
+/** A setpoint for the machine, checked against its limits at download. */
+export type OrderParameterInput = {
+  name: Scalars['String']['input'];
+  unit?: InputMaybe<Scalars['String']['input']>;
+  value: Scalars['Float']['input'];
+};
+
+/** An order's production so far, from the machine's counters. */
+export type OrderProgress = {
+  __typename?: 'OrderProgress';
+  /** When the quantity is reached at the current rate; null when unknown. */
+  estimatedCompletion?: Maybe<Scalars['DateTime']['output']>;
+  good: Scalars['Float']['output'];
+  /** Good parts per hour since the order started running; null before. */
+  ratePerHour?: Maybe<Scalars['Float']['output']>;
+  reject: Scalars['Float']['output'];
+  /** Good parts still to make; 0 once the quantity is reached. */
+  remaining: Scalars['Float']['output'];
 };
 
 /** One status change of a production order. */
@@ -463,21 +560,34 @@ export type Platform = {
 /** A job for one asset: make a quantity of a material. */
 export type ProductionOrder = {
   __typename?: 'ProductionOrder';
-  /** The asset the order runs on. */
+  /** The asset the order is planned for (line or equipment). */
   asset: Asset;
+  /** When it completed or was aborted. */
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
   dueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The equipment it was downloaded to; null before the download. */
+  equipment?: Maybe<Asset>;
   /** Id in the planning system (ERP). */
   externalId?: Maybe<Scalars['String']['output']>;
+  /** Why the last download failed (DOWNLOAD_FAILED). */
+  failureReason?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   material: Scalars['String']['output'];
   /** Measurements taken for this order, newest first. */
   measurements: MeasurementConnection;
-  /** Order number, unique across the plant. */
+  /** Order number, unique within its site. */
   number: Scalars['String']['output'];
+  /** Setpoints, in the order given. */
+  parameters: Array<OrderParameter>;
+  plannedEnd?: Maybe<Scalars['DateTime']['output']>;
+  plannedStart?: Maybe<Scalars['DateTime']['output']>;
   /** Higher runs first. */
   priority: Scalars['Int']['output'];
+  progress: OrderProgress;
   quantity: Scalars['Float']['output'];
+  /** When the machine started it. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
   status: ProductionOrderStatus;
   /** Every status change, oldest first. */
   statusHistory: Array<OrderStatusChange>;

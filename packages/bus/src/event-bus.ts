@@ -1,5 +1,11 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { DEFAULT_BUS_PREFIX, eventTopic, type PlantEvent } from './events.ts';
+import {
+  commandTopic,
+  DEFAULT_BUS_PREFIX,
+  eventTopic,
+  type PlantEvent,
+  type PlatformCommand,
+} from './events.ts';
 
 export interface EventBusOptions {
   url: string;
@@ -53,6 +59,36 @@ export class EventBus {
     return async () => {
       this.client.off('message', onMessage);
       await this.client.unsubscribeAsync(topicFilter);
+    };
+  }
+
+  /** Asks the connectors to act; QoS 1, so a connected connector gets it despite a reconnect. */
+  publishCommand(command: PlatformCommand): void {
+    this.client.publish(commandTopic(this.prefix, command.kind), JSON.stringify(command), {
+      qos: 1,
+    });
+  }
+
+  /** Calls `handler` for every command of `kind`; returns the unsubscribe function. */
+  async onCommand<K extends PlatformCommand['kind']>(
+    kind: K,
+    handler: (command: Extract<PlatformCommand, { kind: K }>) => void,
+  ): Promise<() => Promise<void>> {
+    const topic = commandTopic(this.prefix, kind);
+    const onMessage = (received: string, payload: Buffer) => {
+      if (received !== topic) return;
+      try {
+        const command = JSON.parse(payload.toString('utf8')) as PlatformCommand;
+        if (command.kind === kind) handler(command as Extract<PlatformCommand, { kind: K }>);
+      } catch {
+        // A malformed command is nobody's work; the database holds the real ones.
+      }
+    };
+    this.client.on('message', onMessage);
+    await this.client.subscribeAsync(topic, { qos: 1 });
+    return async () => {
+      this.client.off('message', onMessage);
+      await this.client.unsubscribeAsync(topic);
     };
   }
 

@@ -55,7 +55,25 @@ export interface OrderStatusEvent extends AssetEvent {
 
 export type PlantEvent = StateEvent | TagValueEvent | CounterEvent | AlarmEvent | OrderStatusEvent;
 
+/**
+ * A request to the connectors: download the order of a download command to its machine. The
+ * command row in the database is the record; the message only says there is work now.
+ */
+export interface OrderDownloadCommand {
+  kind: 'orderDownload';
+  commandId: string;
+  orderId: string;
+  equipmentId: string;
+}
+
+export type PlatformCommand = OrderDownloadCommand;
+
 export const DEFAULT_BUS_PREFIX = 'plantgraph/v1';
+
+/** `<prefix>/_commands/<kind>`: beside the namespace, never mistaken for a plant level. */
+export function commandTopic(prefix: string, kind: PlatformCommand['kind']): string {
+  return `${prefix}/_commands/${kind}`;
+}
 
 /** A topic level: lower case, spaces to '-', and nothing MQTT reserves ('+', '#', '/'). */
 export function topicLevel(name: string): string {

@@ -6,12 +6,15 @@ export {
 } from './broker.ts';
 export { EventBus, type EventBusOptions, type EventHandler } from './event-bus.ts';
 export {
+  commandTopic,
   DEFAULT_BUS_PREFIX,
   eventTopic,
   topicLevel,
   type AlarmEvent,
   type CounterEvent,
+  type OrderDownloadCommand,
   type OrderStatusEvent,
+  type PlatformCommand,
   type PlantEvent,
   type StateEvent,
   type TagValueEvent,

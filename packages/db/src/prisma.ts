@@ -6,6 +6,7 @@ import type { PostgresSql } from './postgres-backend.ts';
 import type { Sql } from './sql.ts';
 
 export { PrismaClient };
+export type { Prisma } from './prisma/generated/client.ts';
 export * as PrismaModels from './prisma/generated/enums.ts';
 
 /** A Prisma client over the same connection pool (or PGlite instance) as `sql`. */

@@ -4,6 +4,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
 import type { GraphContext } from './context.ts';
+import { mutationGuard } from './mutation-guard.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type ClassType = Function;
@@ -55,6 +56,7 @@ export async function buildSubgraph(definition: SubgraphDefinition): Promise<Gra
     skipCheck: true,
     validate: false,
     pubSub: noPubSub,
+    globalMiddlewares: [mutationGuard],
   });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, reference] of Object.entries(definition.referenceResolvers ?? {})) {

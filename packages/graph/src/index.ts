@@ -67,6 +67,13 @@ export {
   type CursorValue,
   type Edge,
 } from './pagination.ts';
+export {
+  allowAll,
+  forbidden,
+  mutationGuard,
+  setMutationPolicy,
+  type MutationPolicy,
+} from './mutation-guard.ts';
 export { DateTime } from './scalars.ts';
 export {
   startSubgraphServer,

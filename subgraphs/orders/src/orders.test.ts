@@ -420,7 +420,9 @@ describe('cancelProductionOrder and the status machine', () => {
       ProductionOrderStatus;
     const steps = [RELEASED, DOWNLOADING, DOWNLOAD_FAILED, RELEASED, DOWNLOADING, DOWNLOADED];
     for (const step of [...steps, RUNNING, COMPLETED]) {
-      const order = await changeOrderStatus(context, orders['PO-L1']!, step, `to ${step}`);
+      const order = await changeOrderStatus(context, orders['PO-L1']!, step, {
+        reason: `to ${step}`,
+      });
       expect(order.status).toBe(step);
     }
     await expect(changeOrderStatus(context, orders['PO-L1']!, RUNNING)).rejects.toMatchObject({
@@ -447,6 +449,7 @@ describe('cancelProductionOrder and the status machine', () => {
       'DOWNLOADING>DOWNLOADED',
       'DOWNLOADING>DOWNLOAD_FAILED',
       'DOWNLOADED>RUNNING',
+      'DOWNLOADED>ABORTED',
       'DOWNLOADED>CANCELLED',
       'RUNNING>COMPLETED',
       'RUNNING>ABORTED',

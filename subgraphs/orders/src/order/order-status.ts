@@ -15,8 +15,8 @@ const {
 
 /**
  * The legal next states of each state. A failed recipe download may be retried (back to
- * RELEASED); once an order runs it can only complete or abort. COMPLETED, ABORTED and CANCELLED
- * are final.
+ * RELEASED); a downloaded order can be withdrawn from the machine (ABORTED) or cancelled; once
+ * it runs it can only complete or abort. COMPLETED, ABORTED and CANCELLED are final.
  */
 export const orderTransitions: Readonly<
   Record<ProductionOrderStatus, readonly ProductionOrderStatus[]>
@@ -24,7 +24,7 @@ export const orderTransitions: Readonly<
   [CREATED]: [RELEASED, CANCELLED],
   [RELEASED]: [DOWNLOADING, CANCELLED],
   [DOWNLOADING]: [DOWNLOADED, DOWNLOAD_FAILED],
-  [DOWNLOADED]: [RUNNING, CANCELLED],
+  [DOWNLOADED]: [RUNNING, ABORTED, CANCELLED],
   [RUNNING]: [COMPLETED, ABORTED],
   [DOWNLOAD_FAILED]: [RELEASED, CANCELLED],
   [COMPLETED]: [],

@@ -1,16 +1,23 @@
-import type { PrismaClient } from '@plantgraph/db/prisma';
+import { createHash } from 'node:crypto';
+import type { Prisma, PrismaClient } from '@plantgraph/db/prisma';
 import {
   BadUserInputError,
   ConflictError,
   NotFoundError,
   parseId,
+  PlantgraphError,
   type GraphContext,
 } from '@plantgraph/graph';
 import type { CreateProductionOrderInput, UpdateProductionOrderInput } from './order.input.ts';
 import { assertEditable, assertTransition, editableStatuses } from './order-status.ts';
 import { publishStatusChange } from './order.events.ts';
 import { forgetOrder, requireOrder } from './order.service.ts';
-import { ProductionOrderStatus, type ProductionOrder } from './order.type.ts';
+import {
+  CreateProductionOrderResult,
+  ItemError,
+  ProductionOrderStatus,
+  type ProductionOrder,
+} from './order.type.ts';
 
 type OrderWriter = Pick<PrismaClient, 'asset' | 'productionOrder' | 'productionOrderStatusChange'>;
 
@@ -22,10 +29,23 @@ interface NewOrder {
   unit: string;
   priority: number;
   dueAt: Date | null;
+  plannedStartAt: Date | null;
+  plannedEndAt: Date | null;
   assetId: string;
 }
 
-type OrderChanges = Partial<Omit<NewOrder, 'number' | 'externalId'>>;
+interface NewParameter {
+  name: string;
+  value: number;
+  unit: string | null;
+}
+
+type OrderChanges = Partial<
+  Omit<NewOrder, 'number' | 'externalId' | 'plannedStartAt' | 'plannedEndAt'>
+>;
+
+/** Most orders one createProductionOrders call may hold. */
+export const MAX_BATCH_ORDERS = 500;
 
 const isSet = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
 
@@ -49,6 +69,11 @@ function given<T>(value: T | null | undefined, argument: string): T | undefined 
 }
 
 function validateNewOrder(input: CreateProductionOrderInput): NewOrder {
+  const plannedStartAt = input.plannedStart ?? null;
+  const plannedEndAt = input.plannedEnd ?? null;
+  if (plannedStartAt && plannedEndAt && plannedEndAt < plannedStartAt) {
+    throw new BadUserInputError('input.plannedEnd', 'must not be before input.plannedStart');
+  }
   return {
     number: requireText(input.number, 'input.number'),
     externalId: isSet(input.externalId) ? requireText(input.externalId, 'input.externalId') : null,
@@ -57,8 +82,31 @@ function validateNewOrder(input: CreateProductionOrderInput): NewOrder {
     unit: isSet(input.unit) ? requireText(input.unit, 'input.unit') : 'pcs',
     priority: input.priority ?? 0,
     dueAt: input.dueAt ?? null,
+    plannedStartAt,
+    plannedEndAt,
     assetId: parseId(input.assetId, 'input.assetId', 'Asset'),
   };
+}
+
+function validateParameters(input: CreateProductionOrderInput): NewParameter[] {
+  const seen = new Set<string>();
+  return (input.parameters ?? []).map((parameter, index) => {
+    const argument = `input.parameters[${index}]`;
+    const name = requireText(parameter.name, `${argument}.name`);
+    if (seen.has(name)) throw new BadUserInputError(`${argument}.name`, `repeats "${name}"`);
+    seen.add(name);
+    if (!Number.isFinite(parameter.value)) {
+      throw new BadUserInputError(`${argument}.value`, `must be a finite number`);
+    }
+    const unit = isSet(parameter.unit) ? requireText(parameter.unit, `${argument}.unit`) : null;
+    return { name, value: parameter.value, unit };
+  });
+}
+
+/** A fingerprint of what was asked for, so a retried request can be told from a different one. */
+function requestHash(order: NewOrder, parameters: NewParameter[]): string {
+  const canonical = JSON.stringify([order, parameters]);
+  return createHash('sha256').update(canonical).digest('hex');
 }
 
 function validateChanges(input: UpdateProductionOrderInput): OrderChanges {
@@ -85,17 +133,61 @@ async function assertAssetExists(tx: OrderWriter, assetId: string): Promise<void
   if (!asset) throw new NotFoundError('Asset', assetId, 'input.assetId');
 }
 
-async function assertUnique(tx: OrderWriter, order: NewOrder): Promise<void> {
-  const { number, externalId } = order;
+/** The site above an asset (by path: enterprise/site/...); null for the enterprise itself. */
+async function siteOf(tx: OrderWriter, assetId: string): Promise<string | null> {
+  const asset = await tx.asset.findUnique({ where: { id: assetId }, select: { path: true } });
+  if (!asset) throw new NotFoundError('Asset', assetId, 'input.assetId');
+  const [enterprise, site] = asset.path.split('/');
+  if (site === undefined) return null;
+  const found = await tx.asset.findUnique({
+    where: { path: `${enterprise}/${site}` },
+    select: { id: true, kind: true },
+  });
+  return found?.kind === 'SITE' ? found.id : null;
+}
+
+async function assertUnique(
+  tx: OrderWriter,
+  order: NewOrder,
+  siteId: string | null,
+): Promise<void> {
   const clash = await tx.productionOrder.findFirst({
-    where: { OR: [{ number }, ...(externalId ? [{ externalId }] : [])] },
-    select: { number: true },
+    where: { number: order.number, siteId },
+    select: { id: true },
   });
   if (!clash) return;
-  const [argument, value] =
-    clash.number === number ? ['input.number', number] : ['input.externalId', externalId];
   throw new ConflictError(
-    `Argument "${argument}": a production order with "${value}" already exists`,
+    `Argument "input.number": a production order "${order.number}" already exists in this site`,
+  );
+}
+
+/**
+ * The order an earlier request with the same idempotency key or external id created: returned
+ * again when the payload matches, CONFLICT naming the key when it does not.
+ */
+async function earlierRequest(
+  tx: OrderWriter,
+  order: NewOrder,
+  idempotencyKey: string | null,
+  hash: string,
+): Promise<string | null> {
+  const keys = [
+    ...(idempotencyKey ? [{ idempotencyKey }] : []),
+    ...(order.externalId ? [{ externalId: order.externalId }] : []),
+  ];
+  if (keys.length === 0) return null;
+  const earlier = await tx.productionOrder.findFirst({
+    where: { OR: keys },
+    select: { id: true, idempotencyKey: true, requestHash: true },
+  });
+  if (!earlier) return null;
+  if (earlier.requestHash === hash) return earlier.id;
+  const argument =
+    idempotencyKey && earlier.idempotencyKey === idempotencyKey
+      ? 'input.idempotencyKey'
+      : 'input.externalId';
+  throw new ConflictError(
+    `Argument "${argument}": already used for a production order with different data`,
   );
 }
 
@@ -103,9 +195,13 @@ async function assertUnique(tx: OrderWriter, order: NewOrder): Promise<void> {
  * Prisma reports a unique violation as P2002, which the central database error mapping does not
  * know; only a concurrent insert that slipped past assertUnique gets here.
  */
-function conflictOnDuplicate(error: unknown): never {
+function isDuplicate(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'P2002' || code === '23505') {
+  return code === 'P2002' || code === '23505';
+}
+
+function conflictOnDuplicate(error: unknown): never {
+  if (isDuplicate(error)) {
     throw new ConflictError('A production order with this number or external id already exists');
   }
   throw error;
@@ -144,17 +240,31 @@ export async function createOrder(
   input: CreateProductionOrderInput,
 ): Promise<ProductionOrder> {
   const order = validateNewOrder(input);
-  const { id, at } = await context.prisma
-    .$transaction(async (tx) => {
+  const parameters = validateParameters(input);
+  const idempotencyKey = isSet(input.idempotencyKey)
+    ? requireText(input.idempotencyKey, 'input.idempotencyKey')
+    : null;
+  const hash = requestHash(order, parameters);
+  const write = () =>
+    context.prisma.$transaction(async (tx) => {
+      const earlier = await earlierRequest(tx, order, idempotencyKey, hash);
+      if (earlier) return { id: earlier, at: null };
       await assertAssetExists(tx, order.assetId);
-      await assertUnique(tx, order);
+      const siteId = await siteOf(tx, order.assetId);
+      await assertUnique(tx, order, siteId);
       const at = changeTime();
       const created = await tx.productionOrder.create({
         data: {
           ...order,
+          siteId,
+          idempotencyKey,
+          requestHash: hash,
           status: ProductionOrderStatus.CREATED,
           createdAt: at,
           updatedAt: at,
+          parameters: {
+            create: parameters.map((parameter, position) => ({ ...parameter, position })),
+          },
           statusChanges: {
             create: {
               fromStatus: null,
@@ -167,9 +277,15 @@ export async function createOrder(
         select: { id: true },
       });
       return { id: created.id, at };
-    })
-    .catch(conflictOnDuplicate);
+    });
+  // A concurrent request with the same key may have won the race: answer as a retry would.
+  const { id, at } = await write().catch((error: unknown) =>
+    isDuplicate(error) && (idempotencyKey || order.externalId)
+      ? write()
+      : conflictOnDuplicate(error),
+  );
   const created = await reload(context, id);
+  if (!at) return created;
   await publishStatusChange(context, created, {
     from: null,
     to: ProductionOrderStatus.CREATED,
@@ -200,25 +316,41 @@ export async function updateOrder(
   return reload(context, orderId);
 }
 
+/** What a status change may do besides the status itself. */
+export interface StatusChangeOptions {
+  reason?: string | null;
+  /** The argument that named the order, for error messages; default `id`. */
+  argument?: string;
+  /** Further columns to set with the status. */
+  data?: Prisma.ProductionOrderUncheckedUpdateManyInput;
+  /** Checks and writes in the same transaction, after the transition was found legal. */
+  within?: (
+    tx: Prisma.TransactionClient,
+    order: { status: ProductionOrderStatus },
+  ) => Promise<void>;
+}
+
 /**
  * Moves an order to `to` if the status machine allows it, and records the step with the caller
- * as actor, in one transaction. CONFLICT names both states when the step is illegal.
+ * as actor, in one transaction; announces it on the bus after the commit. CONFLICT names both
+ * states when the step is illegal.
  */
 export async function changeOrderStatus(
   context: GraphContext,
   id: string,
   to: ProductionOrderStatus,
-  reason: string | null = null,
-  argument = 'id',
+  options: StatusChangeOptions = {},
 ): Promise<ProductionOrder> {
+  const { reason = null, argument = 'id' } = options;
   const orderId = parseId(id, argument, 'ProductionOrder');
   const step = await context.prisma.$transaction(async (tx) => {
     const order = await findForWrite(tx, orderId, argument);
     assertTransition(order.status, to);
+    await options.within?.(tx, order);
     const at = changeTime(order.updatedAt);
     const { count } = await tx.productionOrder.updateMany({
       where: { id: orderId, status: order.status },
-      data: { status: to, updatedAt: at },
+      data: { ...options.data, status: to, updatedAt: at },
     });
     if (count === 0) throw changedConcurrently(orderId);
     await tx.productionOrderStatusChange.create({
@@ -236,4 +368,36 @@ export async function changeOrderStatus(
   const changed = await reload(context, orderId);
   await publishStatusChange(context, changed, step);
   return changed;
+}
+
+/**
+ * Creates each order on its own, as separate createProductionOrder calls would: one refused
+ * order does not stop the others, and its error says why. Idempotency keys make the batch safe
+ * to send again after a timeout.
+ */
+export async function createOrders(
+  context: GraphContext,
+  inputs: CreateProductionOrderInput[],
+): Promise<CreateProductionOrderResult[]> {
+  if (inputs.length === 0 || inputs.length > MAX_BATCH_ORDERS) {
+    throw new BadUserInputError('inputs', `must hold 1 to ${MAX_BATCH_ORDERS} orders`);
+  }
+  const results: CreateProductionOrderResult[] = [];
+  for (const [index, input] of inputs.entries()) {
+    const result = new CreateProductionOrderResult();
+    Object.assign(result, { index, order: null, error: null });
+    try {
+      result.order = await createOrder(context, input);
+    } catch (error) {
+      if (!(error instanceof PlantgraphError)) throw error;
+      const { code, argument } = error.extensions as { code: string; argument?: string };
+      result.error = Object.assign(new ItemError(), {
+        code,
+        message: error.message,
+        argument: argument ?? null,
+      });
+    }
+    results.push(result);
+  }
+  return results;
 }

@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, Int } from 'type-graphql';
+import { DateTime } from '@plantgraph/graph';
 import { UpdateProductionOrderInput } from './order.input.ts';
 import { ProductionOrderStatus } from './order.type.ts';
 
@@ -45,4 +46,32 @@ export class OrderStatusChangedArgs {
     description: 'Only orders on these assets or below them (a line covers its equipment).',
   })
   assetIds?: string[] | null;
+}
+
+@ArgsType()
+export class OrderIdArgs {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true, description: 'Recorded in the status history.' })
+  reason?: string | null;
+}
+
+@ArgsType()
+export class DownloadOrderArgs {
+  @Field(() => ID, { description: 'A RELEASED order.' })
+  orderId!: string;
+
+  @Field(() => ID, {
+    description:
+      "The machine: the order's asset or equipment below it, with a download mapping and " +
+      'no other order downloading, downloaded or running.',
+  })
+  equipmentId!: string;
+
+  @Field(() => DateTime, {
+    nullable: true,
+    description: 'Not sent after this time; the order then goes to DOWNLOAD_FAILED.',
+  })
+  expiresAt?: Date | null;
 }

@@ -13,20 +13,38 @@ import {
 import { loader, type GraphContext } from '@plantgraph/graph';
 import {
   CancelProductionOrderArgs,
+  DownloadOrderArgs,
+  OrderIdArgs,
   OrderStatusChangedArgs,
   ProductionOrdersArgs,
   UpdateProductionOrderArgs,
 } from './order.args.ts';
 import { CreateProductionOrderInput } from './order.input.ts';
-import { listOrders, requireOrder, statusHistoryOfOrder } from './order.service.ts';
 import {
+  listOrders,
+  parametersOfOrder,
+  progressOf,
+  requireOrder,
+  statusHistoryOfOrder,
+} from './order.service.ts';
+import { downloadOrder } from './order-download.service.ts';
+import {
+  CreateProductionOrderResult,
+  OrderParameter,
+  OrderProgress,
   OrderStatusChange,
   ProductionOrder,
   ProductionOrderConnection,
   ProductionOrderStatus,
 } from './order.type.ts';
 import { orderStatusChanges } from './order.stream.ts';
-import { changeOrderStatus, createOrder, updateOrder } from './order-writes.service.ts';
+import {
+  changeOrderStatus,
+  createOrder,
+  createOrders,
+  MAX_BATCH_ORDERS,
+  updateOrder,
+} from './order-writes.service.ts';
 
 @Resolver(() => ProductionOrder)
 export class ProductionOrderResolver {
@@ -54,12 +72,85 @@ export class ProductionOrderResolver {
     return loader(context, statusHistoryOfOrder).load(order.id);
   }
 
-  @Mutation(() => ProductionOrder, { description: 'Creates an order in status CREATED.' })
+  @FieldResolver(() => [OrderParameter], { description: 'Setpoints, in the order given.' })
+  parameters(@Root() order: ProductionOrder, @Ctx() context: GraphContext) {
+    return loader(context, parametersOfOrder).load(order.id);
+  }
+
+  @FieldResolver(() => OrderProgress)
+  progress(@Root() order: ProductionOrder): OrderProgress {
+    return progressOf(order);
+  }
+
+  @Mutation(() => ProductionOrder, {
+    description:
+      'Creates an order in status CREATED. Idempotent by idempotencyKey or externalId: a ' +
+      'repeated call returns the same order, the same key with different data is CONFLICT.',
+  })
   createProductionOrder(
     @Arg('input', () => CreateProductionOrderInput) input: CreateProductionOrderInput,
     @Ctx() context: GraphContext,
   ): Promise<ProductionOrder> {
     return createOrder(context, input);
+  }
+
+  @Mutation(() => [CreateProductionOrderResult], {
+    description: `Creates up to ${MAX_BATCH_ORDERS} orders, each on its own: a result per item, in input order, with the order or the error a single call would have given.`,
+  })
+  createProductionOrders(
+    @Arg('inputs', () => [CreateProductionOrderInput]) inputs: CreateProductionOrderInput[],
+    @Ctx() context: GraphContext,
+  ): Promise<CreateProductionOrderResult[]> {
+    return createOrders(context, inputs);
+  }
+
+  @Mutation(() => ProductionOrder, { description: 'CREATED → RELEASED: ready for download.' })
+  releaseOrder(
+    @Args(() => OrderIdArgs) args: OrderIdArgs,
+    @Ctx() context: GraphContext,
+  ): Promise<ProductionOrder> {
+    return changeOrderStatus(context, args.id, ProductionOrderStatus.RELEASED, {
+      reason: args.reason,
+    });
+  }
+
+  @Mutation(() => ProductionOrder, {
+    description:
+      'RELEASED → DOWNLOADING: sends the order to a machine through its connector. The ' +
+      "machine's acknowledgement makes it DOWNLOADED; no acknowledgement after the " +
+      'configured retries makes it DOWNLOAD_FAILED with the reason.',
+  })
+  downloadOrder(
+    @Args(() => DownloadOrderArgs) args: DownloadOrderArgs,
+    @Ctx() context: GraphContext,
+  ): Promise<ProductionOrder> {
+    return downloadOrder(context, args);
+  }
+
+  @Mutation(() => ProductionOrder, {
+    description: 'DOWNLOADED or RUNNING → ABORTED: the order ends unfinished.',
+  })
+  abortOrder(
+    @Args(() => OrderIdArgs) args: OrderIdArgs,
+    @Ctx() context: GraphContext,
+  ): Promise<ProductionOrder> {
+    return changeOrderStatus(context, args.id, ProductionOrderStatus.ABORTED, {
+      reason: args.reason,
+      data: { completedAt: new Date() },
+    });
+  }
+
+  @Mutation(() => ProductionOrder, {
+    description: 'RUNNING → COMPLETED by hand, e.g. when the machine cannot report its end itself.',
+  })
+  completeOrder(
+    @Args(() => OrderIdArgs) args: OrderIdArgs,
+    @Ctx() context: GraphContext,
+  ): Promise<ProductionOrder> {
+    return changeOrderStatus(context, args.id, ProductionOrderStatus.COMPLETED, {
+      reason: args.reason,
+      data: { completedAt: new Date() },
+    });
   }
 
   @Mutation(() => ProductionOrder, {
@@ -80,7 +171,9 @@ export class ProductionOrderResolver {
     @Args(() => CancelProductionOrderArgs) args: CancelProductionOrderArgs,
     @Ctx() context: GraphContext,
   ): Promise<ProductionOrder> {
-    return changeOrderStatus(context, args.id, ProductionOrderStatus.CANCELLED, args.reason);
+    return changeOrderStatus(context, args.id, ProductionOrderStatus.CANCELLED, {
+      reason: args.reason,
+    });
   }
 }
 

@@ -14,6 +14,8 @@ import {
 } from '@plantgraph/graph';
 import type { ProductionOrdersArgs } from './order.args.ts';
 import {
+  OrderParameter,
+  OrderProgress,
   OrderStatusChange,
   ProductionOrder,
   ProductionOrderStatus,
@@ -34,6 +36,15 @@ export function orderColumns(alias: string): string {
     'priority',
     'due_at',
     'asset_id',
+    'site_id',
+    'equipment_id',
+    'planned_start_at',
+    'planned_end_at',
+    'produced_good',
+    'produced_reject',
+    'started_at',
+    'completed_at',
+    'failure_reason',
     'created_at',
     'updated_at',
   ];
@@ -100,14 +111,16 @@ export const ordersOfAsset = (context: GraphContext) =>
  */
 export const activeOrderOfAsset = (context: GraphContext) =>
   new DataLoader<string, ProductionOrder | null>(async (assetIds) => {
-    const rows = await context.sql.query<ProductionOrderRow>(
-      `select distinct on (o.asset_id) ${orderColumns('o')}
-         from production_order o
-        where o.asset_id = any($1::uuid[]) and o.status in ('RUNNING', 'DOWNLOADED')
-        order by o.asset_id, o.status = 'RUNNING' desc, ${newestFirst('o')}`,
+    const rows = await context.sql.query<ProductionOrderRow & { for_asset: string }>(
+      `select distinct on (k.id) k.id as for_asset, ${orderColumns('o')}
+         from unnest($1::uuid[]) as k(id)
+         join production_order o on k.id in (o.asset_id, o.equipment_id)
+        where o.status in ('RUNNING', 'DOWNLOADED')
+        order by k.id, o.status = 'RUNNING' desc, ${newestFirst('o')}`,
       [assetIds],
     );
-    return indexBy(assetIds, rows.map(ProductionOrder.fromRow), (order) => order.assetId);
+    const active = new Map(rows.map((row) => [row.for_asset, ProductionOrder.fromRow(row)]));
+    return assetIds.map((id) => active.get(id) ?? null);
   });
 
 /** The order with `id`; BAD_USER_INPUT when malformed, NOT_FOUND when unknown. */
@@ -151,6 +164,50 @@ export async function listOrders(context: GraphContext, args: ProductionOrdersAr
   );
 }
 
+/** Setpoints per order, in the order they were given. */
+export const parametersOfOrder = (context: GraphContext) =>
+  new DataLoader<string, OrderParameter[]>(async (orderIds) => {
+    const rows = await context.sql.query<OrderParameter & { order_id: string }>(
+      `select order_id, name, value, unit from production_order_parameter
+        where order_id = any($1::uuid[]) order by order_id, position`,
+      [orderIds],
+    );
+    const parameters = rows.map((row) =>
+      Object.assign(new OrderParameter(), {
+        name: row.name,
+        value: row.value,
+        unit: row.unit,
+        orderId: row.order_id,
+      }),
+    );
+    return groupBy(orderIds, parameters, (parameter) => parameter.orderId);
+  });
+
+/**
+ * Production so far: counters from the machine, the good rate since the start, and when the
+ * quantity will be reached at that rate.
+ */
+export function progressOf(order: ProductionOrder, now = new Date()): OrderProgress {
+  const good = order.producedGood;
+  const remaining = Math.max(order.quantity - good, 0);
+  const end = order.completedAt ?? now;
+  const hours = order.startedAt ? (end.getTime() - order.startedAt.getTime()) / 3_600_000 : 0;
+  const ratePerHour = order.startedAt && hours > 0 ? good / hours : null;
+  const estimatedCompletion =
+    order.status === ProductionOrderStatus.COMPLETED
+      ? order.completedAt
+      : ratePerHour && ratePerHour > 0 && order.status === ProductionOrderStatus.RUNNING
+        ? new Date(now.getTime() + (remaining / ratePerHour) * 3_600_000)
+        : null;
+  return Object.assign(new OrderProgress(), {
+    good,
+    reject: order.producedReject,
+    remaining,
+    ratePerHour,
+    estimatedCompletion,
+  });
+}
+
 /**
  * Drops what this request's loaders know about an order after a write, so the mutation's answer
  * (and anything resolved after it) shows the stored state.
@@ -158,6 +215,7 @@ export async function listOrders(context: GraphContext, args: ProductionOrdersAr
 export function forgetOrder(context: GraphContext, id: string): void {
   loader(context, orderById).clear(id);
   loader(context, statusHistoryOfOrder).clear(id);
+  loader(context, parametersOfOrder).clear(id);
   loader(context, ordersOfAsset).clearAll();
   loader(context, activeOrderOfAsset).clearAll();
 }

@@ -30,10 +30,59 @@ export interface ProductionOrderRow {
   priority: number;
   due_at: Date | null;
   asset_id: string;
+  site_id: string | null;
+  equipment_id: string | null;
+  planned_start_at: Date | null;
+  planned_end_at: Date | null;
+  produced_good: number;
+  produced_reject: number;
+  started_at: Date | null;
+  completed_at: Date | null;
+  failure_reason: string | null;
   created_at: Date;
   updated_at: Date;
   /** `created_at` in microseconds since the epoch: the exact sort key for cursors. */
   created_us: number;
+}
+
+/** A setpoint sent to the machine with the order. */
+@ObjectType({ description: 'A typed setpoint of an order, checked against the machine limits.' })
+export class OrderParameter {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Float)
+  value!: number;
+
+  @Field(() => String, { nullable: true })
+  unit!: string | null;
+
+  orderId!: string;
+}
+
+/** How far an order has come, from the machine's counters. */
+@ObjectType({ description: "An order's production so far, from the machine's counters." })
+export class OrderProgress {
+  @Field(() => Float)
+  good!: number;
+
+  @Field(() => Float)
+  reject!: number;
+
+  @Field(() => Float, { description: 'Good parts still to make; 0 once the quantity is reached.' })
+  remaining!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Good parts per hour since the order started running; null before.',
+  })
+  ratePerHour!: number | null;
+
+  @Field(() => DateTime, {
+    nullable: true,
+    description: 'When the quantity is reached at the current rate; null when unknown.',
+  })
+  estimatedCompletion!: Date | null;
 }
 
 /** A job for one asset: make `quantity` `unit` of `material`. */
@@ -43,7 +92,7 @@ export class ProductionOrder {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => String, { description: 'Order number, unique across the plant.' })
+  @Field(() => String, { description: 'Order number, unique within its site.' })
   number!: string;
 
   @Field(() => String, { nullable: true, description: 'Id in the planning system (ERP).' })
@@ -67,16 +116,44 @@ export class ProductionOrder {
   @Field(() => DateTime, { nullable: true })
   dueAt!: Date | null;
 
+  @Field(() => DateTime, { nullable: true })
+  plannedStart!: Date | null;
+
+  @Field(() => DateTime, { nullable: true })
+  plannedEnd!: Date | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'When the machine started it.' })
+  startedAt!: Date | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'When it completed or was aborted.' })
+  completedAt!: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the last download failed (DOWNLOAD_FAILED).',
+  })
+  failureReason!: string | null;
+
   @Field(() => DateTime)
   createdAt!: Date;
 
   @Field(() => DateTime)
   updatedAt!: Date;
 
-  @Field(() => Asset, { description: 'The asset the order runs on.' })
+  @Field(() => Asset, { description: 'The asset the order is planned for (line or equipment).' })
   asset!: Asset;
 
+  @Field(() => Asset, {
+    nullable: true,
+    description: 'The equipment it was downloaded to; null before the download.',
+  })
+  equipment!: Asset | null;
+
   assetId!: string;
+  siteId!: string | null;
+  equipmentId!: string | null;
+  producedGood!: number;
+  producedReject!: number;
 
   static fromRow(row: ProductionOrderRow): ProductionOrder {
     return Object.assign(new ProductionOrder(), {
@@ -89,10 +166,20 @@ export class ProductionOrder {
       status: row.status,
       priority: row.priority,
       dueAt: row.due_at,
+      plannedStart: row.planned_start_at,
+      plannedEnd: row.planned_end_at,
+      startedAt: row.started_at,
+      completedAt: row.completed_at,
+      failureReason: row.failure_reason,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       asset: Object.assign(new Asset(), { id: row.asset_id }),
+      equipment: row.equipment_id ? Object.assign(new Asset(), { id: row.equipment_id }) : null,
       assetId: row.asset_id,
+      siteId: row.site_id,
+      equipmentId: row.equipment_id,
+      producedGood: row.produced_good,
+      producedReject: row.produced_reject,
     });
   }
 }
@@ -152,4 +239,29 @@ export class OrderStatusChange {
       orderId: row.order_id,
     });
   }
+}
+
+/** Why one item of a batch was refused: the error a single call would have given. */
+@ObjectType({ description: 'A refused item of a batch, as a single call would have answered.' })
+export class ItemError {
+  @Field(() => String, { description: 'BAD_USER_INPUT, NOT_FOUND, CONFLICT, ...' })
+  code!: string;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => String, { nullable: true, description: 'The argument at fault, when one is.' })
+  argument!: string | null;
+}
+
+@ObjectType({ description: 'The outcome of one order of createProductionOrders.' })
+export class CreateProductionOrderResult {
+  @Field(() => Int, { description: 'Position in the input list, from 0.' })
+  index!: number;
+
+  @Field(() => ProductionOrder, { nullable: true, description: 'Null when refused.' })
+  order!: ProductionOrder | null;
+
+  @Field(() => ItemError, { nullable: true, description: 'Null when created (or repeated).' })
+  error!: ItemError | null;
 }

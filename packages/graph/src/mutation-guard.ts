@@ -1,0 +1,95 @@
+import { GraphQLError, getNamedType, type GraphQLResolveInfo } from 'graphql';
+import type { MiddlewareFn } from 'type-graphql';
+import type { GraphContext, Identity } from './context.ts';
+import { PlantgraphError } from './errors.ts';
+
+/**
+ * The one place every mutation passes: `authorizeMutation` decides whether the caller may run it,
+ * and the attempt is written to the append-only audit log with its outcome, whether it was
+ * allowed, refused or failed.
+ */
+
+/** Decides whether `identity` may run the mutation `operation`; throws FORBIDDEN if not. */
+export type MutationPolicy = (identity: Identity, operation: string) => void;
+
+/** Until roles exist, every caller may run every mutation. */
+export const allowAll: MutationPolicy = () => undefined;
+
+let policy: MutationPolicy = allowAll;
+
+/** Installs the authorisation decision for every mutation of this process. */
+export function setMutationPolicy(next: MutationPolicy): void {
+  policy = next;
+}
+
+type Outcome = 'OK' | 'ERROR' | 'DENIED';
+
+/** Entity type and id an audit entry is filed under: the mutation's return type and its id. */
+function subjectOf(
+  info: GraphQLResolveInfo,
+  args: Record<string, unknown>,
+  result: unknown,
+): { entityType: string; entityId: string | null } {
+  const entityType = getNamedType(info.returnType).name;
+  const fromResult = (result as { id?: unknown } | null | undefined)?.id;
+  const fromArgs = args.id ?? args.orderId;
+  const id = typeof fromResult === 'string' ? fromResult : fromArgs;
+  return { entityType, entityId: typeof id === 'string' ? id : null };
+}
+
+async function audit(
+  context: GraphContext,
+  info: GraphQLResolveInfo,
+  args: Record<string, unknown>,
+  outcome: Outcome,
+  result: unknown,
+  error?: unknown,
+): Promise<void> {
+  const { entityType, entityId } = subjectOf(info, args, result);
+  const code =
+    error instanceof GraphQLError ? String(error.extensions.code ?? 'INTERNAL_SERVER_ERROR') : null;
+  await context.sql.query(
+    `insert into audit_log (actor, operation, entity_type, entity_id, input, outcome, error_code, result)
+     values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8::jsonb)`,
+    [
+      context.identity.subject,
+      info.fieldName,
+      entityType,
+      entityId,
+      JSON.stringify(args),
+      outcome,
+      error === undefined ? null : (code ?? 'INTERNAL_SERVER_ERROR'),
+      JSON.stringify(
+        error === undefined
+          ? { id: entityId }
+          : { message: error instanceof Error ? error.message : String(error) },
+      ),
+    ],
+  );
+}
+
+/** type-graphql middleware for every field; acts on Mutation fields only. */
+export const mutationGuard: MiddlewareFn<GraphContext> = async ({ context, info, args }, next) => {
+  if (info.parentType.name !== 'Mutation') return next();
+  const input = args as Record<string, unknown>;
+  try {
+    policy(context.identity, info.fieldName);
+  } catch (error) {
+    await audit(context, info, input, 'DENIED', null, error);
+    throw error;
+  }
+  let result: unknown;
+  try {
+    result = await next();
+  } catch (error) {
+    await audit(context, info, input, 'ERROR', null, error).catch(() => undefined);
+    throw error;
+  }
+  await audit(context, info, input, 'OK', result);
+  return result;
+};
+
+/** FORBIDDEN for a mutation the caller's role does not allow. */
+export function forbidden(operation: string): PlantgraphError {
+  return new PlantgraphError('FORBIDDEN', `Not allowed to run ${operation}`, { operation });
+}
