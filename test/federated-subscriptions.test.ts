@@ -1,0 +1,467 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type Client } from 'graphql-ws';
+import type { FormattedExecutionResult, GraphQLSchema } from 'graphql';
+import WebSocket from 'ws';
+import {
+  EventBus,
+  startEmbeddedBroker,
+  type EmbeddedBroker,
+  type PlantEvent,
+  type StateEvent,
+} from '@plantgraph/bus';
+import { loadSupergraphSdl, startGateway, subgraphEntries } from '@plantgraph/gateway';
+import { activeEventStreams, startSubgraphServer, type RunningServer } from '@plantgraph/graph';
+import { subscribe } from '@plantgraph/testing';
+import { startTestPlant, type TestPlant } from './fixtures/plant.ts';
+import { eventually } from './fixtures/live-plant.ts';
+
+const STATE_CHANGES = `subscription ($under: ID!) {
+  machineStateChanged(under: $under) { state since reason asset { id name } }
+}`;
+
+interface StateChange {
+  state: string;
+  since: string;
+  reason: string | null;
+  asset: { id: string; name: string } | null;
+}
+
+type Result = FormattedExecutionResult<Record<string, unknown>, unknown>;
+
+/** One client subscription: what it received so far, and whether the server ended it. */
+interface Subscription {
+  results: Result[];
+  ended(): boolean;
+  close(): Promise<void>;
+}
+
+const STATES = ['RUNNING', 'IDLE', 'DOWN', 'STOPPED', 'SETUP'] as const;
+
+let broker: EmbeddedBroker;
+let publisher: EventBus;
+let plant: TestPlant;
+let replicaBus: EventBus;
+let replicaSchema: GraphQLSchema;
+let replica: RunningServer;
+let second: RunningServer;
+let site: { id: string };
+let equipment: { id: string; path: string; name: string };
+
+const firstGateway = () => plant.plant.url;
+const secondGateway = () => second.url;
+const webSocketUrl = (gatewayUrl: string) => gatewayUrl.replace(/^http/, 'ws');
+
+/** A timeseries subgraph beside the plant's own, on its own connection to the same bus. */
+async function startReplica(port: number): Promise<RunningServer> {
+  return startSubgraphServer({
+    name: 'timeseries',
+    schema: replicaSchema,
+    services: { ...plant.database.services, events: replicaBus },
+    port,
+  });
+}
+
+/** A gauge of a gateway's /metrics; NaN when the gateway does not report it. */
+async function gauge(gatewayUrl: string, name: string): Promise<number> {
+  const metrics = await (await fetch(gatewayUrl.replace(/graphql$/, 'metrics'))).text();
+  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics)?.[1]);
+}
+const upstreamCount = (gatewayUrl: string) =>
+  gauge(gatewayUrl, 'plantgraph_gateway_upstream_subscriptions');
+const clientCount = (gatewayUrl: string) => gauge(gatewayUrl, 'plantgraph_gateway_subscriptions');
+
+/** Nothing subscribed anywhere: no subscription on either gateway, no stream on the bus. */
+async function idle(): Promise<void> {
+  await eventually(
+    async () => {
+      for (const gateway of [firstGateway(), secondGateway()]) {
+        if ((await upstreamCount(gateway)) !== 0 || (await clientCount(gateway)) !== 0)
+          return false;
+      }
+      return activeEventStreams() === 0;
+    },
+    10_000,
+    'no subscription left on the gateways and subgraphs',
+  );
+}
+
+/** `machineStateChanged` under the site through a graphql-ws client of its own. */
+function subscribeThrough(gatewayUrl: string): Subscription & { client: Client } {
+  // No retries: a dropped connection must show as an error, not as a silent resubscription.
+  const client = createClient({
+    url: webSocketUrl(gatewayUrl),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+  });
+  const subscription = subscribe(client, STATE_CHANGES, { under: site.id });
+  let ended = false;
+  void subscription.ended.then(() => (ended = true));
+  return {
+    client,
+    results: subscription.results,
+    ended: () => ended,
+    close: async () => {
+      await client.dispose();
+    },
+  };
+}
+
+/**
+ * `machineStateChanged` under the site over a graphql-transport-ws socket driven by hand, so the
+ * test decides when it reads (`socket.pause()`) and how it leaves (`socket.terminate()`).
+ */
+async function subscribeByHand(gatewayUrl: string): Promise<Subscription & { socket: WebSocket }> {
+  const socket = new WebSocket(webSocketUrl(gatewayUrl), 'graphql-transport-ws');
+  const results: Result[] = [];
+  let ended = false;
+  const acknowledged = new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('close', () => reject(new Error('the gateway closed the socket')));
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; payload?: unknown };
+      if (message.type === 'connection_ack') resolve();
+      else if (message.type === 'next') results.push(message.payload as Result);
+      else if (message.type === 'error') results.push({ errors: message.payload as never });
+      if (message.type === 'error' || message.type === 'complete') ended = true;
+    });
+  });
+  await once(socket, 'open');
+  socket.send(JSON.stringify({ type: 'connection_init' }));
+  await acknowledged;
+  socket.send(
+    JSON.stringify({
+      id: 'by-hand',
+      type: 'subscribe',
+      payload: { query: STATE_CHANGES, variables: { under: site.id } },
+    }),
+  );
+  return {
+    socket,
+    results,
+    ended: () => ended,
+    async close() {
+      socket.terminate();
+      if (socket.readyState !== WebSocket.CLOSED) await once(socket, 'close');
+    },
+  };
+}
+
+const changes = (subscription: Subscription) =>
+  subscription.results.flatMap((result) => {
+    const change = result.data?.machineStateChanged as StateChange | undefined;
+    return change ? [{ ...change, since: new Date(change.since).toISOString() }] : [];
+  });
+const errors = (subscription: Subscription) =>
+  subscription.results.flatMap((result) => result.errors ?? []);
+const reasons = (subscription: Subscription) => changes(subscription).map(({ reason }) => reason);
+
+const stateEvent = (state: string, reason: string, time = new Date()): StateEvent => ({
+  type: 'state',
+  assetId: equipment.id,
+  assetPath: equipment.path,
+  time: time.toISOString(),
+  state,
+  reason,
+});
+
+/** What a subscriber under the site should receive for `event`. */
+const expected = (event: StateEvent) => ({
+  state: event.state,
+  since: event.time,
+  reason: event.reason,
+  asset: { id: equipment.id, name: equipment.name },
+});
+
+/** `count` state changes of the equipment, each with its own time and reason. */
+function burst(label: string, count: number, padding = ''): StateEvent[] {
+  const start = Date.now() - count * 1000;
+  return Array.from({ length: count }, (_, index) =>
+    stateEvent(
+      STATES[index % STATES.length]!,
+      `${label}-${index}${padding}`,
+      new Date(start + index * 1000),
+    ),
+  );
+}
+
+/**
+ * Publishes uniquely named markers until every subscription has received one: from then on they
+ * are live end to end (gateway, upstream subscription, subgraph, bus). Returns the marker prefix.
+ */
+async function warmUp(subscriptions: Subscription[]): Promise<string> {
+  const prefix = `warm-up-${randomBytes(4).toString('hex')}`;
+  let sent = 0;
+  await eventually(
+    async () => {
+      publisher.publish(stateEvent('IDLE', `${prefix}-${sent++}`));
+      return subscriptions.every((subscription) =>
+        reasons(subscription).some((reason) => reason?.startsWith(prefix)),
+      );
+    },
+    30_000,
+    'a warm-up event at every subscription',
+  );
+  return prefix;
+}
+
+/** Received after warm-up markers: those are published before anything else and left out. */
+const afterWarmUp = (subscription: Subscription) =>
+  changes(subscription).filter(({ reason }) => !reason?.startsWith('warm-up-'));
+
+beforeAll(async () => {
+  broker = await startEmbeddedBroker({ port: 0 });
+  plant = await startTestPlant(new Date(), { busUrl: broker.url });
+  publisher = await EventBus.connect({ url: broker.url, clientId: `publisher-${randomUUID()}` });
+  replicaBus = await EventBus.connect({ url: broker.url, clientId: `replica-${randomUUID()}` });
+  const timeseries = subgraphEntries.find((entry) => entry.module.name === 'timeseries')!;
+  replicaSchema = await timeseries.module.buildSchema();
+  replica = await startReplica(0);
+  second = await startGateway({
+    supergraphSdl: loadSupergraphSdl(),
+    subgraphUrls: {
+      ...Object.fromEntries(
+        Object.entries(plant.plant.subgraphs).map(([name, server]) => [name, server.url]),
+      ),
+      timeseries: replica.url,
+    },
+    port: 0,
+    host: '127.0.0.1',
+    sandbox: false,
+    logger: plant.database.services.logger,
+  });
+  const { sql } = plant.database;
+  [site] = (await sql.query<{ id: string }>(
+    "select id from asset where kind = 'SITE' limit 1",
+  )) as [{ id: string }];
+  [equipment] = (await sql.query<{ id: string; path: string; name: string }>(
+    "select id, path, name from asset where kind = 'EQUIPMENT' order by path limit 1",
+  )) as [{ id: string; path: string; name: string }];
+});
+
+afterAll(async () => {
+  await second?.close();
+  await replica?.close();
+  await replicaBus?.close();
+  await publisher?.close();
+  await plant?.close();
+  await broker?.close();
+});
+
+/**
+ * Federated subscriptions when the graph is scaled out: two gateways, each in front of its own
+ * timeseries subgraph, both subgraphs on one event bus. Every client sees every event of its
+ * subscription once and in order, whatever the other clients do and whether the subgraph restarts.
+ */
+describe('federated subscriptions across gateways and subgraph replicas', () => {
+  it('delivers each event exactly once, in order, to every client of both gateways', async () => {
+    await idle();
+    // Two clients per gateway with the identical subscription: whether a gateway shares one
+    // upstream subscription between them or not, each client gets its own copy of each event.
+    const subscriptions = [firstGateway(), firstGateway(), secondGateway(), secondGateway()].map(
+      subscribeThrough,
+    );
+    try {
+      await warmUp(subscriptions);
+      const sent = burst('burst', 20);
+      const elsewhere: PlantEvent[] = sent.flatMap((event, index) => [
+        // Another site's machine: outside the subscribed subtree.
+        {
+          ...event,
+          assetId: randomUUID(),
+          assetPath: 'Acme Manufacturing/Elsewhere/Area/Line 1/Press 01',
+          reason: `elsewhere-${index}`,
+        },
+        // The same machine, but a tag value rather than a state change.
+        {
+          type: 'tagValue',
+          assetId: equipment.id,
+          assetPath: equipment.path,
+          time: event.time,
+          tagId: randomUUID(),
+          tag: 'Motor Current',
+          value: index,
+          text: null,
+          quality: 'GOOD',
+        },
+      ]);
+      for (const [index, event] of sent.entries()) {
+        publisher.publish(event);
+        publisher.publish(elsewhere[2 * index]!);
+        publisher.publish(elsewhere[2 * index + 1]!);
+      }
+      // Published last on the same topic, so once it arrived everything before it has too.
+      const last = stateEvent('RUNNING', 'last');
+      publisher.publish(last);
+      await eventually(
+        async () => subscriptions.every((subscription) => reasons(subscription).includes('last')),
+        20_000,
+        'the last event at every client',
+      );
+
+      for (const subscription of subscriptions) {
+        expect(errors(subscription)).toEqual([]);
+        expect(subscription.ended()).toBe(false);
+        const received = reasons(subscription);
+        expect(new Set(received).size).toBe(received.length);
+        expect(afterWarmUp(subscription)).toEqual([...sent, last].map(expected));
+      }
+    } finally {
+      await Promise.all(subscriptions.map((subscription) => subscription.close()));
+    }
+  });
+
+  it('keeps delivering to a client while another client of the same gateway stops reading', async () => {
+    await idle();
+    const reader = subscribeThrough(firstGateway());
+    const stalled = await subscribeByHand(firstGateway());
+    try {
+      await warmUp([reader, stalled]);
+      stalled.socket.pause();
+      // 200 changes of ~50 kB, ~10 MB per client: more than the loopback socket buffers hold, so
+      // the gateway's writes to the stalled client block while the reader's must go on.
+      const sent = burst('large', 200, ` ${'x'.repeat(50_000)}`);
+      for (const event of sent) publisher.publish(event);
+      await eventually(
+        async () => afterWarmUp(reader).length >= sent.length,
+        60_000,
+        'every event at the reading client',
+      );
+      expect(errors(reader)).toEqual([]);
+      expect(afterWarmUp(reader)).toEqual(sent.map(expected));
+      expect(afterWarmUp(stalled).length).toBeLessThan(sent.length);
+
+      // The stalled client lost nothing: once it reads again it gets the rest, in order.
+      stalled.socket.resume();
+      await eventually(
+        async () => afterWarmUp(stalled).length >= sent.length,
+        30_000,
+        'every event at the client that read again',
+      );
+      expect(errors(stalled)).toEqual([]);
+      expect(afterWarmUp(stalled)).toEqual(sent.map(expected));
+    } finally {
+      await reader.close();
+      await stalled.close();
+    }
+  });
+
+  it('ends the subscription of a client that falls too far behind, and no other', async () => {
+    await idle();
+    const reader = subscribeThrough(firstGateway());
+    const stalled = await subscribeByHand(firstGateway());
+    try {
+      await warmUp([reader, stalled]);
+      stalled.socket.pause();
+      // 2000 changes of ~8 kB: more than the socket buffers hold (a few MB) plus the 1000 results
+      // the gateway queues for a client before it gives up on it. Quick, too: a socket paused
+      // for longer than graphql-ws's keep-alive (12 s) would be dropped for not answering pings.
+      const sent = burst('flood', 2000, ` ${'x'.repeat(8_000)}`);
+      for (const event of sent) publisher.publish(event);
+      await eventually(
+        async () => afterWarmUp(reader).length >= sent.length,
+        60_000,
+        'every event at the reading client',
+      );
+      expect(errors(reader)).toEqual([]);
+      expect(afterWarmUp(reader)).toEqual(sent.map(expected));
+
+      stalled.socket.resume();
+      await eventually(async () => stalled.ended(), 30_000, 'the stalled subscription to end');
+      expect(errors(stalled)).toEqual([
+        expect.objectContaining({ extensions: { code: 'SERVICE_UNAVAILABLE' } }),
+      ]);
+      // What it got before the cut is a prefix of what was sent, in order.
+      const kept = afterWarmUp(stalled);
+      expect(kept.length).toBeLessThan(sent.length);
+      expect(kept).toEqual(sent.slice(0, kept.length).map(expected));
+      // The reader still holds the upstream subscription the two shared.
+      expect(reader.ended()).toBe(false);
+      expect(await clientCount(firstGateway())).toBe(1);
+      expect(await upstreamCount(firstGateway())).toBe(1);
+    } finally {
+      await reader.close();
+      await stalled.close();
+    }
+  });
+
+  it('leaves no upstream subscription behind when clients dispose or drop their socket', async () => {
+    await idle();
+    const disposing = subscribeThrough(firstGateway());
+    const dropping = await subscribeByHand(firstGateway());
+    try {
+      await warmUp([disposing, dropping]);
+      expect(await clientCount(firstGateway())).toBe(2);
+      expect(await upstreamCount(firstGateway())).toBeGreaterThanOrEqual(1);
+      expect(activeEventStreams()).toBeGreaterThanOrEqual(1);
+
+      await disposing.client.dispose();
+      // The other client of the same gateway keeps its subscription.
+      await warmUp([dropping]);
+      expect(await clientCount(firstGateway())).toBe(1);
+      expect(await upstreamCount(firstGateway())).toBeGreaterThanOrEqual(1);
+
+      // Gone without a graphql-ws `complete` or a close handshake, as a crashed client goes.
+      dropping.socket.terminate();
+      await eventually(
+        async () =>
+          (await clientCount(firstGateway())) === 0 && (await upstreamCount(firstGateway())) === 0,
+        10_000,
+        'the gateway to end every subscription',
+      );
+      await eventually(
+        async () => activeEventStreams() === 0,
+        10_000,
+        'the subgraph to release its bus subscription',
+      );
+    } finally {
+      await disposing.close();
+      await dropping.close();
+    }
+  });
+
+  // Last: it replaces the second gateway's subgraph.
+  it('resubscribes upstream after the subgraph restarts, without ending the client subscription', async () => {
+    await idle();
+    const unaffected = subscribeThrough(firstGateway());
+    const restarted = subscribeThrough(secondGateway());
+    try {
+      await warmUp([unaffected, restarted]);
+      const { port } = replica;
+      await replica.close();
+
+      // While the replica is down the first gateway, on its own timeseries subgraph, goes on.
+      const whileDown = stateEvent('DOWN', 'while-down');
+      publisher.publish(whileDown);
+      await eventually(
+        async () => reasons(unaffected).includes('while-down'),
+        10_000,
+        'the first gateway to deliver while the replica is down',
+      );
+
+      replica = await startReplica(port);
+      await warmUp([restarted]);
+      const afterRestart = stateEvent('RUNNING', 'after-restart');
+      publisher.publish(afterRestart);
+      await eventually(
+        async () => reasons(restarted).includes('after-restart'),
+        10_000,
+        'an event published after the restart',
+      );
+
+      expect(restarted.ended()).toBe(false);
+      expect(errors(restarted)).toEqual([]);
+      expect(changes(restarted).at(-1)).toEqual(expected(afterRestart));
+      // The second gateway really goes through the replica: it could not see what was published
+      // while the replica was down (the first gateway's subgraph did).
+      expect(reasons(restarted)).not.toContain('while-down');
+      expect(await upstreamCount(secondGateway())).toBeGreaterThanOrEqual(1);
+      expect(unaffected.ended()).toBe(false);
+      expect(errors(unaffected)).toEqual([]);
+    } finally {
+      await unaffected.close();
+      await restarted.close();
+    }
+  });
+});
