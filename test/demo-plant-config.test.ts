@@ -113,6 +113,7 @@ describe('the demo plant configuration', () => {
       mappings.filter((mapping) => paths.has(mapping.asset));
     const part: PlantConfig = {
       connections: config.connections,
+      downloads: [],
       mappings: {
         tags: present(config.mappings.tags),
         states: present(config.mappings.states),

@@ -16,6 +16,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
   DateTime: { input: string; output: string; }
+  /** Any JSON value. */
+  JSON: { input: any; output: any; }
 };
 
 /** An alarm raised on an asset, and what happened to it since. */
@@ -161,6 +163,40 @@ export type AssetKind =
   | 'EQUIPMENT'
   | 'LINE'
   | 'SITE';
+
+/** One mutation as it was asked for and how it ended. Never changed. */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** Who asked. */
+  actor: Scalars['String']['output'];
+  entityId?: Maybe<Scalars['String']['output']>;
+  /** The type it returns, e.g. ProductionOrder. */
+  entityType?: Maybe<Scalars['String']['output']>;
+  /** The error code when not OK. */
+  errorCode?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** The arguments as sent. */
+  input?: Maybe<Scalars['JSON']['output']>;
+  /** The mutation, e.g. downloadOrder. */
+  operation: Scalars['String']['output'];
+  /** OK, ERROR or DENIED. */
+  outcome: Scalars['String']['output'];
+  /** The id made or changed, or the error. */
+  result?: Maybe<Scalars['JSON']['output']>;
+  time: Scalars['DateTime']['output'];
+};
+
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  edges: Array<AuditEntryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEntry;
+};
 
 /** A measured quality feature with its specification limits. */
 export type Characteristic = {
@@ -639,6 +675,8 @@ export type Query = {
   assetByPath?: Maybe<Asset>;
   /** Assets in path order. `under` limits to an asset and everything below it. */
   assets: AssetConnection;
+  /** Mutations of every subgraph, newest first, filtered by entity and time. */
+  auditLog: AuditEntryConnection;
   /** One characteristic by id; NOT_FOUND when unknown. */
   characteristic?: Maybe<Characteristic>;
   /** All characteristics by name. */
@@ -689,6 +727,16 @@ export type QueryAssetsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<AssetKind>;
   under?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  entityId?: InputMaybe<Scalars['String']['input']>;
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 

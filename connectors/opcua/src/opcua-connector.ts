@@ -84,6 +84,14 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
     return this.#closing;
   }
 
+  async withSession<T>(action: (session: ClientSession) => Promise<T>): Promise<T> {
+    const session = this.#session;
+    if (this.#closed || !session || this.#state !== 'CONNECTED') {
+      throw new Error(`${this.#options.connection.endpoint} is not connected`);
+    }
+    return action(session);
+  }
+
   get #closed(): boolean {
     return this.#closing !== undefined;
   }

@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { ClientSession } from 'node-opcua';
 import type { Logger } from '@plantgraph/config';
 import type {
   ConnectionHealth,
@@ -48,4 +49,10 @@ export interface OpcuaConnectorEvents {
 
 /** A running OPC UA connector. */
 export interface OpcuaConnector
-  extends Connector, Pick<EventEmitter<OpcuaConnectorEvents>, 'on' | 'once' | 'off'> {}
+  extends Connector, Pick<EventEmitter<OpcuaConnectorEvents>, 'on' | 'once' | 'off'> {
+  /**
+   * Runs `action` on the connector's session (writes, reads and method calls for order
+   * downloads); fails at once while the server is not connected.
+   */
+  withSession<T>(action: (session: ClientSession) => Promise<T>): Promise<T>;
+}

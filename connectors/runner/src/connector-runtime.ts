@@ -19,6 +19,8 @@ import { startMqttConnector, type SparkplugDeath } from '@plantgraph/mqtt-connec
 import { startOpcuaConnector } from '@plantgraph/opcua-connector';
 import { DeadLetterReplayer } from './dead-letter-replay.ts';
 import { EventPublisher } from './event-publisher.ts';
+import { openDownloadTargets } from './orders/download-targets.ts';
+import { OrderDispatcher } from './orders/order-dispatcher.ts';
 
 export interface ConnectorRuntimeOptions {
   sql: Sql;
@@ -32,6 +34,8 @@ export interface ConnectorRuntimeOptions {
   healthIntervalMs?: number;
   /** Where every stored change is published as an event (the platform's event bus). */
   events?: EventBus;
+  /** How often order downloads and running orders are looked at besides bus wake-ups. */
+  orderPollMs?: number;
 }
 
 export interface ConnectorRuntime {
@@ -39,6 +43,7 @@ export interface ConnectorRuntime {
   health: HealthReporter;
   mapper: SignalMapper;
   connectors: Connector[];
+  orders: OrderDispatcher;
   close(): Promise<void>;
 }
 
@@ -109,13 +114,25 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
   health.reportEvery(options.healthIntervalMs ?? 5000);
   const replayer = new DeadLetterReplayer({ sql, config, mapper, sink: writer, logger });
   replayer.start();
+  const downloads = await openDownloadTargets(sql, config, connectors, busUrl);
+  const orders = new OrderDispatcher({
+    sql,
+    events: options.events,
+    logger,
+    targets: downloads.targets,
+    pollMs: options.orderPollMs,
+  });
+  await orders.start();
 
   return {
     writer,
     health,
     mapper,
     connectors,
+    orders,
     async close() {
+      await orders.stop();
+      await downloads.close();
       replayer.stop();
       await Promise.allSettled(connectors.map((connector) => connector.close()));
       await writer.close();

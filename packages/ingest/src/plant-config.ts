@@ -121,9 +121,42 @@ export const alarmMappingSchema = z.object({
   bit: z.number().int().min(0).max(63).optional(),
 });
 
+export const setpointSchema = z
+  .object({
+    name: z.string().min(1),
+    unit: z.string().min(1).optional(),
+    min: z.number(),
+    max: z.number(),
+  })
+  .refine((setpoint) => setpoint.min <= setpoint.max, {
+    message: 'min must not exceed max',
+    path: ['max'],
+  });
+
+/**
+ * A machine's order interface. OPC UA: `nodeId` is the order folder (string node id); the
+ * connector writes `<nodeId>.Number`, `.Material`, `.Quantity`, `.CommandId` and
+ * `.Parameters.<Name>`, reads them back, calls `<nodeId>.Download` and follows `.State`,
+ * `.ActiveCommandId`, `.Good` and `.Reject`. MQTT (UNS JSON): commands go to `<topic>/download`,
+ * the machine answers on `<topic>/ack` and reports on `<topic>/progress`.
+ */
+export const downloadSchema = z.object({
+  asset: z.string().min(1),
+  connection: z.string().min(1),
+  nodeId: z.string().includes(';s=', { message: 'must be a string node id (ns=<n>;s=<name>)' }).optional(),
+  topic: z.string().min(1).optional(),
+  parameters: z.array(setpointSchema).default([]),
+  /** How long the machine has to acknowledge one attempt. */
+  ackTimeoutMs: z.number().int().min(10).default(5000),
+  maxAttempts: z.number().int().min(1).default(3),
+  /** Wait before the second attempt; doubles for each further one. */
+  retryBackoffMs: z.number().int().min(0).default(1000),
+});
+
 export const plantConfigSchema = z
   .object({
     connections: z.array(connectionSchema).default([]),
+    downloads: z.array(downloadSchema).default([]),
     mappings: z
       .object({
         tags: z.array(tagMappingSchema).default([]),
@@ -144,6 +177,20 @@ export const plantConfigSchema = z
         });
       }
       ids.add(connection.id);
+    });
+    config.downloads.forEach((download, index) => {
+      const connection = config.connections.find((item) => item.id === download.connection);
+      const problem = !connection
+        ? [['connection'], `unknown connection "${download.connection}"`]
+        : connection.kind === 'opcua' && !download.nodeId
+          ? [['nodeId'], 'an OPC UA download needs the nodeId of the order folder']
+          : connection.kind === 'mqtt' && !download.topic
+            ? [['topic'], 'an MQTT download needs the order topic']
+            : undefined;
+      if (problem) {
+        const [path, message] = problem as [string[], string];
+        context.addIssue({ code: 'custom', path: ['downloads', index, ...path], message });
+      }
     });
     for (const [group, mappings] of Object.entries(config.mappings)) {
       mappings.forEach((mapping, index) => {
@@ -167,3 +214,5 @@ export type TagMapping = z.infer<typeof tagMappingSchema>;
 export type StateMapping = z.infer<typeof stateMappingSchema>;
 export type CounterMapping = z.infer<typeof counterMappingSchema>;
 export type AlarmMapping = z.infer<typeof alarmMappingSchema>;
+export type DownloadConfig = z.infer<typeof downloadSchema>;
+export type SetpointConfig = z.infer<typeof setpointSchema>;

@@ -1,0 +1,92 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Sql } from '@plantgraph/db';
+import type { Connector, PlantConfig } from '@plantgraph/ingest';
+import type { OpcuaConnector } from '@plantgraph/opcua-connector';
+import { OpcuaOrderChannel } from './opcua-order-channel.ts';
+import type { DownloadTarget } from './order-dispatcher.ts';
+import { UnsOrderChannel } from './uns-order-channel.ts';
+
+export interface OpenedTargets {
+  targets: DownloadTarget[];
+  close(): Promise<void>;
+}
+
+/**
+ * The configured download interfaces: provisioned into `download_target` (so the orders
+ * subgraph can check equipment and setpoints before it records a command) and opened over the
+ * connectors' connections. A download whose asset does not exist fails the start, naming it.
+ */
+export async function openDownloadTargets(
+  sql: Sql,
+  config: PlantConfig,
+  connectors: Connector[],
+  busUrl: string,
+): Promise<OpenedTargets> {
+  const paths = config.downloads.map((download) => download.asset);
+  const rows = await sql.query<{ id: string; path: string }>(
+    'select id, path from asset where path = any($1::text[])',
+    [paths],
+  );
+  const ids = new Map(rows.map((row) => [row.path, row.id]));
+  const problems = config.downloads.flatMap((download, index) =>
+    ids.has(download.asset)
+      ? []
+      : [`downloads[${index}].asset: no asset has the path "${download.asset}"`],
+  );
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+
+  await sql.query(
+    `insert into download_target (asset_id, connection, parameters, updated_at)
+     select * from unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[])
+     on conflict (asset_id) do update
+       set connection = excluded.connection, parameters = excluded.parameters,
+           updated_at = excluded.updated_at`,
+    [
+      config.downloads.map((download) => ids.get(download.asset)),
+      config.downloads.map((download) => download.connection),
+      config.downloads.map((download) => JSON.stringify(download.parameters)),
+      config.downloads.map(() => new Date()),
+    ],
+  );
+  // Interfaces this file's connections no longer list are gone from the machines too.
+  await sql.query(
+    `delete from download_target
+      where connection = any($1::text[]) and not (asset_id = any($2::uuid[]))`,
+    [config.connections.map((connection) => connection.id), [...ids.values()]],
+  );
+
+  const clients = new Map<string, MqttClient>();
+  const targets: DownloadTarget[] = [];
+  for (const download of config.downloads) {
+    const connection = config.connections.find((item) => item.id === download.connection)!;
+    const assetId = ids.get(download.asset)!;
+    if (connection.kind === 'opcua') {
+      const connector = connectors.find((item) => item.connectionId === connection.id);
+      targets.push({
+        assetId,
+        config: download,
+        channel: new OpcuaOrderChannel(connector as OpcuaConnector, download.nodeId!),
+      });
+      continue;
+    }
+    let client = clients.get(connection.id);
+    if (!client) {
+      client = await mqtt.connectAsync(connection.url ?? busUrl, {
+        clientId: `${connection.clientId}-orders`,
+        reconnectPeriod: 1000,
+      });
+      clients.set(connection.id, client);
+    }
+    targets.push({
+      assetId,
+      config: download,
+      channel: await UnsOrderChannel.open(client, download.topic!),
+    });
+  }
+  return {
+    targets,
+    async close() {
+      await Promise.allSettled([...clients.values()].map((client) => client.endAsync()));
+    },
+  };
+}

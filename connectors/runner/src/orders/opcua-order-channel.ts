@@ -1,0 +1,132 @@
+import {
+  AttributeIds,
+  DataType,
+  StatusCodes,
+  Variant,
+  type ClientSession,
+  type WriteValueOptions,
+} from 'node-opcua';
+import type { OpcuaConnector } from '@plantgraph/opcua-connector';
+import {
+  withTimeout,
+  type AckStatus,
+  type DownloadAck,
+  type DownloadPayload,
+  type MachineOrderProgress,
+  type MachineOrderState,
+  type OrderChannel,
+} from './order-channel.ts';
+
+/** The Download method's Int32 result. */
+const ACK_BY_CODE: Record<number, AckStatus> = { 0: 'accepted', 1: 'duplicate', 2: 'rejected' };
+const STATE_BY_CODE: Record<number, MachineOrderState> = {
+  0: 'NONE',
+  1: 'DOWNLOADED',
+  2: 'RUNNING',
+  3: 'COMPLETE',
+};
+
+interface Field {
+  nodeId: string;
+  dataType: DataType;
+  value: string | number;
+}
+
+/**
+ * An order interface on an OPC UA server, under the order folder `base`: the fields and
+ * setpoints are written, read back and compared, then `<base>.Download` is called; its result
+ * is the machine's answer. Progress is read from `.State`, `.ActiveCommandId`, `.Good`, `.Reject`.
+ */
+export class OpcuaOrderChannel implements OrderChannel {
+  constructor(
+    private readonly connector: OpcuaConnector,
+    private readonly base: string,
+  ) {}
+
+  download(payload: DownloadPayload, timeoutMs: number): Promise<DownloadAck> {
+    return withTimeout(
+      this.connector.withSession((session) => this.#download(session, payload)),
+      timeoutMs,
+      `download to ${this.base}`,
+    );
+  }
+
+  async #download(session: ClientSession, payload: DownloadPayload): Promise<DownloadAck> {
+    const fields: Field[] = [
+      { nodeId: `${this.base}.Number`, dataType: DataType.String, value: payload.number },
+      { nodeId: `${this.base}.Material`, dataType: DataType.String, value: payload.material },
+      { nodeId: `${this.base}.Quantity`, dataType: DataType.Double, value: payload.quantity },
+      ...payload.parameters.map((parameter) => ({
+        nodeId: `${this.base}.Parameters.${parameter.name.replace(/\s+/g, '')}`,
+        dataType: DataType.Double,
+        value: parameter.value,
+      })),
+      // Last, so a machine never sees a new command id beside an old order.
+      { nodeId: `${this.base}.CommandId`, dataType: DataType.String, value: payload.commandId },
+    ];
+    const writes: WriteValueOptions[] = fields.map((field) => ({
+      nodeId: field.nodeId,
+      attributeId: AttributeIds.Value,
+      value: { value: new Variant({ dataType: field.dataType, value: field.value }) },
+    }));
+    const written = await session.write(writes);
+    written.forEach((code, index) => {
+      if (code.isNotGood())
+        throw new Error(`writing ${fields[index]?.nodeId} failed: ${code.name}`);
+    });
+    const readBack = await session.read(
+      fields.map((field) => ({ nodeId: field.nodeId, attributeId: AttributeIds.Value })),
+    );
+    readBack.forEach((dataValue, index) => {
+      const field = fields[index]!;
+      const value: unknown = dataValue.value.value;
+      const same =
+        typeof field.value === 'number'
+          ? typeof value === 'number' &&
+            Math.abs(value - field.value) <= 1e-9 * Math.abs(field.value)
+          : value === field.value;
+      if (dataValue.statusCode.isNotGood() || !same) {
+        throw new Error(
+          `${field.nodeId} reads back ${JSON.stringify(value)} instead of ${JSON.stringify(field.value)}`,
+        );
+      }
+    });
+    const result = await session.call({
+      objectId: this.base,
+      methodId: `${this.base}.Download`,
+      inputArguments: [],
+    });
+    if (result.statusCode.isNotGood()) {
+      throw new Error(`calling ${this.base}.Download failed: ${result.statusCode.name}`);
+    }
+    const code = Number(result.outputArguments?.[0]?.value);
+    const status = ACK_BY_CODE[code];
+    if (!status) throw new Error(`${this.base}.Download answered an unknown status ${code}`);
+    return status === 'rejected'
+      ? { status, reason: `the machine refused it (status ${code})` }
+      : { status };
+  }
+
+  async progress(): Promise<MachineOrderProgress | null> {
+    const names = ['State', 'ActiveCommandId', 'Good', 'Reject'];
+    const values = await this.connector
+      .withSession((session) =>
+        session.read(
+          names.map((name) => ({
+            nodeId: `${this.base}.${name}`,
+            attributeId: AttributeIds.Value,
+          })),
+        ),
+      )
+      .catch(() => null);
+    if (!values || values.some((value) => value.statusCode !== StatusCodes.Good)) return null;
+    const [state, commandId, good, reject] = values.map((value) => value.value.value as unknown);
+    const known = STATE_BY_CODE[Number(state)];
+    if (!known || typeof commandId !== 'string') return null;
+    return { state: known, commandId, good: Number(good), reject: Number(reject) };
+  }
+
+  async close(): Promise<void> {
+    // The session belongs to the connector, which closes it.
+  }
+}
