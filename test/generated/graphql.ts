@@ -17,7 +17,7 @@ export type Scalars = {
   /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
   DateTime: { input: string; output: string; }
   /** Any JSON value. */
-  JSON: { input: any; output: any; }
+  JSON: { input: unknown; output: unknown; }
 };
 
 /** An alarm raised on an asset, and what happened to it since. */
@@ -102,6 +102,8 @@ export type Asset = {
   /** Measurements on this asset in [from, to), newest first. */
   measurements: MeasurementConnection;
   name: Scalars['String']['output'];
+  /** How orders reach this machine and the setpoints it accepts; null if they cannot. */
+  orderDownload?: Maybe<OrderDownloadInterface>;
   /** Orders for this asset, newest first. */
   orders: Array<ProductionOrder>;
   parent?: Maybe<Asset>;
@@ -532,6 +534,14 @@ export type MutationUpdateProductionOrderArgs = {
   input: UpdateProductionOrderInput;
 };
 
+/** A machine's order interface, as its connector configured it. */
+export type OrderDownloadInterface = {
+  __typename?: 'OrderDownloadInterface';
+  /** The connection that carries the download. */
+  connection: Scalars['String']['output'];
+  parameters: Array<SetpointLimit>;
+};
+
 /** A typed setpoint of an order, checked against the machine limits. */
 export type OrderParameter = {
   __typename?: 'OrderParameter';
@@ -779,6 +789,15 @@ export type RecordMeasurementInput = {
   /** When it was measured; default now. */
   time?: InputMaybe<Scalars['DateTime']['input']>;
   value: Scalars['Float']['input'];
+};
+
+/** A setpoint a machine accepts with an order, and its limits. */
+export type SetpointLimit = {
+  __typename?: 'SetpointLimit';
+  max: Scalars['Float']['output'];
+  min: Scalars['Float']['output'];
+  name: Scalars['String']['output'];
+  unit?: Maybe<Scalars['String']['output']>;
 };
 
 /** EMBEDDED: in-process PGlite with TimescaleDB. POSTGRES: a PostgreSQL/TimescaleDB server. */

@@ -1,7 +1,15 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { loader, type GraphContext } from '@plantgraph/graph';
-import { activeOrderOfAsset, ordersOfAsset } from '../order/order.service.ts';
-import { ProductionOrder, ProductionOrderStatus } from '../order/order.type.ts';
+import {
+  activeOrderOfAsset,
+  downloadInterfaceOfAsset,
+  ordersOfAsset,
+} from '../order/order.service.ts';
+import {
+  OrderDownloadInterface,
+  ProductionOrder,
+  ProductionOrderStatus,
+} from '../order/order.type.ts';
 import { Asset } from './asset.type.ts';
 
 @Resolver(() => Asset)
@@ -22,5 +30,13 @@ export class AssetOrdersResolver {
   })
   activeOrder(@Root() asset: Asset, @Ctx() context: GraphContext) {
     return loader(context, activeOrderOfAsset).load(asset.id);
+  }
+
+  @FieldResolver(() => OrderDownloadInterface, {
+    nullable: true,
+    description: 'How orders reach this machine and the setpoints it accepts; null if they cannot.',
+  })
+  orderDownload(@Root() asset: Asset, @Ctx() context: GraphContext) {
+    return loader(context, downloadInterfaceOfAsset).load(asset.id);
   }
 }

@@ -14,11 +14,13 @@ import {
 } from '@plantgraph/graph';
 import type { ProductionOrdersArgs } from './order.args.ts';
 import {
+  OrderDownloadInterface,
   OrderParameter,
   OrderProgress,
   OrderStatusChange,
   ProductionOrder,
   ProductionOrderStatus,
+  SetpointLimit,
   type OrderStatusChangeRow,
   type ProductionOrderRow,
 } from './order.type.ts';
@@ -163,6 +165,31 @@ export async function listOrders(context: GraphContext, args: ProductionOrdersAr
     count?.total ?? 0,
   );
 }
+
+/** Download interfaces of machines, null for machines without one. */
+export const downloadInterfaceOfAsset = (context: GraphContext) =>
+  new DataLoader<string, OrderDownloadInterface | null>(async (assetIds) => {
+    const rows = await context.sql.query<{
+      asset_id: string;
+      connection: string;
+      parameters: { name: string; unit?: string | null; min: number; max: number }[];
+    }>(
+      'select asset_id, connection, parameters from download_target where asset_id = any($1::uuid[])',
+      [assetIds],
+    );
+    const interfaces = new Map(
+      rows.map((row) => [
+        row.asset_id,
+        Object.assign(new OrderDownloadInterface(), {
+          connection: row.connection,
+          parameters: row.parameters.map((limit) =>
+            Object.assign(new SetpointLimit(), { ...limit, unit: limit.unit ?? null }),
+          ),
+        }),
+      ]),
+    );
+    return assetIds.map((id) => interfaces.get(id) ?? null);
+  });
 
 /** Setpoints per order, in the order they were given. */
 export const parametersOfOrder = (context: GraphContext) =>

@@ -265,3 +265,27 @@ export class CreateProductionOrderResult {
   @Field(() => ItemError, { nullable: true, description: 'Null when created (or repeated).' })
   error!: ItemError | null;
 }
+
+@ObjectType({ description: 'A setpoint a machine accepts with an order, and its limits.' })
+export class SetpointLimit {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  unit!: string | null;
+
+  @Field(() => Float)
+  min!: number;
+
+  @Field(() => Float)
+  max!: number;
+}
+
+@ObjectType({ description: "A machine's order interface, as its connector configured it." })
+export class OrderDownloadInterface {
+  @Field(() => String, { description: 'The connection that carries the download.' })
+  connection!: string;
+
+  @Field(() => [SetpointLimit])
+  parameters!: SetpointLimit[];
+}
