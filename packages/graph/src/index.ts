@@ -74,6 +74,13 @@ export {
   setMutationPolicy,
   type MutationPolicy,
 } from './mutation-guard.ts';
+export {
+  checkBucketCount,
+  parseInterval,
+  requireTimeZone,
+  type BucketInterval,
+  type IntervalUnit,
+} from './intervals.ts';
 export { DateTime } from './scalars.ts';
 export {
   startSubgraphServer,
