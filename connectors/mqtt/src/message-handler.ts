@@ -1,11 +1,12 @@
 import type { Logger } from '@plantgraph/config';
-import type {
-  IngestRecord,
-  IngestSink,
-  MapResult,
-  MqttConnectionConfig,
-  SignalMapper,
-  SourceSample,
+import {
+  topicMatches,
+  type IngestRecord,
+  type IngestSink,
+  type MapResult,
+  type MqttConnectionConfig,
+  type SignalMapper,
+  type SourceSample,
 } from '@plantgraph/ingest';
 import {
   SparkplugHost,
@@ -58,6 +59,7 @@ export class MessageHandler {
   constructor(private readonly options: MessageHandlerOptions) {}
 
   async handle(topic: string, payload: Buffer): Promise<void> {
+    if (this.options.connection.exclude.some((filter) => topicMatches(filter, topic))) return;
     const receivedAt = new Date();
     try {
       if (this.options.connection.format === 'sparkplug') {

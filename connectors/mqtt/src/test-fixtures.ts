@@ -41,6 +41,7 @@ export function mqttConnection(overrides: Partial<MqttConnectionConfig>): MqttCo
     topics: ['#'],
     format: 'uns-json',
     strict: false,
+    exclude: [],
     ...overrides,
   };
 }

@@ -22,5 +22,6 @@ export {
   type MqttSimulatorOptions,
 } from './mqtt-simulator.ts';
 export type { SparkplugEdgeNode } from './sparkplug.ts';
+export type { OrderAck, OrderProgress } from './uns-orders.ts';
 // The address tables the simulator serves by; they live with the demo plant's catalog.
 export { alarmCodesFor, plcStateCodes } from '@plantgraph/demo-catalog';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EQUIPMENT_TYPES, type PlcState } from '@plantgraph/demo-catalog';
-import { DOWNLOAD_STATUS, type Machine } from './machine.ts';
+import { EQUIPMENT_TYPES, ORDER_STATES, type PlcState } from '@plantgraph/demo-catalog';
+import { DOWNLOAD_STATUS, type Machine, type OrderDownload } from './machine.ts';
 import { createMachines, siteEquipment } from './plant.ts';
 
 const START = Date.UTC(2026, 10, 23, 6, 0, 0);
@@ -8,6 +8,21 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
 const plant = () => [...siteEquipment('Dresden'), ...siteEquipment('Lyon')];
+
+const ORDER: OrderDownload = {
+  number: 'PO-1',
+  material: 'PNL-2210 Door Inner Panel',
+  quantity: 100,
+  commandId: 'c1',
+  parameters: { 'Stroke Rate': 20, Tonnage: 400 },
+};
+
+/** Press 01 of Dresden: 12 parts a minute, so orders finish in plant minutes. */
+function press(seed: number, options: { speed?: number } = {}): Machine {
+  const equipment = siteEquipment('Dresden').filter((item) => item.spec.name === 'Press 01');
+  const [machine] = createMachines(equipment, { seed, start: START, ...options });
+  return machine!;
+}
 
 interface Sample {
   at: number;
@@ -239,30 +254,194 @@ describe('machine model', () => {
     expect(firstMinute.length).toBeGreaterThan(3);
   });
 
-  it('takes a downloaded order once and produces its material after the next changeover', () => {
-    const [machine] = createMachines(siteEquipment('Dresden').slice(0, 1), {
-      seed: 5,
-      start: START,
-    });
-    const order = {
-      number: 'PO-1',
-      material: 'PNL-2210 Door Inner Panel',
-      quantity: 100,
-      commandId: 'c1',
-    };
-    expect(machine!.download({ ...order, quantity: 0, commandId: 'c0' })).toBe(
+  it('takes a downloaded order once and changes over to its material at the next step', () => {
+    const machine = press(5);
+    expect(machine.download({ ...ORDER, quantity: 0, commandId: 'c0' })).toBe(
       DOWNLOAD_STATUS.rejected,
     );
-    expect(machine!.download(order)).toBe(DOWNLOAD_STATUS.accepted);
-    expect(machine!.download({ ...order, number: 'PO-2' })).toBe(DOWNLOAD_STATUS.duplicate);
-    expect(machine!.order).toMatchObject({ number: 'PO-1', acceptedAt: new Date(START) });
-    let at = START;
-    while (machine!.state !== 'SETUP' && at < START + DAYS) machine!.step((at += MINUTE));
-    expect(machine!.read('Program Name')).toBe('PRG_PNL_2210');
-    expect(machine!.download({ ...order, commandId: 'c2' })).toBe(DOWNLOAD_STATUS.accepted);
+    expect(machine.download(ORDER)).toBe(DOWNLOAD_STATUS.accepted);
+    expect(machine.download({ ...ORDER, number: 'PO-2' })).toBe(DOWNLOAD_STATUS.duplicate);
+    expect(machine.order).toMatchObject({ number: 'PO-1', acceptedAt: new Date(START) });
+    machine.step(START + 10 * SECOND);
+    expect(machine).toMatchObject({ state: 'SETUP', reason: 'CHANGEOVER', since: new Date(START) });
+    expect(machine.read('Program Name')).toBe('PRG_PNL_2210');
   });
 
   it('rejects a speed that is not positive', () => {
     expect(() => createMachines(siteEquipment('Dresden'), { speed: 0 })).toThrow(/speed/);
+  });
+});
+
+interface OrderSample {
+  at: number;
+  state: PlcState;
+  since: number;
+  parts: number;
+  orderState: number;
+  orderGood: number;
+  orderReject: number;
+  commandId: string;
+}
+
+function orderSample(machine: Machine): OrderSample {
+  return {
+    at: machine.time.getTime(),
+    state: machine.state,
+    since: machine.since.getTime(),
+    parts: machine.goodCount + machine.rejectCount,
+    orderState: machine.orderState,
+    orderGood: machine.orderGood,
+    orderReject: machine.orderReject,
+    commandId: machine.activeCommandId,
+  };
+}
+
+/** Steps from the machine's time until `done` holds or a plant day passed; samples every step. */
+function runUntil(machine: Machine, every: number, done: () => boolean): OrderSample[] {
+  const samples = [orderSample(machine)];
+  const end = machine.time.getTime() + DAYS / 2;
+  for (let at = machine.time.getTime() + every; !done() && at <= end; at += every) {
+    machine.step(at);
+    samples.push(orderSample(machine));
+  }
+  return samples;
+}
+
+const HOUR = 60 * MINUTE;
+
+describe('order execution', () => {
+  it('runs an accepted order to completion, counting parts to it only while it runs', () => {
+    const machine = press(7);
+    machine.step(START + HOUR);
+    const quantity = 1200;
+    expect(machine.orderState).toBe(ORDER_STATES.NONE);
+    expect(machine.download({ ...ORDER, quantity })).toBe(DOWNLOAD_STATUS.accepted);
+    expect(machine.orderState).toBe(ORDER_STATES.DOWNLOADED);
+    expect(machine.activeCommandId).toBe('c1');
+
+    const samples = runUntil(machine, 10 * SECOND, () => machine.orderState === 3);
+    const after = runUntil(machine, 10 * SECOND, () => machine.state === 'SETUP');
+    expect(samples[1]).toMatchObject({ state: 'SETUP', since: START + HOUR, orderState: 1 });
+    const running = samples.find((sample) => sample.orderState === ORDER_STATES.RUNNING)!;
+    expect(running.state).toBe('RUNNING');
+    expect([1, 2, 3].map((minutes) => START + HOUR + minutes * MINUTE)).toContain(running.since);
+
+    const problems: string[] = [];
+    [...samples, ...after.slice(1)].slice(1).forEach((current, i, all) => {
+      const previous = i === 0 ? samples[0]! : all[i - 1]!;
+      const made = current.parts - previous.parts;
+      const counted =
+        current.orderGood + current.orderReject - previous.orderGood - previous.orderReject;
+      const both = (state: number) => previous.orderState === state && current.orderState === state;
+      if (current.orderGood < previous.orderGood || current.orderReject < previous.orderReject) {
+        problems.push(`order counts went back at ${current.at}`);
+      }
+      if (both(ORDER_STATES.RUNNING) ? counted !== made : counted > made) {
+        problems.push(`${counted} of ${made} parts counted to the order at ${current.at}`);
+      }
+      if (previous.orderState === ORDER_STATES.COMPLETE && counted !== 0) {
+        problems.push(`parts counted to a complete order at ${current.at}`);
+      }
+    });
+    expect(problems).toEqual([]);
+
+    const done = samples.at(-1)!;
+    expect(done).toMatchObject({ orderState: ORDER_STATES.COMPLETE, orderGood: quantity });
+    expect(done.orderReject).toBeGreaterThan(0);
+    expect(done.orderReject).toBeLessThan(quantity * EQUIPMENT_TYPES.press.rejectRate * 3);
+    const interrupted = samples.filter(
+      (sample) => sample.orderState === ORDER_STATES.RUNNING && sample.state !== 'RUNNING',
+    );
+    expect(new Set(interrupted.map((sample) => sample.state)).size).toBeGreaterThan(0);
+    expect(interrupted.map((sample) => sample.state)).not.toContain('SETUP');
+    // After the order the machine runs on and changes over of its own accord.
+    expect(after.at(-1)).toMatchObject({ state: 'SETUP', orderState: 3, orderGood: quantity });
+    expect(after.at(-1)!.parts).toBeGreaterThan(done.parts);
+    expect(machine.read('Part Count')).toBe(machine.goodCount + machine.rejectCount);
+  });
+
+  it('rejects another order while one is downloaded or running, takes it once complete', () => {
+    const machine = press(8);
+    const next = { ...ORDER, number: 'PO-2', commandId: 'c2' };
+    expect(machine.download({ ...ORDER, quantity: 24 })).toBe(DOWNLOAD_STATUS.accepted);
+    expect(machine.download(next)).toBe(DOWNLOAD_STATUS.rejected);
+    expect(machine.rejection(next)).toMatch(/busy with order PO-1/);
+    runUntil(machine, 10 * SECOND, () => machine.orderState === ORDER_STATES.RUNNING);
+    expect(machine.download(next)).toBe(DOWNLOAD_STATUS.rejected);
+    expect(machine.order?.commandId).toBe('c1');
+    runUntil(machine, 10 * SECOND, () => machine.orderState === ORDER_STATES.COMPLETE);
+    expect(machine.rejection(next)).toBeNull();
+    expect(machine.download(next)).toBe(DOWNLOAD_STATUS.accepted);
+    expect(machine).toMatchObject({
+      orderState: ORDER_STATES.DOWNLOADED,
+      activeCommandId: 'c2',
+      orderGood: 0,
+      orderReject: 0,
+    });
+  });
+
+  it('rejects parameters the type does not have or outside their range', () => {
+    const machine = press(9);
+    const rejected: Record<string, number>[] = [
+      { 'Stroke Rate': 40.5 },
+      { Tonnage: 49 },
+      { 'Stroke Rate': Number.NaN },
+      { 'Weld Current': 10 },
+      { StrokeRate: 20 },
+    ];
+    for (const parameters of rejected) {
+      expect(machine.download({ ...ORDER, parameters })).toBe(DOWNLOAD_STATUS.rejected);
+    }
+    expect(machine.rejection({ ...ORDER, parameters: { Tonnage: 900 } })).toBe(
+      'Tonnage must be within 50..800 t, got 900',
+    );
+    expect(machine).toMatchObject({ order: null, orderState: 0, activeCommandId: '' });
+    // A rejected command id may be sent again, corrected; bounds are inclusive, none required.
+    const bounds = { 'Stroke Rate': 40, Tonnage: 50 };
+    expect(machine.download({ ...ORDER, parameters: bounds })).toBe(DOWNLOAD_STATUS.accepted);
+    expect(machine.order?.parameters).toEqual(bounds);
+    const other = press(9);
+    expect(other.download({ ...ORDER, parameters: {} })).toBe(DOWNLOAD_STATUS.accepted);
+  });
+
+  it('answers a repeated command id with duplicate and changes nothing', () => {
+    const machine = press(10);
+    expect(machine.download({ ...ORDER, quantity: 24 })).toBe(DOWNLOAD_STATUS.accepted);
+    machine.step(START + 2 * MINUTE);
+    const order = machine.order;
+    const before = orderSample(machine);
+    const retry = { ...ORDER, number: 'PO-9', quantity: 5, parameters: { Tonnage: 1 } };
+    expect(machine.download(retry)).toBe(DOWNLOAD_STATUS.duplicate);
+    expect(machine.order).toBe(order);
+    expect(orderSample(machine)).toEqual(before);
+    runUntil(machine, 10 * SECOND, () => machine.orderState === ORDER_STATES.COMPLETE);
+    const complete = orderSample(machine);
+    expect(machine.download(retry)).toBe(DOWNLOAD_STATUS.duplicate);
+    expect(orderSample(machine)).toEqual(complete);
+  });
+
+  it('executes orders the same for the same seed and download times, whatever the step size', () => {
+    const history = (every: number) => {
+      const machine = press(11);
+      const samples: OrderSample[] = [];
+      for (let at = START; at <= START + 8 * HOUR; at += every) {
+        machine.step(at);
+        if (at === START + HOUR) machine.download({ ...ORDER, quantity: 500 });
+        if ((at - START) % (10 * MINUTE) === 0) samples.push(orderSample(machine));
+      }
+      return samples;
+    };
+    const fine = history(MINUTE);
+    expect(history(MINUTE)).toEqual(fine);
+    expect(history(10 * MINUTE)).toEqual(fine);
+    expect(fine.at(-1)).toMatchObject({ orderState: ORDER_STATES.COMPLETE, orderGood: 500 });
+  });
+
+  it('completes an order in real seconds at a high speed, parts coming at the real-time rate', () => {
+    const machine = press(12, { speed: 600 });
+    expect(machine.download({ ...ORDER, quantity: 2 })).toBe(DOWNLOAD_STATUS.accepted);
+    const samples = runUntil(machine, 100, () => machine.orderState === ORDER_STATES.COMPLETE);
+    expect(machine.orderGood).toBe(2);
+    expect(samples.at(-1)!.at - START).toBeLessThan(MINUTE);
   });
 });

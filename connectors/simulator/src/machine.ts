@@ -1,10 +1,13 @@
 import {
   IDLE_REASONS,
   MACHINE_SIGNALS,
+  ORDER_STATES,
   Random,
   STOP_REASONS,
   alarmCodesFor,
+  orderParametersFor,
   plcStateCodes,
+  type OrderState,
   type PlantEquipment,
   type PlantTag,
   type PlcState,
@@ -40,6 +43,8 @@ export interface OrderDownload {
   material: string;
   quantity: number;
   commandId: string;
+  /** Setpoints by `orderParametersFor` name, e.g. `{ 'Stroke Rate': 20 }`; unset ones keep theirs. */
+  parameters: Record<string, number>;
 }
 
 /** The order a machine took, and when. */
@@ -65,6 +70,8 @@ const MEAN_RUNNING = 90;
 const MIN_RUNNING = 10;
 /** Running minutes per order before the next changeover. */
 const ORDER_RUNNING: readonly [number, number] = [300, 900];
+/** Plant minutes of the changeover to a downloaded order: the PLC swaps program and setpoints. */
+const ORDER_CHANGEOVER: readonly [number, number] = [1, 3];
 const MAINTENANCE_CHANCE = 0.15;
 const INTERRUPTIONS = [
   ['IDLE', 0.4],
@@ -93,8 +100,9 @@ const toMs = (time: number | Date) => (typeof time === 'number' ? time : time.ge
 /**
  * One simulated machine: a PLC state machine (mostly RUNNING, interrupted by IDLE, DOWN and
  * STOPPED spans, with SETUP changeovers and occasional MAINTENANCE between orders), part counters
- * that advance while it runs, the catalog signals of its type and an alarm word. Nothing happens
- * on its own: `step(now)` advances it, so tests can run hours in milliseconds.
+ * that advance while it runs, the catalog signals of its type and an alarm word. Orders handed to
+ * it by `download` are run to their quantity. Nothing happens on its own: `step(now)` advances it,
+ * so tests can run hours in milliseconds.
  */
 export class Machine {
   readonly equipment: PlantEquipment;
@@ -126,8 +134,12 @@ export class Machine {
   #warnings = new Map<string, number>();
   #nextWarning: number;
   #order: AcceptedOrder | null = null;
+  #orderState: OrderState = ORDER_STATES.NONE;
+  /** Set while the SETUP span is the changeover to the downloaded order. */
+  #orderChangeover = false;
+  #orderGood = 0;
+  #orderReject = 0;
   #lastCommandId: string | null = null;
-  #pendingMaterial: string | null = null;
   #values = new Map<string, SignalValue>();
 
   constructor(equipment: PlantEquipment, options: MachineOptions = {}) {
@@ -221,6 +233,26 @@ export class Machine {
     return this.#order;
   }
 
+  /** Where the last accepted order stands (`ORDER_STATES`); NONE until one is accepted. */
+  get orderState(): OrderState {
+    return this.#orderState;
+  }
+
+  /** Good parts made for the last accepted order; they count to `goodCount` too. */
+  get orderGood(): number {
+    return this.#orderGood;
+  }
+
+  /** Rejects made for the last accepted order; they count to `rejectCount` too. */
+  get orderReject(): number {
+    return this.#orderReject;
+  }
+
+  /** The command id of the last accepted order, kept once it is complete; '' before any. */
+  get activeCommandId(): string {
+    return this.#order?.commandId ?? '';
+  }
+
   /** The value of a point as of the last `step`. */
   read(name: string): SignalValue {
     const value = this.#values.get(name);
@@ -243,6 +275,8 @@ export class Machine {
       }
       const at = this.#clock + (this.#stateEnds - this.#plant) / this.speed;
       this.#advance(at, this.#stateEnds);
+      // Parts belong to the span they were made in, and so to its order or to none.
+      this.#countParts();
       this.#transition();
     }
     this.#stepWarnings();
@@ -252,21 +286,47 @@ export class Machine {
 
   /**
    * Takes an order from the order interface. A repeated command id is a retry of an order already
-   * taken and is ignored; an order without number, material, command id or a positive quantity
-   * is rejected. The accepted order's material is produced after the next changeover, which
-   * follows the current running span.
+   * taken and is ignored; an order `rejection` finds fault with is rejected. The accepted order
+   * ends the current span at the next `step`: a short changeover to its material, then it runs
+   * until its good parts reach the quantity, interrupted as usual. Then the machine runs on until
+   * its next changeover, to a material of its own choosing.
    */
   download(order: OrderDownload): DownloadStatus {
     if (order.commandId !== '' && order.commandId === this.#lastCommandId) {
       return DOWNLOAD_STATUS.duplicate;
     }
-    const complete = order.number.trim() && order.material.trim() && order.commandId.trim();
-    if (!complete || !(order.quantity > 0)) return DOWNLOAD_STATUS.rejected;
-    this.#order = { ...order, acceptedAt: new Date(this.#clock) };
+    if (this.rejection(order) !== null) return DOWNLOAD_STATUS.rejected;
+    this.#order = { ...order, parameters: { ...order.parameters }, acceptedAt: this.time };
     this.#lastCommandId = order.commandId;
-    this.#pendingMaterial = order.material;
-    this.#orderLeft = 0;
+    this.#orderState = ORDER_STATES.DOWNLOADED;
+    this.#orderGood = 0;
+    this.#orderReject = 0;
+    this.#stateEnds = this.#plant;
     return DOWNLOAD_STATUS.accepted;
+  }
+
+  /**
+   * Why `download` would reject the order, or null if it would not: a missing number, material
+   * or command id, a quantity that is not positive, a parameter the type does not have or outside
+   * its range, or an order the machine has not finished yet. Does not check for a duplicate.
+   */
+  rejection(order: OrderDownload): string | null {
+    if (!order.number.trim()) return 'number is missing';
+    if (!order.material.trim()) return 'material is missing';
+    if (!order.commandId.trim()) return 'commandId is missing';
+    if (!(order.quantity > 0)) return `quantity must be positive, got ${order.quantity}`;
+    const specs = orderParametersFor(this.equipment.type);
+    for (const [name, value] of Object.entries(order.parameters)) {
+      const spec = specs.find((candidate) => candidate.name === name);
+      if (!spec) return `${this.equipment.type.description} has no parameter ${name}`;
+      if (!(value >= spec.min && value <= spec.max)) {
+        return `${name} must be within ${spec.min}..${spec.max} ${spec.unit}, got ${value}`;
+      }
+    }
+    const busy =
+      this.#orderState === ORDER_STATES.DOWNLOADED || this.#orderState === ORDER_STATES.RUNNING;
+    if (busy) return `busy with order ${this.#order?.number} (${this.activeCommandId})`;
+    return null;
   }
 
   #advance(to: number, plantTo: number): void {
@@ -286,23 +346,36 @@ export class Machine {
   }
 
   #nextState(): PlcStateCode {
+    if (this.#orderState === ORDER_STATES.DOWNLOADED) return this.#toOrder();
     switch (this.state) {
       case 'RUNNING':
         return this.#orderLeft <= 0 ? this.#changeover() : this.#interruption();
       case 'MAINTENANCE':
         return this.#code('SETUP', null);
       case 'SETUP':
-        // An order downloaded during the changeover gets its own right after this run.
-        this.#orderLeft = this.#pendingMaterial ? 0 : this.#states.int(...ORDER_RUNNING) * MINUTE;
+        this.#orderLeft = this.#states.int(...ORDER_RUNNING) * MINUTE;
         return this.#code('RUNNING', null);
       default:
         return this.#code('RUNNING', null);
     }
   }
 
+  /** From whatever it was doing, a downloaded order takes the machine to SETUP, then RUNNING. */
+  #toOrder(): PlcStateCode {
+    if (!this.#orderChangeover) {
+      this.#orderChangeover = true;
+      this.#material = this.#order?.material ?? this.#material;
+      return this.#code('SETUP', null);
+    }
+    this.#orderChangeover = false;
+    this.#orderState = ORDER_STATES.RUNNING;
+    // No changeover of its own before the order is complete.
+    this.#orderLeft = Infinity;
+    return this.#code('RUNNING', null);
+  }
+
   #changeover(): PlcStateCode {
-    this.#material = this.#pendingMaterial ?? this.#states.pick(this.equipment.area.materials);
-    this.#pendingMaterial = null;
+    this.#material = this.#states.pick(this.equipment.area.materials);
     const maintenance = this.#states.chance(MAINTENANCE_CHANCE);
     return this.#code(maintenance ? 'MAINTENANCE' : 'SETUP', null);
   }
@@ -331,11 +404,9 @@ export class Machine {
 
   /** Plant milliseconds the state lasts. */
   #duration(state: PlcState): number {
-    const minutes =
-      state === 'RUNNING'
-        ? this.#states.exponential(MEAN_RUNNING, MIN_RUNNING)
-        : this.#states.int(...DURATION[state]);
-    return minutes * MINUTE;
+    if (state === 'RUNNING') return this.#states.exponential(MEAN_RUNNING, MIN_RUNNING) * MINUTE;
+    const range = this.#orderChangeover ? ORDER_CHANGEOVER : DURATION[state];
+    return this.#states.int(...range) * MINUTE;
   }
 
   /** Warnings come and go on plant time, independent of the state. */
@@ -363,13 +434,27 @@ export class Machine {
     return first;
   }
 
-  /** Parts completed since the last step, each one a reject with the type's reject rate. */
+  /**
+   * Parts completed since the last count, each one a reject with the type's reject rate. While an
+   * order runs they count to it as well, until its good parts reach the quantity.
+   */
   #countParts(): void {
     const made = Math.floor(this.equipment.type.partsPerMinute * this.#runMinutes);
     for (; this.#parted < made; this.#parted++) {
-      if (this.#parts.chance(this.equipment.type.rejectRate)) this.#reject++;
+      const reject = this.#parts.chance(this.equipment.type.rejectRate);
+      if (reject) this.#reject++;
       else this.#good++;
+      if (this.#orderState === ORDER_STATES.RUNNING) this.#countForOrder(reject);
     }
+  }
+
+  #countForOrder(reject: boolean): void {
+    if (reject) this.#orderReject++;
+    else this.#orderGood++;
+    if (this.#orderGood < (this.#order?.quantity ?? 0)) return;
+    this.#orderState = ORDER_STATES.COMPLETE;
+    // The order's run is over: the next running span ends in a changeover.
+    this.#orderLeft = 0;
   }
 
   #read(): void {

@@ -10,6 +10,7 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Machine } from './machine.ts';
 import { createMachines, siteEquipment } from './plant.ts';
 import { SparkplugEdgeNode, firstConnect } from './sparkplug.ts';
+import { UnsOrderInterface } from './uns-orders.ts';
 
 /** Where and how `startMqttSimulator` publishes. */
 export interface MqttSimulatorOptions {
@@ -58,7 +59,8 @@ function protocolOf(equipment: PlantEquipment): MqttProtocol {
 /**
  * Publishes machines over MQTT as SITE_PROTOCOLS says: areas mapped to `sparkplug` become
  * Sparkplug B edge nodes, areas mapped to `uns-json` publish `{"value", "timestamp"}` to their
- * UNS topics. Both report by exception: a metric goes out when its value changed.
+ * UNS topics and take orders on `<equipment topic>/order/download` (`UnsOrderInterface`). Both
+ * report by exception: a metric goes out when its value changed.
  */
 export async function startMqttSimulator(options: MqttSimulatorOptions): Promise<MqttSimulator> {
   const { url, logger } = options;
@@ -73,6 +75,12 @@ export async function startMqttSimulator(options: MqttSimulatorOptions): Promise
     ...options.client,
   });
   await firstConnect(client, url);
+  const orders = new UnsOrderInterface(client, uns, options);
+  client.on('message', (topic, payload) => orders.receive(topic, payload));
+  await orders.subscribe().catch((error: unknown) => {
+    client.end(true);
+    throw error;
+  });
   const connecting = await Promise.allSettled(
     groupBy(sparkplug, (machine) => {
       const { group, edgeNode } = sparkplugDevice(machine.equipment.asset.path);
@@ -100,6 +108,7 @@ export async function startMqttSimulator(options: MqttSimulatorOptions): Promise
     for (const machine of machines) machine.step(now);
     for (const node of edgeNodes) node.publishChanges();
     unsPublisher.publishChanges();
+    orders.publishProgress();
   }, options.tickMs ?? 1000);
   logger?.info(
     { url, edgeNodes: edgeNodes.length, unsMachines: uns.length },

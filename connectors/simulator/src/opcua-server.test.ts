@@ -1,7 +1,13 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPCUA_NAMESPACE_URI, opcuaNodeId, opcuaNodePath } from '@plantgraph/demo-catalog';
+import {
+  OPCUA_NAMESPACE_URI,
+  ORDER_STATES,
+  opcuaNodeId,
+  opcuaNodePath,
+  orderNodeId,
+} from '@plantgraph/demo-catalog';
 import {
   AttributeIds,
   ClientMonitoredItem,
@@ -23,6 +29,12 @@ import { startOpcuaSimulator, type OpcuaSimulator } from './opcua-server.ts';
 const USER = { username: 'operator', password: 'demo-secret' };
 const PRESS = 'Acme Manufacturing/Dresden/Body Shop/Line 1/Press 01';
 const WELDER = 'Acme Manufacturing/Dresden/Body Shop/Line 1/Welding Cell 01/Spot Welder 01';
+const PRESS_2 = 'Acme Manufacturing/Dresden/Body Shop/Line 2/Press 02';
+const OPERATOR: UserIdentityInfo = {
+  type: UserTokenType.UserName,
+  userName: USER.username,
+  password: USER.password,
+};
 
 let simulator: OpcuaSimulator;
 const clients: OPCUAClient[] = [];
@@ -53,6 +65,14 @@ async function session(
 }
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, timeout = 5000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await wait(20);
+  }
+}
 
 beforeAll(async () => {
   simulator = await startOpcuaSimulator({ port: 0, seed: 3, tickMs: 100, speed: 600, user: USER });
@@ -191,6 +211,93 @@ describe('OPC UA simulator', () => {
     });
     await write({ CommandId: [DataType.String, 'cmd-2'], Quantity: [DataType.Double, 0] });
     expect(await download()).toBe(2);
+  });
+
+  it('executes a downloaded order with its setpoints: State 1, 2, 3 and Good up to the quantity', async () => {
+    // Its own connection, closed at the end: the server takes ten at a time.
+    const connection = client();
+    await connection.connect(simulator.endpointUrl);
+    const operator = await connection.createSession(OPERATOR);
+    const parameters = await operator.browse(orderNodeId(PRESS_2, 'Parameters'));
+    expect(parameters.references?.map((reference) => reference.browseName.name)).toEqual([
+      'StrokeRate',
+      'Tonnage',
+    ]);
+    const subscription = ClientSubscription.create(operator, {
+      requestedPublishingInterval: 50,
+      publishingEnabled: true,
+      requestedMaxKeepAliveCount: 10,
+      requestedLifetimeCount: 1000,
+    });
+    const monitor = (field: string) => {
+      const values: number[] = [];
+      const item = ClientMonitoredItem.create(
+        subscription,
+        { nodeId: orderNodeId(PRESS_2, field), attributeId: AttributeIds.Value },
+        // Sampling interval 0 reports every change, so the short DOWNLOADED is not sampled away.
+        { samplingInterval: 0, queueSize: 100, discardOldest: false },
+        TimestampsToReturn.Both,
+      );
+      item.on('changed', (value) => values.push(value.value.value as number));
+      return values;
+    };
+    const states = monitor('State');
+    const good = monitor('Good');
+    await until(() => states.length > 0 && good.length > 0);
+
+    const write = (values: Record<string, [DataType, string | number]>) =>
+      operator.write(
+        Object.entries(values).map(([field, [dataType, value]]) => ({
+          nodeId: orderNodeId(PRESS_2, field),
+          attributeId: AttributeIds.Value,
+          value: { value: { dataType, value } },
+        })),
+      );
+    const download = async () => {
+      const result = await operator.call({
+        objectId: `ns=2;s=${opcuaNodePath(PRESS_2)}.Order`,
+        methodId: orderNodeId(PRESS_2, 'Download'),
+        inputArguments: [],
+      });
+      return result.outputArguments?.[0]?.value as number;
+    };
+    const written = await write({
+      Number: [DataType.String, 'PO-2026-000900'],
+      Material: [DataType.String, 'BRKT-4711 Bracket'],
+      Quantity: [DataType.Double, 2],
+      CommandId: [DataType.String, 'run-1'],
+      'Parameters.StrokeRate': [DataType.Double, 20],
+      'Parameters.Tonnage': [DataType.Double, 900],
+    });
+    expect(written.every((status) => status.isGood())).toBe(true);
+    expect(await download()).toBe(2);
+    await write({ 'Parameters.Tonnage': [DataType.Double, 400] });
+    expect(await download()).toBe(0);
+    expect(await download()).toBe(1);
+
+    await until(() => states.includes(ORDER_STATES.COMPLETE), 50_000);
+    await subscription.terminate();
+    expect(states.filter((state, i) => state !== states[i - 1])).toEqual([0, 1, 2, 3]);
+    expect(good.filter((count, i) => count !== good[i - 1])).toEqual([0, 1, 2]);
+    const progress = await operator.read(
+      ['Good', 'Reject', 'ActiveCommandId'].map((field) => ({
+        nodeId: orderNodeId(PRESS_2, field),
+        attributeId: AttributeIds.Value,
+      })),
+    );
+    expect(progress.map((value) => value.value.dataType)).toEqual([
+      DataType.UInt32,
+      DataType.UInt32,
+      DataType.String,
+    ]);
+    expect(progress[0]!.value.value).toBe(2);
+    expect(progress[2]!.value.value).toBe('run-1');
+    const press = simulator.machines.find((machine) => machine.equipment.asset.path === PRESS_2)!;
+    expect(press.order?.parameters).toEqual({ 'Stroke Rate': 20, Tonnage: 400 });
+    expect(press.orderReject).toBe(progress[1]!.value.value);
+    const [refused] = await write({ State: [DataType.Int32, 0] });
+    expect(refused!.isGood()).toBe(false);
+    await connection.disconnect();
   });
 
   it('offers None and Basic256Sha256 endpoints, anonymous and the configured user', async () => {

@@ -6,6 +6,8 @@ import {
   OPCUA_NAMESPACE_URI,
   opcuaNodeId,
   opcuaNodePath,
+  orderNodeId,
+  orderParametersFor,
   type PlantEquipment,
 } from '@plantgraph/demo-catalog';
 import type { Logger } from '@plantgraph/config';
@@ -21,7 +23,7 @@ import {
   type UAObject,
   type UAVariable,
 } from 'node-opcua';
-import type { Machine, OrderDownload, PointType } from './machine.ts';
+import { DOWNLOAD_STATUS, type Machine, type OrderDownload, type PointType } from './machine.ts';
 import { createMachines, siteEquipment } from './plant.ts';
 
 /** How `startOpcuaSimulator` serves; every option has a demo default. */
@@ -69,7 +71,8 @@ const lastSegment = (nodeIdOrPath: string) => nodeIdOrPath.split('.').at(-1) ?? 
  * Serves machines over OPC UA at `opc.tcp://<host>:<port>/plantgraph`: per equipment an object
  * under site/area/line (and cell) folders, one read-only variable per signal at
  * `ns=2;s=<nodePath>.<Signal>`, refreshed with a source timestamp every tick, and an `Order`
- * folder whose variables are writable and whose `Download` method hands the order to the machine.
+ * folder whose writable variables and `Download` method hand an order to the machine and whose
+ * read-only ones report its progress.
  */
 export async function startOpcuaSimulator(
   options: OpcuaSimulatorOptions = {},
@@ -241,7 +244,7 @@ function addMachine(
     });
     return { variable, point };
   });
-  addOrderInterface(namespace, object, machine, logger);
+  const updateOrder = addOrderInterface(namespace, object, machine, logger);
   return () => {
     const time = machine.time;
     for (const { variable, point } of variables) {
@@ -251,46 +254,101 @@ function addMachine(
       });
       variable.setValueFromSource(value, StatusCodes.Good, time);
     }
+    updateOrder();
   };
 }
 
 /**
- * `<nodePath>.Order`: Number, Material, Quantity and CommandId are written first, then
- * `Download()` returns 0 when the machine took the order, 1 when CommandId repeats the last
- * accepted one (a retry; nothing changes) and 2 when a field is missing.
+ * `<nodePath>.Order`: Number, Material, Quantity, CommandId and the type's setpoints under
+ * `Parameters` (`Parameters.StrokeRate`) are written first, then `Download()` returns 0 when the
+ * machine took the order, 1 when CommandId repeats the last accepted one (a retry; nothing
+ * changes) and 2 when the machine rejects it (`Machine.rejection` says why). The read-only State
+ * (`ORDER_STATES`), ActiveCommandId, Good and Reject report the order's progress; the returned
+ * function refreshes them.
  */
 function addOrderInterface(
   namespace: Namespace,
   object: UAObject,
   machine: Machine,
   logger: Logger | undefined,
-): void {
-  const nodePath = opcuaNodePath(machine.equipment.asset.path);
-  const folder = namespace.addObject({
-    componentOf: object,
-    typeDefinition: 'FolderType',
-    browseName: 'Order',
-    nodeId: `s=${nodePath}.Order`,
-  });
-  const field = (name: string, dataType: DataType, value: string | number): UAVariable =>
-    namespace.addVariable({
-      componentOf: folder,
-      browseName: name,
-      nodeId: `s=${nodePath}.Order.${name}`,
+): () => void {
+  const { path } = machine.equipment.asset;
+  const addFolder = (parent: UAObject, nodeId: string) =>
+    namespace.addObject({
+      componentOf: parent,
+      typeDefinition: 'FolderType',
+      browseName: lastSegment(nodeId),
+      nodeId,
+    });
+  const order = addFolder(object, `s=${opcuaNodePath(path)}.Order`);
+  const parameterFolder = addFolder(order, orderNodeId(path, 'Parameters'));
+  const addVariable = (
+    parent: UAObject,
+    field: string,
+    dataType: DataType,
+    value: string | number,
+    access: 'CurrentRead' | 'CurrentRead | CurrentWrite',
+    description?: string,
+  ): UAVariable => {
+    const nodeId = orderNodeId(path, field);
+    return namespace.addVariable({
+      componentOf: parent,
+      browseName: lastSegment(nodeId),
+      displayName: lastSegment(field),
+      description,
+      nodeId,
       dataType,
-      accessLevel: 'CurrentRead | CurrentWrite',
-      userAccessLevel: 'CurrentRead | CurrentWrite',
+      accessLevel: access,
+      userAccessLevel: access,
+      minimumSamplingInterval: 0,
       value: new Variant({ dataType, value }),
     });
-  const fields = {
-    number: field('Number', DataType.String, ''),
-    material: field('Material', DataType.String, ''),
-    quantity: field('Quantity', DataType.Double, 0),
-    commandId: field('CommandId', DataType.String, ''),
   };
-  const method = namespace.addMethod(folder, {
+  const input = (field: string, dataType: DataType, value: string | number) =>
+    addVariable(order, field, dataType, value, 'CurrentRead | CurrentWrite');
+  const fields = {
+    number: input('Number', DataType.String, ''),
+    material: input('Material', DataType.String, ''),
+    quantity: input('Quantity', DataType.Double, 0),
+    commandId: input('CommandId', DataType.String, ''),
+  };
+  // Setpoints start mid-range, so an order that sets none of them is still valid.
+  const parameters = orderParametersFor(machine.equipment.type).map((spec) => ({
+    name: spec.name,
+    variable: addVariable(
+      parameterFolder,
+      `Parameters.${spec.name}`,
+      DataType.Double,
+      (spec.min + spec.max) / 2,
+      'CurrentRead | CurrentWrite',
+      `Setpoint in ${spec.unit}, ${spec.min} to ${spec.max}`,
+    ),
+  }));
+  const output = (field: string, dataType: DataType, value: () => string | number) => ({
+    variable: addVariable(order, field, dataType, value(), 'CurrentRead'),
+    dataType,
+    value,
+  });
+  const progress = [
+    output('State', DataType.Int32, () => machine.orderState),
+    output('ActiveCommandId', DataType.String, () => machine.activeCommandId),
+    output('Good', DataType.UInt32, () => machine.orderGood),
+    output('Reject', DataType.UInt32, () => machine.orderReject),
+  ];
+  const update = () => {
+    const time = machine.time;
+    for (const { variable, dataType, value } of progress) {
+      variable.setValueFromSource(
+        new Variant({ dataType, value: value() }),
+        StatusCodes.Good,
+        time,
+      );
+    }
+  };
+
+  const method = namespace.addMethod(order, {
     browseName: 'Download',
-    nodeId: `s=${nodePath}.Order.Download`,
+    nodeId: orderNodeId(path, 'Download'),
     description:
       'Hands the written order to the machine. Status 0 accepted, 1 duplicate, 2 rejected',
     inputArguments: [],
@@ -299,19 +357,26 @@ function addOrderInterface(
   // node-opcua tells promise methods from callback ones by their arity, hence the unused parameters.
   method.bindMethod(async (_inputArguments: unknown, _context: unknown) => {
     const read = (variable: UAVariable): unknown => variable.readValue().value.value;
-    const order: OrderDownload = {
+    const downloaded: OrderDownload = {
       number: String(read(fields.number) ?? ''),
       material: String(read(fields.material) ?? ''),
       quantity: Number(read(fields.quantity) ?? 0),
       commandId: String(read(fields.commandId) ?? ''),
+      parameters: Object.fromEntries(
+        parameters.map(({ name, variable }) => [name, Number(read(variable))]),
+      ),
     };
-    const status = machine.download(order);
-    logger?.info({ asset: machine.equipment.asset.path, order, status }, 'order download');
+    const status = machine.download(downloaded);
+    const reason = status === DOWNLOAD_STATUS.rejected ? machine.rejection(downloaded) : null;
+    logger?.info({ asset: path, order: downloaded, status, reason }, 'order download');
+    // Clients see DOWNLOADED even when the changeover is over by the next tick.
+    update();
     return {
       statusCode: StatusCodes.Good,
       outputArguments: [new Variant({ dataType: DataType.Int32, value: status })],
     };
   });
+  return update;
 }
 
 /** A port the OS reports free on `host`, so a server started on "port 0" can restart on it. */

@@ -70,6 +70,24 @@ export function unsTopic(assetPath: string, signal: string): string {
   return ['acme', ...partsBelowEnterprise(assetPath), signal].map(slug).join('/');
 }
 
+/** Where a machine stands with its current order; the OPC UA `Order.State` word. */
+export const ORDER_STATES = { NONE: 0, DOWNLOADED: 1, RUNNING: 2, COMPLETE: 3 } as const;
+export type OrderState = (typeof ORDER_STATES)[keyof typeof ORDER_STATES];
+export type OrderStateName = keyof typeof ORDER_STATES;
+
+/**
+ * A node of an equipment's order interface, e.g. `ns=2;s=Dresden.BodyShop.Line1.Press01.Order.State`;
+ * whitespace is removed, so `Parameters.Stroke Rate` is `...Order.Parameters.StrokeRate`.
+ */
+export function orderNodeId(assetPath: string, field: string): string {
+  return `ns=2;s=${opcuaNodePath(assetPath)}.Order.${compact(field)}`;
+}
+
+/** The UNS topics of an equipment's order interface, e.g. `acme/lyon/.../paint-robot-01/order/ack`. */
+export function unsOrderTopic(assetPath: string, leaf: 'download' | 'ack' | 'progress'): string {
+  return `${unsTopic(assetPath, 'order')}/${leaf}`;
+}
+
 export interface SparkplugAddress {
   group: string;
   edgeNode: string;

@@ -51,6 +51,14 @@ export interface TagSpec {
   signal: Signal;
 }
 
+/** A setpoint an order carries to a machine, e.g. the press's `Stroke Rate`; names have no dots. */
+export interface OrderParameterSpec {
+  name: string;
+  unit: string;
+  min: number;
+  max: number;
+}
+
 export interface EquipmentType {
   description: string;
   partsPerMinute: number;
@@ -64,6 +72,8 @@ export interface EquipmentType {
   /** Process alarm codes that come and go without stopping the machine. */
   warnings: string[];
   characteristics: string[];
+  /** Setpoints an order brings along, checked against their range when it is downloaded. */
+  orderParameters: OrderParameterSpec[];
 }
 
 export interface EquipmentSpec {
@@ -184,6 +194,10 @@ export const EQUIPMENT_TYPES = {
     downReasons: ['JAM', 'HYDRAULIC_FAULT', 'LIGHT_CURTAIN', 'E-STOP'],
     warnings: ['OIL_TEMP_HIGH', 'OIL_LEVEL_LOW', 'VIBRATION_HIGH'],
     characteristics: ['Flange Length'],
+    orderParameters: [
+      { name: 'Stroke Rate', unit: 'strokes/min', min: 5, max: 40 },
+      { name: 'Tonnage', unit: 't', min: 50, max: 800 },
+    ],
   },
   spotWelder: {
     description: 'Medium-frequency spot welding gun',
@@ -229,6 +243,11 @@ export const EQUIPMENT_TYPES = {
     downReasons: ['WELD_FAULT', 'SENSOR_FAULT', 'E-STOP'],
     warnings: ['TIP_DRESS_DUE', 'AIR_PRESSURE_LOW', 'MOTOR_TEMP_HIGH'],
     characteristics: ['Weld Nugget Diameter'],
+    orderParameters: [
+      { name: 'Weld Current', unit: 'kA', min: 5, max: 15 },
+      { name: 'Weld Time', unit: 'ms', min: 100, max: 500 },
+      { name: 'Electrode Force', unit: 'kN', min: 1.5, max: 5 },
+    ],
   },
   weldingRobot: {
     description: 'Six-axis MIG welding robot',
@@ -270,6 +289,10 @@ export const EQUIPMENT_TYPES = {
     downReasons: ['COLLISION', 'DRIVE_FAULT', 'E-STOP'],
     warnings: ['MOTOR_TEMP_HIGH', 'DOOR_OPEN', 'VIBRATION_HIGH'],
     characteristics: ['Weld Seam Position'],
+    orderParameters: [
+      { name: 'Wire Feed Speed', unit: 'm/min', min: 2, max: 15 },
+      { name: 'Travel Speed', unit: 'mm/s', min: 200, max: 1500 },
+    ],
   },
   torqueStation: {
     description: 'Multi-spindle nutrunner station',
@@ -317,6 +340,10 @@ export const EQUIPMENT_TYPES = {
     downReasons: ['JAM', 'SENSOR_FAULT', 'E-STOP'],
     warnings: ['TORQUE_NOK', 'AIR_PRESSURE_LOW'],
     characteristics: ['Bolt Torque'],
+    orderParameters: [
+      { name: 'Target Torque', unit: 'Nm', min: 5, max: 60 },
+      { name: 'Target Angle', unit: '°', min: 90, max: 1080 },
+    ],
   },
   robotCell: {
     description: 'Handling robot cell with vision guidance',
@@ -358,6 +385,10 @@ export const EQUIPMENT_TYPES = {
     downReasons: ['COLLISION', 'DRIVE_FAULT', 'SENSOR_FAULT', 'E-STOP'],
     warnings: ['DOOR_OPEN', 'AIR_PRESSURE_LOW', 'MOTOR_TEMP_HIGH'],
     characteristics: ['Gap Width'],
+    orderParameters: [
+      { name: 'Gripper Pressure', unit: 'bar', min: 3, max: 8 },
+      { name: 'Speed Override', unit: '%', min: 10, max: 100 },
+    ],
   },
   conveyor: {
     description: 'Skid conveyor with accumulation buffer',
@@ -402,6 +433,7 @@ export const EQUIPMENT_TYPES = {
     downReasons: ['JAM', 'BELT_SLIP', 'DRIVE_FAULT'],
     warnings: ['VIBRATION_HIGH', 'MOTOR_TEMP_HIGH'],
     characteristics: [],
+    orderParameters: [{ name: 'Belt Speed', unit: 'm/min', min: 5, max: 30 }],
   },
   cncMill: {
     description: '5-axis machining centre',
@@ -442,6 +474,10 @@ export const EQUIPMENT_TYPES = {
     downReasons: ['TOOL_BREAK', 'DRIVE_FAULT', 'SENSOR_FAULT', 'E-STOP'],
     warnings: ['TOOL_LIFE_LOW', 'COOLANT_LOW', 'VIBRATION_HIGH'],
     characteristics: ['Bore Diameter'],
+    orderParameters: [
+      { name: 'Spindle Speed', unit: 'rpm', min: 1000, max: 20000 },
+      { name: 'Feed Rate', unit: 'mm/min', min: 200, max: 6000 },
+    ],
   },
   cncLathe: {
     description: 'CNC turning centre with bar feeder',
@@ -488,6 +524,10 @@ export const EQUIPMENT_TYPES = {
     downReasons: ['TOOL_BREAK', 'JAM', 'DRIVE_FAULT', 'E-STOP'],
     warnings: ['COOLANT_LOW', 'TOOL_LIFE_LOW'],
     characteristics: ['Outer Diameter', 'Surface Roughness Ra'],
+    orderParameters: [
+      { name: 'Spindle Speed', unit: 'rpm', min: 500, max: 5000 },
+      { name: 'Feed Per Revolution', unit: 'mm', min: 0.05, max: 0.6 },
+    ],
   },
   partsWasher: {
     description: 'Spray washer with hot-air dryer',
@@ -528,6 +568,10 @@ export const EQUIPMENT_TYPES = {
     downReasons: ['JAM', 'SENSOR_FAULT', 'E-STOP'],
     warnings: ['CONDUCTIVITY_HIGH', 'MOTOR_TEMP_HIGH'],
     characteristics: ['Residual Contamination'],
+    orderParameters: [
+      { name: 'Wash Temperature', unit: '°C', min: 40, max: 80 },
+      { name: 'Dryer Temperature', unit: '°C', min: 60, max: 110 },
+    ],
   },
   paintRobot: {
     description: 'Electrostatic rotary-bell paint robot',
@@ -569,6 +613,11 @@ export const EQUIPMENT_TYPES = {
     downReasons: ['NOZZLE_CLOG', 'COLLISION', 'E-STOP'],
     warnings: ['BOOTH_HUMIDITY', 'DOOR_OPEN'],
     characteristics: ['Paint Film Thickness'],
+    orderParameters: [
+      { name: 'Flow Rate', unit: 'ml/min', min: 100, max: 600 },
+      { name: 'Bell Speed', unit: 'rpm', min: 20000, max: 60000 },
+      { name: 'High Voltage', unit: 'kV', min: 40, max: 90 },
+    ],
   },
   curingOven: {
     description: 'Three-zone convection curing oven',
@@ -616,10 +665,19 @@ export const EQUIPMENT_TYPES = {
     downReasons: ['OVERTEMP', 'DRIVE_FAULT', 'E-STOP'],
     warnings: ['MOTOR_TEMP_HIGH', 'VIBRATION_HIGH'],
     characteristics: ['Gloss Level'],
+    orderParameters: [
+      { name: 'Cure Temperature', unit: '°C', min: 120, max: 200 },
+      { name: 'Dwell Time', unit: 'min', min: 15, max: 45 },
+    ],
   },
 } satisfies Record<string, EquipmentType>;
 
 export type EquipmentTypeName = keyof typeof EQUIPMENT_TYPES;
+
+/** The setpoints an order for a machine of this type may set, each with its allowed range. */
+export function orderParametersFor(type: EquipmentType): OrderParameterSpec[] {
+  return type.orderParameters;
+}
 
 /** Every tag of a machine: what all machines report, then what its type adds. */
 export function tagsFor(type: EquipmentType): TagSpec[] {

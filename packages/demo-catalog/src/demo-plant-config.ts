@@ -3,6 +3,7 @@ import {
   alarmCodesFor,
   MACHINE_SIGNALS,
   opcuaNodeId,
+  opcuaNodePath,
   plcStateCodes,
   SITE_PROTOCOLS,
   sparkplugDevice,
@@ -13,6 +14,7 @@ import {
   ENTERPRISE,
   EQUIPMENT_TYPES,
   SITES,
+  orderParametersFor,
   tagsFor,
   type EquipmentType,
 } from './catalog.ts';
@@ -111,6 +113,26 @@ function machineMappings(machine: Machine): Required<Mappings> {
 }
 
 /**
+ * A machine's order interface where the simulator serves one: the `Order` folder over OPC UA, the
+ * `order` topic in UNS JSON. Sparkplug machines take no orders in the demo.
+ */
+function download(machine: Machine): NonNullable<PlantConfigInput['downloads']> {
+  const common = {
+    asset: machine.path,
+    connection: CONNECTION_IDS[machine.protocol],
+    parameters: orderParametersFor(machine.type),
+  };
+  switch (machine.protocol) {
+    case 'opcua':
+      return [{ ...common, nodeId: `ns=2;s=${opcuaNodePath(machine.path)}.Order` }];
+    case 'uns-json':
+      return [{ ...common, topic: unsTopic(machine.path, 'order') }];
+    default:
+      return [];
+  }
+}
+
+/**
  * The connections and mappings of the whole demo plant, at the addresses the simulator serves:
  * Dresden over OPC UA, Lyon's machining over Sparkplug B and its paint shop as UNS JSON. Tags
  * keep the seed's names and data types, so resolving it reuses the seeded tags.
@@ -138,8 +160,11 @@ export function demoPlantConfig(options: DemoPlantConfigOptions): PlantConfigInp
         format: 'uns-json',
         strict: true,
         discovery: { prefix: 'acme/' },
+        // The machines' order interfaces (download, ack, progress) are not signals.
+        exclude: ['acme/lyon/+/+/+/order/#', 'acme/lyon/+/+/+/+/order/#'],
       },
     ],
+    downloads: machines().flatMap(download),
     mappings: {
       tags: all.flatMap((mappings) => mappings.tags),
       states: all.flatMap((mappings) => mappings.states),

@@ -41,6 +41,8 @@ export const mqttConnectionSchema = z.object({
   format: z.enum(['uns-json', 'sparkplug']),
   /** Messages on unmapped topics become dead letters instead of being ignored. */
   strict: z.boolean().default(false),
+  /** Topic filters this connection leaves alone, e.g. machines' order interfaces. */
+  exclude: z.array(z.string().min(1)).default([]),
   /** UNS discovery: unknown topics `<prefix><asset path>/<tag>` create the tag under that asset. */
   discovery: z.object({ prefix: z.string().min(1) }).optional(),
 });
