@@ -121,10 +121,11 @@ async function main(): Promise<number> {
   const machines = assets.edges.map((edge) => edge.node);
   const machine = options.equipment
     ? machines.find((candidate) => candidate.path === options.equipment)
-    : machines.find((candidate) => candidate.orderDownload && !candidate.activeOrder);
+    : (machines.find((candidate) => candidate.orderDownload && !candidate.activeOrder) ??
+      machines.find((candidate) => candidate.orderDownload));
   if (!machine?.orderDownload) {
     console.error(
-      `No free machine with an order interface${options.equipment ? ` at ${options.equipment}` : ''}`,
+      `No machine with an order interface${options.equipment ? ` at ${options.equipment}` : ''}`,
     );
     return 2;
   }
