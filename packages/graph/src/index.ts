@@ -69,10 +69,14 @@ export {
 } from './pagination.ts';
 export {
   allowAll,
+  errorCodeOf,
   forbidden,
   mutationGuard,
+  recordAudit,
   setMutationPolicy,
+  type AuditEntryInput,
   type MutationPolicy,
+  type Outcome,
 } from './mutation-guard.ts';
 export {
   checkBucketCount,

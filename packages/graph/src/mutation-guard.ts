@@ -22,7 +22,7 @@ export function setMutationPolicy(next: MutationPolicy): void {
   policy = next;
 }
 
-type Outcome = 'OK' | 'ERROR' | 'DENIED';
+export type Outcome = 'OK' | 'ERROR' | 'DENIED';
 
 /** Entity type and id an audit entry is filed under: the mutation's return type and its id. */
 function subjectOf(
@@ -37,7 +37,42 @@ function subjectOf(
   return { entityType, entityId: typeof id === 'string' ? id : null };
 }
 
-async function audit(
+export interface AuditEntryInput {
+  operation: string;
+  entityType: string | null;
+  entityId: string | null;
+  input: unknown;
+  outcome: Outcome;
+  errorCode?: string | null;
+  result?: unknown;
+}
+
+/** Appends one entry to the audit log as the context's caller. */
+export async function recordAudit(context: GraphContext, entry: AuditEntryInput): Promise<void> {
+  await context.sql.query(
+    `insert into audit_log (actor, operation, entity_type, entity_id, input, outcome, error_code, result)
+     values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8::jsonb)`,
+    [
+      context.identity.subject,
+      entry.operation,
+      entry.entityType,
+      entry.entityId,
+      JSON.stringify(entry.input ?? null),
+      entry.outcome,
+      entry.errorCode ?? null,
+      JSON.stringify(entry.result ?? null),
+    ],
+  );
+}
+
+/** The error code a client saw for `error`. */
+export function errorCodeOf(error: unknown): string {
+  return error instanceof GraphQLError
+    ? String(error.extensions.code ?? 'INTERNAL_SERVER_ERROR')
+    : 'INTERNAL_SERVER_ERROR';
+}
+
+function audit(
   context: GraphContext,
   info: GraphQLResolveInfo,
   args: Record<string, unknown>,
@@ -46,26 +81,18 @@ async function audit(
   error?: unknown,
 ): Promise<void> {
   const { entityType, entityId } = subjectOf(info, args, result);
-  const code =
-    error instanceof GraphQLError ? String(error.extensions.code ?? 'INTERNAL_SERVER_ERROR') : null;
-  await context.sql.query(
-    `insert into audit_log (actor, operation, entity_type, entity_id, input, outcome, error_code, result)
-     values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8::jsonb)`,
-    [
-      context.identity.subject,
-      info.fieldName,
-      entityType,
-      entityId,
-      JSON.stringify(args),
-      outcome,
-      error === undefined ? null : (code ?? 'INTERNAL_SERVER_ERROR'),
-      JSON.stringify(
-        error === undefined
-          ? { id: entityId }
-          : { message: error instanceof Error ? error.message : String(error) },
-      ),
-    ],
-  );
+  return recordAudit(context, {
+    operation: info.fieldName,
+    entityType,
+    entityId,
+    input: args,
+    outcome,
+    errorCode: error === undefined ? null : errorCodeOf(error),
+    result:
+      error === undefined
+        ? { id: entityId }
+        : { message: error instanceof Error ? error.message : String(error) },
+  });
 }
 
 /** type-graphql middleware for every field; acts on Mutation fields only. */

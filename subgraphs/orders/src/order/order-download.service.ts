@@ -59,6 +59,12 @@ export async function downloadOrder(
       });
       commandId = command.id;
     },
+  }).catch((error: unknown) => {
+    // Two downloads to one machine at the same moment: the occupancy index lets one through.
+    if (isUniqueViolation(error)) {
+      throw new ConflictError('The equipment took another order at the same moment; try again');
+    }
+    throw error;
   });
   context.events?.publishCommand({ kind: 'orderDownload', commandId, orderId, equipmentId });
   return order;
@@ -69,13 +75,15 @@ async function assertDownloadable(
   orderId: string,
   equipmentId: string,
 ): Promise<void> {
-  const [order, equipment] = await Promise.all([
-    tx.productionOrder.findUniqueOrThrow({
-      where: { id: orderId },
-      select: { asset: { select: { path: true } }, parameters: { orderBy: { position: 'asc' } } },
-    }),
-    tx.asset.findUnique({ where: { id: equipmentId }, select: { path: true, download: true } }),
-  ]);
+  // One statement at a time: a transaction is one connection.
+  const order = await tx.productionOrder.findUniqueOrThrow({
+    where: { id: orderId },
+    select: { asset: { select: { path: true } }, parameters: { orderBy: { position: 'asc' } } },
+  });
+  const equipment = await tx.asset.findUnique({
+    where: { id: equipmentId },
+    select: { path: true, download: true },
+  });
   if (!equipment) throw new NotFoundError('Asset', equipmentId, 'equipmentId');
   if (!isWithin(equipment.path, order.asset.path)) {
     throw new BadUserInputError(
@@ -110,6 +118,12 @@ async function assertDownloadable(
         `"${equipment.path}" has no setpoint "${parameter.name}" (it has: ${known})`,
       );
     }
+    if (parameter.unit && limit.unit && parameter.unit !== limit.unit) {
+      throw new BadUserInputError(
+        argument,
+        `is given in ${parameter.unit}, but "${equipment.path}" takes it in ${limit.unit}`,
+      );
+    }
     if (parameter.value < limit.min || parameter.value > limit.max) {
       const unit = limit.unit ? ` ${limit.unit}` : '';
       throw new BadUserInputError(
@@ -119,4 +133,9 @@ async function assertDownloadable(
       );
     }
   }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'P2002' || code === '23505';
 }

@@ -6,6 +6,8 @@ import {
   NotFoundError,
   parseId,
   PlantgraphError,
+  errorCodeOf,
+  recordAudit,
   type GraphContext,
 } from '@plantgraph/graph';
 import type { CreateProductionOrderInput, UpdateProductionOrderInput } from './order.input.ts';
@@ -133,30 +135,30 @@ async function assertAssetExists(tx: OrderWriter, assetId: string): Promise<void
   if (!asset) throw new NotFoundError('Asset', assetId, 'input.assetId');
 }
 
-/** The site above an asset (by path: enterprise/site/...); null for the enterprise itself. */
+/** The nearest SITE among an asset and its ancestors; null when there is none. */
 async function siteOf(tx: OrderWriter, assetId: string): Promise<string | null> {
   const asset = await tx.asset.findUnique({ where: { id: assetId }, select: { path: true } });
   if (!asset) throw new NotFoundError('Asset', assetId, 'input.assetId');
-  const [enterprise, site] = asset.path.split('/');
-  if (site === undefined) return null;
-  const found = await tx.asset.findUnique({
-    where: { path: `${enterprise}/${site}` },
-    select: { id: true, kind: true },
+  const parts = asset.path.split('/');
+  const paths = parts.map((_, index) => parts.slice(0, index + 1).join('/'));
+  const sites = await tx.asset.findMany({
+    where: { kind: 'SITE', path: { in: paths } },
+    select: { id: true, path: true },
   });
-  return found?.kind === 'SITE' ? found.id : null;
+  sites.sort((a, b) => b.path.length - a.path.length);
+  return sites[0]?.id ?? null;
 }
 
-async function assertUnique(
-  tx: OrderWriter,
-  order: NewOrder,
-  siteId: string | null,
-): Promise<void> {
+async function numberTaken(tx: OrderWriter, order: NewOrder, siteId: string | null) {
   const clash = await tx.productionOrder.findFirst({
     where: { number: order.number, siteId },
     select: { id: true },
   });
-  if (!clash) return;
-  throw new ConflictError(
+  return clash !== null;
+}
+
+function numberConflict(order: NewOrder): ConflictError {
+  return new ConflictError(
     `Argument "input.number": a production order "${order.number}" already exists in this site`,
   );
 }
@@ -251,7 +253,12 @@ export async function createOrder(
       if (earlier) return { id: earlier, at: null };
       await assertAssetExists(tx, order.assetId);
       const siteId = await siteOf(tx, order.assetId);
-      await assertUnique(tx, order, siteId);
+      // A concurrent request with the same key may have committed since the lookup above.
+      if (await numberTaken(tx, order, siteId)) {
+        const winner = await earlierRequest(tx, order, idempotencyKey, hash);
+        if (winner) return { id: winner, at: null };
+        throw numberConflict(order);
+      }
       const at = changeTime();
       const created = await tx.productionOrder.create({
         data: {
@@ -386,10 +393,25 @@ export async function createOrders(
   for (const [index, input] of inputs.entries()) {
     const result = new CreateProductionOrderResult();
     Object.assign(result, { index, order: null, error: null });
+    // Each item gets its own audit entry, filed under the order it created.
+    const entry = { operation: 'createProductionOrders', entityType: 'ProductionOrder', input };
     try {
       result.order = await createOrder(context, input);
+      await recordAudit(context, {
+        ...entry,
+        entityId: result.order.id,
+        outcome: 'OK',
+        result: { index, id: result.order.id },
+      });
     } catch (error) {
       if (!(error instanceof PlantgraphError)) throw error;
+      await recordAudit(context, {
+        ...entry,
+        entityId: null,
+        outcome: 'ERROR',
+        errorCode: errorCodeOf(error),
+        result: { index, message: error.message },
+      });
       const { code, argument } = error.extensions as { code: string; argument?: string };
       result.error = Object.assign(new ItemError(), {
         code,
