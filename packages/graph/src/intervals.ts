@@ -51,7 +51,7 @@ const UNIT_MS: Record<IntervalUnit, number> = {
 /** Parses "<count> <unit>[s]"; BAD_USER_INPUT naming `argument` for anything else. */
 export function parseInterval(text: string, argument = 'interval'): BucketInterval {
   const match = /^\s*(\d+)\s*([a-z]+?)s?\s*$/i.exec(text);
-  const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
+  const unit = match ? UNITS[(match[2] ?? '').toLowerCase()] : undefined;
   const count = match ? Number(match[1]) : 0;
   if (!match || !unit || !Number.isSafeInteger(count) || count < 1) {
     throw new BadUserInputError(
