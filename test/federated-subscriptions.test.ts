@@ -60,6 +60,7 @@ async function startReplica(port: number): Promise<RunningServer> {
     schema: replicaSchema,
     services: { ...plant.database.services, events: replicaBus },
     port,
+    gatewaySecret: plant.plant.gatewaySecret,
   });
 }
 
@@ -94,6 +95,7 @@ function subscribeThrough(gatewayUrl: string): Subscription & { client: Client }
     url: webSocketUrl(gatewayUrl),
     webSocketImpl: WebSocket,
     retryAttempts: 0,
+    connectionParams: plant.connectionParams,
   });
   const subscription = subscribe(client, STATE_CHANGES, { under: site.id });
   let ended = false;
@@ -128,7 +130,7 @@ async function subscribeByHand(gatewayUrl: string): Promise<Subscription & { soc
     });
   });
   await once(socket, 'open');
-  socket.send(JSON.stringify({ type: 'connection_init' }));
+  socket.send(JSON.stringify({ type: 'connection_init', payload: plant.connectionParams }));
   await acknowledged;
   socket.send(
     JSON.stringify({
@@ -230,6 +232,8 @@ beforeAll(async () => {
     host: '127.0.0.1',
     sandbox: false,
     logger: plant.database.services.logger,
+    gatewaySecret: plant.plant.gatewaySecret,
+    sql: plant.database.sql,
   });
   const { sql } = plant.database;
   [site] = (await sql.query<{ id: string }>(

@@ -167,7 +167,7 @@ describe('the federated graph through the gateway', () => {
 
     const response = await fetch(plant.plant.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: plant.headers,
       body: JSON.stringify({ query: '{ asset(id: "not-an-id") { name } }' }),
     });
     const body = (await response.json()) as {

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import { AttributeIds, OPCUAClient, TimestampsToReturn } from 'node-opcua';
 import WebSocket from 'ws';
-import type { RunningPlant } from '@plantgraph/demo';
 import {
   ALARMS,
   alarmCodesFor,
@@ -16,6 +15,7 @@ import { subscribe } from '@plantgraph/testing';
 import {
   eventually,
   startLiveGraph,
+  type LiveGraph,
   startLivePlant,
   type BrokerKind,
   type LivePlant,
@@ -63,7 +63,7 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])(
   'live subscriptions over the %s broker',
   (broker) => {
     let plant: LivePlant;
-    let graph: RunningPlant;
+    let graph: LiveGraph;
     let client: Client;
 
     const assetId = async (kind: string, name: string) => {
@@ -109,6 +109,7 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])(
         url: graph.url.replace(/^http/, 'ws'),
         webSocketImpl: WebSocket,
         retryAttempts: 0,
+        connectionParams: graph.connectionParams,
       });
     });
     afterAll(async () => {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { RunningPlant } from '@plantgraph/demo';
 import { plcStateCodes, type PlantEquipment } from '@plantgraph/demo-catalog';
 import { live } from '@plantgraph/testing';
 import {
   eventually,
   startLiveGraph,
+  type LiveGraph,
   startLivePlant,
   type LivePlant,
 } from './fixtures/live-plant.ts';
@@ -66,10 +66,10 @@ interface Site {
 const SITES = ['Dresden', 'Lyon'] as const;
 
 /** POSTs an operation to the gateway over HTTP, as any client would; fails on GraphQL errors. */
-async function query<T>(graph: RunningPlant, document: string, variables: object): Promise<T> {
+async function query<T>(graph: LiveGraph, document: string, variables: object): Promise<T> {
   const response = await fetch(graph.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: graph.headers,
     body: JSON.stringify({ query: document, variables }),
   });
   const body = (await response.json()) as { data?: T; errors?: unknown[] };
@@ -114,7 +114,7 @@ const asChange = ({ state, since, reason }: Change): Change => ({ state, since, 
  */
 describe('machine state over a simulated shift', () => {
   let plant: LivePlant;
-  let graph: RunningPlant;
+  let graph: LiveGraph;
   let client: Client;
   /** Every state change with a source time after this was made after both streams were live. */
   let liveFrom: number;
@@ -158,6 +158,7 @@ describe('machine state over a simulated shift', () => {
       url: graph.url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       retryAttempts: 0,
+      connectionParams: graph.connectionParams,
     });
     for (const name of SITES) {
       const { assetByPath } = await query<{ assetByPath: { id: string } }>(graph, SITE_ID, {

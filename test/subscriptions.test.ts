@@ -61,7 +61,11 @@ beforeAll(async () => {
   broker = await startEmbeddedBroker({ port: 0 });
   plant = await startTestPlant(new Date(), { busUrl: broker.url });
   publisher = await EventBus.connect({ url: broker.url, clientId: 'test-publisher' });
-  client = createClient({ url: plant.plant.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket });
+  client = createClient({
+    url: plant.plant.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: plant.connectionParams,
+  });
   const { sql } = plant.database;
   [site] = (await sql.query<{ id: string; path: string }>(
     "select id, path from asset where kind = 'SITE' limit 1",

@@ -1,4 +1,11 @@
-import { loadSupergraphSdl, startGateway, subgraphEntries } from '@plantgraph/gateway';
+import { randomBytes } from 'node:crypto';
+import type { JwtOptions } from '@plantgraph/auth';
+import {
+  loadSupergraphSdl,
+  startGateway,
+  subgraphEntries,
+  type GatewayOptions,
+} from '@plantgraph/gateway';
 import { startSubgraphServer, type GraphServices, type RunningServer } from '@plantgraph/graph';
 import type { Registry } from 'prom-client';
 
@@ -10,12 +17,19 @@ export interface PlantOptions {
   subgraphPortsFrom: number;
   host?: string;
   sandbox?: boolean;
+  /** The gateway's introspection and limits (see GatewayOptions). */
+  introspection?: boolean;
+  limits?: GatewayOptions['limits'];
   /** Further metrics for the gateway's /metrics (e.g. the ingest pipeline). */
   registries?: Registry[];
+  /** Bearer JWTs the gateway accepts besides API keys. */
+  jwt?: JwtOptions;
 }
 
 export interface RunningPlant {
   url: string;
+  /** What the gateway signs identities with for the subgraphs (for tests that forge or replay). */
+  gatewaySecret: string;
   subgraphs: Record<string, RunningServer>;
   close(): Promise<void>;
 }
@@ -25,6 +39,8 @@ export interface RunningPlant {
  * all in this process over one database.
  */
 export async function startPlant(options: PlantOptions): Promise<RunningPlant> {
+  // In one process the secret never leaves memory: a new one per start.
+  const gatewaySecret = randomBytes(32).toString('base64url');
   const subgraphs: Record<string, RunningServer> = {};
   const started: RunningServer[] = [];
   const closeAll = async () => {
@@ -38,6 +54,7 @@ export async function startPlant(options: PlantOptions): Promise<RunningPlant> {
         services: options.services,
         port: options.subgraphPortsFrom === 0 ? 0 : options.subgraphPortsFrom + index,
         portVariable: 'PLANTGRAPH_SUBGRAPH_PORTS_FROM',
+        gatewaySecret,
       });
       subgraphs[entry.module.name] = server;
       started.push(server);
@@ -50,11 +67,16 @@ export async function startPlant(options: PlantOptions): Promise<RunningPlant> {
       port: options.port,
       host: options.host,
       sandbox: options.sandbox ?? true,
+      introspection: options.introspection,
+      limits: options.limits,
       registries: options.registries,
       logger: options.services.logger,
+      gatewaySecret,
+      jwt: options.jwt,
+      sql: options.services.sql,
     });
     started.push(gateway);
-    return { url: gateway.url, subgraphs, close: closeAll };
+    return { url: gateway.url, gatewaySecret, subgraphs, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -1,12 +1,12 @@
 import {
   buildOperationContext,
   executeQueryPlan,
-  RemoteGraphQLDataSource,
   type GraphQLDataSource,
   type ServiceMap,
 } from '@apollo/gateway';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
+import { scopeOf, signIdentity, type Identity } from '@plantgraph/auth';
 import type { Logger } from '@plantgraph/config';
 import {
   GraphQLError,
@@ -18,6 +18,7 @@ import {
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { EntityBatchingDataSource } from './entity-batching.ts';
+import { SignedDataSource } from './signed-data-source.ts';
 
 /** Events resolved but not yet read by a client before its subscription is ended. */
 export const MAX_PENDING_EVENTS = 1000;
@@ -34,6 +35,8 @@ export interface FederatedSubscriptionsOptions {
   supergraphSdl: string;
   /** HTTP URL overrides per subgraph name; the WebSocket URL is derived from the HTTP one. */
   subgraphUrls?: Record<string, string | undefined>;
+  /** The secret identities are signed with for the subgraphs. */
+  gatewaySecret: string;
   logger: Logger;
 }
 
@@ -41,14 +44,8 @@ export interface SubscriptionRequest {
   document: DocumentNode;
   variables: Record<string, unknown>;
   operationName?: string | null;
-  /** Per-connection context, forwarded to the subgraphs' data sources. */
-  context: Record<string, unknown>;
-  /**
-   * What the caller may see (identity and site scope). Clients with the same operation,
-   * variables and scope share one upstream subscription and one resolution per event; entity
-   * fetches are batched only within a scope.
-   */
-  scope?: string;
+  /** The caller; the subgraphs receive it signed and apply its role and sites. */
+  identity: Identity;
 }
 
 interface Plan {
@@ -102,7 +99,7 @@ export class FederatedSubscriptions {
     for (const subgraph of supergraph.subgraphs().values()) {
       const url = options.subgraphUrls?.[subgraph.name] ?? subgraph.url;
       this.#urls.set(subgraph.name, url);
-      this.#remote.set(subgraph.name, new RemoteGraphQLDataSource({ url }));
+      this.#remote.set(subgraph.name, new SignedDataSource(url, options.gatewaySecret));
     }
   }
 
@@ -119,7 +116,8 @@ export class FederatedSubscriptions {
   /** Runs a subscription; the iterator's `return()` ends its part of the upstream at once. */
   subscribe(request: SubscriptionRequest): AsyncIterableIterator<ExecutionResult> {
     const plan = this.#plan(request.document, request.operationName ?? undefined);
-    const scope = request.scope ?? '';
+    // Callers who may see the same share; the first one's identity resolves for all of them.
+    const scope = scopeOf(request.identity);
     const key = JSON.stringify([
       print(request.document),
       request.operationName ?? null,
@@ -170,7 +168,9 @@ export class FederatedSubscriptions {
       if (this.#upstreams.get(key) === upstream) this.#upstreams.delete(key);
       for (const listener of [...listeners]) listener.end(last);
     };
-    const unsubscribe = this.#client(primary.serviceName).subscribe<Record<string, unknown>>(
+    const unsubscribe = this.#client(primary.serviceName, request.identity).subscribe<
+      Record<string, unknown>
+    >(
       {
         query: primary.operation,
         variables,
@@ -215,7 +215,7 @@ export class FederatedSubscriptions {
     };
     const requestContext = {
       request: { query: primary.operation, variables: request.variables },
-      context: request.context,
+      context: { identity: request.identity },
       logger: this.options.logger,
       metrics: {},
       overallCachePolicy: {},
@@ -251,8 +251,10 @@ export class FederatedSubscriptions {
     return services;
   }
 
-  #client(serviceName: string): Client {
-    let client = this.#clients.get(serviceName);
+  /** One socket per subgraph and scope, signed for that scope's identity at every (re)connect. */
+  #client(serviceName: string, identity: Identity): Client {
+    const key = `${serviceName}|${scopeOf(identity)}`;
+    let client = this.#clients.get(key);
     if (client) return client;
     const url = this.#urls.get(serviceName);
     if (!url) throw new Error(`No URL for subgraph ${serviceName}`);
@@ -260,11 +262,12 @@ export class FederatedSubscriptions {
       url: url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       lazy: true,
+      connectionParams: () => signIdentity(this.options.gatewaySecret, identity, ''),
       // An upstream restart must not end client subscriptions: reconnect and resubscribe.
       retryAttempts: Number.POSITIVE_INFINITY,
       shouldRetry: () => true,
     });
-    this.#clients.set(serviceName, client);
+    this.#clients.set(key, client);
     return client;
   }
 

@@ -1,4 +1,4 @@
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
@@ -17,8 +17,13 @@ import {
 import express from 'express';
 import { Gauge, Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
+import type { Identity, JwtOptions } from '@plantgraph/auth';
+import type { Sql } from '@plantgraph/db';
+import { createAuthenticator } from './authentication.ts';
 import { FederatedSubscriptions } from './federated-subscriptions.ts';
+import { SignedDataSource } from './signed-data-source.ts';
 import { serveSubscriptions } from './subscription-server.ts';
+import { DEFAULT_LIMITS, gatewayLimits, type GatewayLimits } from './limits/limits.ts';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -27,10 +32,25 @@ export interface GatewayOptions {
   port: number;
   host?: string;
   logger: Logger;
-  /** Serve Apollo Sandbox on GET /graphql and allow introspection (development). */
+  /** Serve Apollo Sandbox on GET /graphql (development). */
   sandbox?: boolean;
+  /** Answer introspection queries; by default when Sandbox is served, which needs them. */
+  introspection?: boolean;
+  /** Overrides of DEFAULT_LIMITS: depth, cost, body size, rates, subscriptions, allow-list. */
+  limits?: Partial<GatewayLimits>;
   /** Further metrics to expose on /metrics. */
   registries?: Registry[];
+  /** Signs callers' identities for the subgraphs; they share it and trust nothing else. */
+  gatewaySecret: string;
+  /** Accept bearer JWTs from this identity provider. */
+  jwt?: JwtOptions;
+  /** Where API keys are checked and refused authentications audited. */
+  sql?: Sql;
+}
+
+/** The gateway's per-request context: who is calling. */
+export interface GatewayContext {
+  identity: Identity;
 }
 
 /**
@@ -43,20 +63,36 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     supergraphSdl: options.supergraphSdl,
     logger,
     buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource({ url: options.subgraphUrls?.[name] ?? url }),
+      new SignedDataSource(options.subgraphUrls?.[name] ?? url ?? '', options.gatewaySecret),
   });
+  const authenticate = createAuthenticator({ jwt: options.jwt, sql: options.sql, logger });
   const app = express();
   const httpServer = createServer(app);
   const subscriptions = new FederatedSubscriptions({
     supergraphSdl: options.supergraphSdl,
     subgraphUrls: options.subgraphUrls,
+    gatewaySecret: options.gatewaySecret,
     logger,
   });
-  const webSockets = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const stopWebSockets = serveSubscriptions(webSockets, subscriptions);
-  const apollo = new ApolloServer({
+  // Limits (./limits, docs/security.md): handlers for HTTP, Apollo and graphql-ws.
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limitHandlers = gatewayLimits(limits, subscriptions.apiSchema);
+  const webSockets = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: limits.maxBodyBytes,
+  });
+  const stopWebSockets = serveSubscriptions(
+    webSockets,
+    subscriptions,
+    authenticate,
+    limitHandlers.subscriptions,
+  );
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: sandbox,
+    introspection: options.introspection ?? sandbox,
+    // Apollo's default, stated: GETs and simple POSTs need a header no browser form can send.
+    csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     // The process owns shutdown order (servers, then the database); see closeOnSignals.
     stopOnTerminationSignals: false,
@@ -65,13 +101,25 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageProductionDefault({ footer: false }),
+      ...limitHandlers.plugins,
     ],
   });
   await apollo.start();
   mountProbes(app, {
     registries: [subscriptionMetrics(subscriptions), ...(options.registries ?? [])],
   });
-  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo));
+  app.use(
+    '/graphql',
+    ...limitHandlers.http,
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({
+        identity: await authenticate(
+          { authorization: req.header('authorization'), apiKey: req.header('x-api-key') },
+          'http',
+        ),
+      }),
+    }),
+  );
   const port = await listen(httpServer, options.port, host, 'PORT').catch(
     async (error: unknown) => {
       await stopWebSockets();

@@ -1,7 +1,10 @@
+import { includesRole, SUBSCRIPTION_ROLE, type Identity } from '@plantgraph/auth';
 import { GraphQLError } from 'graphql';
+import type { Authenticate } from './authentication.ts';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import type { FederatedSubscriptions } from './federated-subscriptions.ts';
+import { withSubscriptionLimits, type SubscriptionLimits } from './limits/subscription-limits.ts';
 
 /**
  * graphql-ws on the gateway's WebSocket server: operations are validated against the API schema,
@@ -11,38 +14,70 @@ import type { FederatedSubscriptions } from './federated-subscriptions.ts';
 export function serveSubscriptions(
   server: WebSocketServer,
   subscriptions: FederatedSubscriptions,
+  authenticate: Authenticate,
+  limits: SubscriptionLimits,
 ): () => Promise<void> {
-  const disposable = useServer(
-    {
-      schema: subscriptions.apiSchema,
-      // A place for identity and site scope per connection (connection_init payload).
-      context: (ctx) => ({ connectionParams: ctx.connectionParams ?? {} }),
-      subscribe: (args) => {
-        try {
-          return subscriptions.subscribe({
-            document: args.document,
-            variables: (args.variableValues ?? {}) as Record<string, unknown>,
-            operationName: args.operationName ?? null,
-            context: (args.contextValue ?? {}) as Record<string, unknown>,
-          });
-        } catch (error) {
-          // Planning failed: an error result for this operation, the connection stays open.
-          return {
-            errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))],
-          };
-        }
+  const disposable = useServer<Record<string, unknown>, { identity?: Identity }>(
+    withSubscriptionLimits(
+      {
+        schema: subscriptions.apiSchema,
+        // The connection_init payload carries the credentials, as headers do over HTTP:
+        // { "authorization": "Bearer <token or API key>" }. Refused: the socket closes (4403).
+        onConnect: async (ctx) => {
+          const params = ctx.connectionParams ?? {};
+          const text = (name: string) => (typeof params[name] === 'string' ? params[name] : null);
+          try {
+            ctx.extra.identity = await authenticate(
+              {
+                authorization: text('authorization') ?? text('Authorization'),
+                apiKey: text('x-api-key'),
+              },
+              'websocket',
+            );
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        context: (ctx) => ({ identity: ctx.extra.identity }),
+        subscribe: (args) => {
+          try {
+            const { identity } = args.contextValue as { identity?: Identity };
+            if (!identity)
+              throw new GraphQLError('Not authenticated', {
+                extensions: { code: 'UNAUTHENTICATED' },
+              });
+            if (!includesRole(identity.role, SUBSCRIPTION_ROLE)) {
+              throw new GraphQLError(`Subscriptions need the role ${SUBSCRIPTION_ROLE} or higher`, {
+                extensions: { code: 'FORBIDDEN' },
+              });
+            }
+            return subscriptions.subscribe({
+              document: args.document,
+              variables: (args.variableValues ?? {}) as Record<string, unknown>,
+              operationName: args.operationName ?? null,
+              identity,
+            });
+          } catch (error) {
+            // Planning failed: an error result for this operation, the connection stays open.
+            return {
+              errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))],
+            };
+          }
+        },
+        execute: () => ({
+          errors: [
+            new GraphQLError(
+              'Queries and mutations go over HTTP POST; this socket serves subscriptions.',
+              {
+                extensions: { code: 'BAD_REQUEST' },
+              },
+            ),
+          ],
+        }),
       },
-      execute: () => ({
-        errors: [
-          new GraphQLError(
-            'Queries and mutations go over HTTP POST; this socket serves subscriptions.',
-            {
-              extensions: { code: 'BAD_REQUEST' },
-            },
-          ),
-        ],
-      }),
-    },
+      limits,
+    ),
     server,
   );
   return async () => {

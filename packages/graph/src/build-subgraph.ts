@@ -5,6 +5,7 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
 import type { GraphContext } from './context.ts';
 import { mutationGuard } from './mutation-guard.ts';
+import { inScope, siteScope } from './site-scope.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type ClassType = Function;
@@ -56,11 +57,16 @@ export async function buildSubgraph(definition: SubgraphDefinition): Promise<Gra
     skipCheck: true,
     validate: false,
     pubSub: noPubSub,
-    globalMiddlewares: [mutationGuard],
+    globalMiddlewares: [mutationGuard, siteScope],
   });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, reference] of Object.entries(definition.referenceResolvers ?? {})) {
-    resolvers[typeName] = { ...resolvers[typeName], ...reference } as never;
+    // Entity references outside the caller's sites resolve to nothing.
+    const scoped = async (representation: never, context: GraphContext) => {
+      const entity: unknown = await reference.__resolveReference(representation, context);
+      return (await inScope(context, entity, typeName)) ? entity : null;
+    };
+    resolvers[typeName] = { ...resolvers[typeName], __resolveReference: scoped } as never;
   }
   return buildSubgraphSchema({
     typeDefs: parse(`${federationLink}\n${printSchemaWithDirectives(schema)}`),

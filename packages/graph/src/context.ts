@@ -1,4 +1,5 @@
 import type DataLoader from 'dataloader';
+import type { Identity } from '@plantgraph/auth';
 import type { EventBus } from '@plantgraph/bus';
 import type { Logger } from '@plantgraph/config';
 import type { Sql, StorageCapabilities } from '@plantgraph/db';
@@ -14,10 +15,7 @@ export interface GraphServices {
   events?: EventBus;
 }
 
-/** Who is calling. Authentication replaces the anonymous identity at the gateway. */
-export interface Identity {
-  subject: string;
-}
+export type { Identity } from '@plantgraph/auth';
 
 /** Per-request context: the services, the caller and this request's DataLoaders. */
 export interface GraphContext extends GraphServices {

@@ -1,5 +1,8 @@
 import type { EventBus, PlantEvent } from '@plantgraph/bus';
+import { includesRole, SUBSCRIPTION_ROLE } from '@plantgraph/auth';
+import { isWithin } from './asset-scope.ts';
 import type { GraphContext } from './context.ts';
+import { sitePaths } from './site-scope.ts';
 import { PlantgraphError } from './errors.ts';
 
 /** What a stream holds between the bus handing an item over and the client pulling it. */
@@ -147,6 +150,21 @@ export async function eventStream<T>(
   bus: EventBus,
   options: EventStreamOptions<T>,
 ): Promise<AsyncIterableIterator<T>> {
+  const { context } = options;
+  if (context && !includesRole(context.identity.role, SUBSCRIPTION_ROLE)) {
+    throw new PlantgraphError(
+      'FORBIDDEN',
+      `Subscriptions need the role ${SUBSCRIPTION_ROLE} or higher`,
+    );
+  }
+  // Events of assets outside the caller's sites never reach the stream.
+  const roots = context ? await sitePaths(context) : undefined;
+  const select = roots
+    ? (event: PlantEvent) =>
+        typeof event.assetPath === 'string' && roots.some((root) => isWithin(event.assetPath, root))
+          ? options.select(event)
+          : undefined
+    : options.select;
   const buffer = options.buffer ?? boundedBuffer<T>();
   const subscription = shared.get(bus) ?? new SharedSubscription(bus);
   shared.set(bus, subscription);
@@ -159,7 +177,7 @@ export async function eventStream<T>(
     wake = undefined;
   };
   const listener: Listener = (event) => {
-    const item = options.select(event);
+    const item = select(event);
     if (item === undefined || failure) return;
     try {
       buffer.push(item, Date.now());

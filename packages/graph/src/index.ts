@@ -68,14 +68,12 @@ export {
   type Edge,
 } from './pagination.ts';
 export {
-  allowAll,
+  authorizeMutation,
   errorCodeOf,
   forbidden,
   mutationGuard,
   recordAudit,
-  setMutationPolicy,
   type AuditEntryInput,
-  type MutationPolicy,
   type Outcome,
 } from './mutation-guard.ts';
 export {
@@ -85,6 +83,7 @@ export {
   type BucketInterval,
   type IntervalUnit,
 } from './intervals.ts';
+export { inScope, pathInScope, siteScope, sitePaths } from './site-scope.ts';
 export { DateTime } from './scalars.ts';
 export {
   startSubgraphServer,

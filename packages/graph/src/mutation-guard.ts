@@ -1,5 +1,6 @@
 import { GraphQLError, getNamedType, type GraphQLResolveInfo } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
+import { includesRole, requiredRole, type Role } from '@plantgraph/auth';
 import type { GraphContext, Identity } from './context.ts';
 import { PlantgraphError } from './errors.ts';
 
@@ -9,17 +10,13 @@ import { PlantgraphError } from './errors.ts';
  * allowed, refused or failed.
  */
 
-/** Decides whether `identity` may run the mutation `operation`; throws FORBIDDEN if not. */
-export type MutationPolicy = (identity: Identity, operation: string) => void;
-
-/** Until roles exist, every caller may run every mutation. */
-export const allowAll: MutationPolicy = () => undefined;
-
-let policy: MutationPolicy = allowAll;
-
-/** Installs the authorisation decision for every mutation of this process. */
-export function setMutationPolicy(next: MutationPolicy): void {
-  policy = next;
+/**
+ * Whether `identity` may run the mutation `operation`: the role table of @plantgraph/auth;
+ * FORBIDDEN naming the operation and the role it needs if not.
+ */
+export function authorizeMutation(identity: Identity, operation: string): void {
+  const needed = requiredRole('mutation', operation);
+  if (!includesRole(identity.role, needed)) throw forbidden(operation, needed);
 }
 
 export type Outcome = 'OK' | 'ERROR' | 'DENIED';
@@ -100,7 +97,7 @@ export const mutationGuard: MiddlewareFn<GraphContext> = async ({ context, info,
   if (info.parentType.name !== 'Mutation') return next();
   const input = args as Record<string, unknown>;
   try {
-    policy(context.identity, info.fieldName);
+    authorizeMutation(context.identity, info.fieldName);
   } catch (error) {
     await audit(context, info, input, 'DENIED', null, error);
     throw error;
@@ -116,7 +113,10 @@ export const mutationGuard: MiddlewareFn<GraphContext> = async ({ context, info,
   return result;
 };
 
-/** FORBIDDEN for a mutation the caller's role does not allow. */
-export function forbidden(operation: string): PlantgraphError {
-  return new PlantgraphError('FORBIDDEN', `Not allowed to run ${operation}`, { operation });
+/** FORBIDDEN for an operation the caller's role does not allow. */
+export function forbidden(operation: string, needed: Role): PlantgraphError {
+  return new PlantgraphError('FORBIDDEN', `${operation} needs the role ${needed} or higher`, {
+    operation,
+    needed,
+  });
 }

@@ -36,6 +36,8 @@ async function startStandalone(subgraph: SubgraphModule, defaultPort: number): P
       .regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://')
       .optional(),
     PLANTGRAPH_BUS_PREFIX: z.string().min(1).default(DEFAULT_BUS_PREFIX),
+    // Shared with the gateway, which signs every request with it; nothing else gets in.
+    PLANTGRAPH_GATEWAY_SECRET: z.string().min(32, 'must be at least 32 characters'),
   });
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
@@ -56,6 +58,7 @@ async function startStandalone(subgraph: SubgraphModule, defaultPort: number): P
     services: { sql: database.sql, prisma, capabilities: database.capabilities, logger, events },
     port: config.PORT,
     host: config.HOST,
+    gatewaySecret: config.PLANTGRAPH_GATEWAY_SECRET,
   }).catch(async (error: unknown) => {
     await database.sql.close();
     throw error;

@@ -1,9 +1,16 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
+import {
+  IDENTITY_HEADER,
+  SIGNATURE_HEADER,
+  SignatureError,
+  verifyIdentity,
+  type Identity,
+} from '@plantgraph/auth';
+import express, { type RequestHandler } from 'express';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Registry } from 'prom-client';
@@ -23,6 +30,11 @@ export interface SubgraphServerOptions {
   portVariable?: string;
   /** Further metrics to expose on /metrics. */
   registries?: Registry[];
+  /**
+   * The secret the gateway signs callers' identities with. Requests without a valid signature
+   * are refused (401), so the subgraph answers nobody but the gateway.
+   */
+  gatewaySecret: string;
 }
 
 export interface RunningServer {
@@ -31,7 +43,36 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const ANONYMOUS = { subject: 'anonymous' };
+const unauthenticated = (message: string) => ({
+  errors: [{ message: `Unauthenticated: ${message}`, extensions: { code: 'UNAUTHENTICATED' } }],
+});
+
+/**
+ * Express middleware admitting only requests the gateway signed; the verified identity is left
+ * in `res.locals.identity` for the context.
+ */
+function gatewaySigned(secret: string): RequestHandler {
+  return (request, response, next) => {
+    try {
+      response.locals.identity = verifyIdentity(
+        secret,
+        {
+          identity: request.header(IDENTITY_HEADER),
+          signature: request.header(SIGNATURE_HEADER),
+        },
+        (request as RawBodyRequest).rawBody ?? '',
+      );
+      next();
+    } catch (error) {
+      if (!(error instanceof SignatureError)) throw error;
+      response.status(401).json(unauthenticated(error.message));
+    }
+  };
+}
+
+interface RawBodyRequest extends IncomingMessage {
+  rawBody?: string;
+}
 
 /**
  * Serves one subgraph at `/graphql`: queries and mutations over HTTP, subscriptions over
@@ -58,12 +99,25 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
   mountProbes(app, { ready: databaseAnswers(services.sql), registries: options.registries });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({
+      limit: '1mb',
+      // The signature covers the body as sent.
+      verify: (request, _response, buffer) => {
+        (request as RawBodyRequest).rawBody = buffer.toString('utf8');
+      },
+    }),
+    gatewaySigned(options.gatewaySecret),
     expressMiddleware(apollo, {
-      context: async () => createContext({ ...services, logger }, ANONYMOUS),
+      context: async ({ res }) =>
+        createContext({ ...services, logger }, res.locals.identity as Identity),
     }),
   );
-  const webSockets = serveSubscriptions(httpServer, options.schema, { ...services, logger });
+  const webSockets = serveSubscriptions(
+    httpServer,
+    options.schema,
+    { ...services, logger },
+    options.gatewaySecret,
+  );
   const port = await listen(httpServer, options.port, host, options.portVariable ?? 'PORT').catch(
     async (error: unknown) => {
       await webSockets.close();
@@ -90,6 +144,7 @@ function serveSubscriptions(
   httpServer: Server,
   schema: GraphQLSchema,
   services: GraphServices,
+  gatewaySecret: string,
 ): { close(): Promise<void> } {
   const webSocketServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const formatError = createErrorFormatter(services.logger);
@@ -98,7 +153,26 @@ function serveSubscriptions(
   const graphqlWs = useServer(
     {
       schema,
-      context: () => createContext(services, ANONYMOUS),
+      // The gateway signs the connection (connection_init payload) with an empty body.
+      onConnect: (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        try {
+          (ctx.extra as { identity?: Identity }).identity = verifyIdentity(
+            gatewaySecret,
+            {
+              identity: params[IDENTITY_HEADER] as string | undefined,
+              signature: params[SIGNATURE_HEADER] as string | undefined,
+            },
+            '',
+          );
+          return true;
+        } catch (error) {
+          if (error instanceof SignatureError) return false;
+          throw error;
+        }
+      },
+      context: (ctx) =>
+        createContext(services, (ctx.extra as unknown as { identity: Identity }).identity),
       onNext: (_context, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,
       onError: (_context, _id, _payload, errors) => format(errors),

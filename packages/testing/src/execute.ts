@@ -6,6 +6,7 @@ import {
   createErrorFormatter,
   type GraphContext,
   type GraphServices,
+  type Identity,
 } from '@plantgraph/graph';
 import { print, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 
@@ -41,12 +42,15 @@ export class SubgraphClient {
   >(
     document: string | DocumentNode | TypedDocumentNode<TData, TVariables>,
     variables?: TVariables,
-    subject = 'test-user',
+    /** A subject (with every right and site) or a whole identity. */
+    caller: string | Identity = 'test-user',
   ): Promise<ExecutionResult<TData>> {
+    const identity: Identity =
+      typeof caller === 'string' ? { subject: caller, role: 'admin', sites: null } : caller;
     const query = typeof document === 'string' ? document : print(document);
     const response = await this.server.executeOperation<TData, TVariables>(
       { query, ...(variables ? { variables } : {}) },
-      { contextValue: createContext(this.services, { subject }) },
+      { contextValue: createContext(this.services, identity) },
     );
     if (response.body.kind !== 'single') throw new Error('Incremental delivery is not expected');
     const { data, errors } = response.body.singleResult;

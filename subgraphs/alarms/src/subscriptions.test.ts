@@ -9,7 +9,15 @@ import {
   type PlantEvent,
 } from '@plantgraph/bus';
 import { activeEventStreams, startSubgraphServer, type RunningServer } from '@plantgraph/graph';
-import { live, openTestDatabase, subscribe, until, type TestDatabase } from '@plantgraph/testing';
+import {
+  live,
+  openTestDatabase,
+  subscribe,
+  until,
+  type TestDatabase,
+  signedConnectionParams,
+  TEST_GATEWAY_SECRET,
+} from '@plantgraph/testing';
 import { alarmsSubgraph } from './subgraph.ts';
 
 let database: TestDatabase;
@@ -62,10 +70,12 @@ async function startServer(): Promise<{ server: RunningServer; client: Client }>
     schema: await alarmsSubgraph.buildSchema(),
     services: { ...database.services, events: serverBus },
     port: 0,
+    gatewaySecret: TEST_GATEWAY_SECRET,
   });
   const connected = createClient({
     url: started.url.replace('http', 'ws'),
     webSocketImpl: WebSocket,
+    connectionParams: signedConnectionParams(),
     lazy: false,
     retryAttempts: 0,
     // The last test closes the server under the client; that close is the expected outcome.

@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { EventBus, startEmbeddedBroker, type EmbeddedBroker } from '@plantgraph/bus';
 import { startSubgraphServer, type RunningServer } from '@plantgraph/graph';
-import { live, openTestDatabase, subscribe, until, type TestDatabase } from '@plantgraph/testing';
+import {
+  live,
+  openTestDatabase,
+  subscribe,
+  until,
+  type TestDatabase,
+  signedConnectionParams,
+  signedHeaders,
+  TEST_GATEWAY_SECRET,
+} from '@plantgraph/testing';
 import { ordersSubgraph } from './subgraph.ts';
 
 let database: TestDatabase;
@@ -26,10 +35,11 @@ async function insertAsset(name: string, kind: string, parent?: string): Promise
 }
 
 async function mutate<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  const request = JSON.stringify({ query, variables });
   const response = await fetch(server.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
+    headers: signedHeaders(request),
+    body: request,
   });
   const body = (await response.json()) as { data?: T; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
@@ -71,8 +81,13 @@ beforeAll(async () => {
     schema: await ordersSubgraph.buildSchema(),
     services: { ...database.services, events: bus },
     port: 0,
+    gatewaySecret: TEST_GATEWAY_SECRET,
   });
-  client = createClient({ url: server.url.replace('http', 'ws'), webSocketImpl: WebSocket });
+  client = createClient({
+    url: server.url.replace('http', 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: signedConnectionParams(),
+  });
 });
 
 afterAll(async () => {
@@ -100,14 +115,14 @@ describe('orderStatusChanged', () => {
         from: null,
         to: 'CREATED',
         reason: null,
-        actor: 'anonymous',
+        actor: 'test-user',
         order: { id, number: 'PO-S-1', status: 'CREATED' },
       },
       {
         from: 'CREATED',
         to: 'CANCELLED',
         reason: 'material missing',
-        actor: 'anonymous',
+        actor: 'test-user',
         order: { id, number: 'PO-S-1', status: 'CANCELLED' },
       },
     ]);

@@ -9,7 +9,15 @@ import {
   type PlantEvent,
 } from '@plantgraph/bus';
 import { activeEventStreams, startSubgraphServer, type RunningServer } from '@plantgraph/graph';
-import { live, openTestDatabase, subscribe, until, type TestDatabase } from '@plantgraph/testing';
+import {
+  live,
+  openTestDatabase,
+  subscribe,
+  until,
+  type TestDatabase,
+  signedConnectionParams,
+  TEST_GATEWAY_SECRET,
+} from '@plantgraph/testing';
 import { timeseriesSubgraph } from './subgraph.ts';
 
 let database: TestDatabase;
@@ -94,10 +102,12 @@ beforeAll(async () => {
     schema: await timeseriesSubgraph.buildSchema(),
     services: { ...database.services, events: serverBus },
     port: 0,
+    gatewaySecret: TEST_GATEWAY_SECRET,
   });
   client = createClient({
     url: server.url.replace('http', 'ws'),
     webSocketImpl: WebSocket,
+    connectionParams: signedConnectionParams(),
     lazy: false,
     retryAttempts: 0,
     on: { connected: () => connections++ },
@@ -274,10 +284,12 @@ describe('without an event bus', () => {
       schema: await timeseriesSubgraph.buildSchema(),
       services: database.services,
       port: 0,
+      gatewaySecret: TEST_GATEWAY_SECRET,
     });
     const other = createClient({
       url: busless.url.replace('http', 'ws'),
       webSocketImpl: WebSocket,
+      connectionParams: signedConnectionParams(),
       retryAttempts: 0,
     });
     try {

@@ -1,0 +1,28 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { signIdentity, type Identity } from '@plantgraph/auth';
+
+type Context = { identity?: Identity };
+
+/**
+ * A subgraph data source that signs the caller's identity (from the request context) over the
+ * exact body it sends, so the subgraph knows the request came through the gateway and for whom.
+ */
+export class SignedDataSource extends RemoteGraphQLDataSource<Context> {
+  constructor(
+    url: string,
+    private readonly secret: string,
+  ) {
+    super({ url });
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>): void {
+    const { identity } = context;
+    if (!identity) throw new Error('A subgraph request without a caller identity');
+    // The body as RemoteGraphQLDataSource serialises it: query first, then the rest, no http.
+    const { query, http, ...rest } = request;
+    const body = JSON.stringify({ query, ...rest });
+    for (const [name, value] of Object.entries(signIdentity(this.secret, identity, body))) {
+      http?.headers.set(name, value);
+    }
+  }
+}

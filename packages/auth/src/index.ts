@@ -1,0 +1,28 @@
+export {
+  auditRefusedAuthentication,
+  createApiKey,
+  isApiKey,
+  revokeApiKey,
+  verifyApiKey,
+  type NewApiKey,
+} from './api-keys.ts';
+export {
+  IDENTITY_HEADER,
+  SIGNATURE_HEADER,
+  SIGNATURE_TTL_MS,
+  SignatureError,
+  signIdentity,
+  verifyIdentity,
+} from './gateway-signature.ts';
+export { parseIdentity, scopeOf, type Identity } from './identity.ts';
+export { jwtVerifier, TokenError, type JwtOptions } from './jwt.ts';
+export {
+  includesRole,
+  isRole,
+  MUTATION_ROLES,
+  QUERY_ROLE,
+  requiredRole,
+  ROLES,
+  SUBSCRIPTION_ROLE,
+  type Role,
+} from './roles.ts';

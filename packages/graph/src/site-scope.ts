@@ -1,0 +1,79 @@
+import { getNamedType, type GraphQLResolveInfo } from 'graphql';
+import type { MiddlewareFn } from 'type-graphql';
+import { assetPathById, isWithin } from './asset-scope.ts';
+import { loader, type GraphContext } from './context.ts';
+import { PlantgraphError } from './errors.ts';
+
+/**
+ * Site scope: a caller limited to some sites sees only their assets and everything hanging off
+ * them. Every object the graph hands out that belongs to an asset carries `assetId` (or is an
+ * Asset), so one check covers every subgraph: list fields drop what lies outside, a single
+ * object outside is FORBIDDEN, entity references outside resolve to null, and event streams
+ * skip events outside.
+ */
+
+/** The paths of the caller's sites; undefined when the caller may see every site. */
+export async function sitePaths(context: GraphContext): Promise<string[] | undefined> {
+  const { sites } = context.identity;
+  if (!sites) return undefined;
+  const found = await loader(context, assetPathById).loadMany(sites);
+  return found.flatMap((site) => (site && !(site instanceof Error) ? [site.path] : []));
+}
+
+/** Whether an asset path lies within the caller's sites. */
+export async function pathInScope(context: GraphContext, path: string): Promise<boolean> {
+  const roots = await sitePaths(context);
+  return !roots || roots.some((root) => isWithin(path, root));
+}
+
+/** The asset a value belongs to, if it belongs to one. */
+function assetOf(value: unknown, typeName: string | undefined): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { assetId, id } = value as { assetId?: unknown; id?: unknown };
+  if (typeof assetId === 'string') return assetId;
+  if (typeName === 'Asset' && typeof id === 'string') return id;
+  return undefined;
+}
+
+/** Whether `value` (any object) may be shown to the caller. */
+export async function inScope(
+  context: GraphContext,
+  value: unknown,
+  typeName?: string,
+): Promise<boolean> {
+  if (!context.identity.sites) return true;
+  const assetId = assetOf(value, typeName);
+  if (assetId === undefined) return true;
+  const asset = await loader(context, assetPathById).load(assetId);
+  return asset ? pathInScope(context, asset.path) : false;
+}
+
+async function keep<T>(context: GraphContext, items: T[], typeName: string): Promise<T[]> {
+  const allowed = await Promise.all(items.map((item) => inScope(context, item, typeName)));
+  return items.filter((_, index) => allowed[index]);
+}
+
+const outOfScope = (info: GraphQLResolveInfo) =>
+  new PlantgraphError('FORBIDDEN', `"${info.fieldName}" is outside the sites you may see`, {
+    field: info.fieldName,
+  });
+
+/** type-graphql middleware for every field: filters or refuses what lies outside the scope. */
+export const siteScope: MiddlewareFn<GraphContext> = async ({ context, info }, next) => {
+  const result: unknown = await next();
+  if (!context.identity.sites || result === null || typeof result !== 'object') return result;
+  const typeName = getNamedType(info.returnType).name;
+  if (Array.isArray(result)) {
+    // Lists of things without an asset (datapoints, buckets) pass at the cost of one look.
+    if (result.length === 0 || assetOf(result[0], typeName) === undefined) return result;
+    return keep(context, result, typeName);
+  }
+  const { edges } = result as { edges?: { node: unknown }[] };
+  if (Array.isArray(edges)) {
+    const nodeType = typeName.replace(/Connection$/, '');
+    const allowed = await Promise.all(edges.map((edge) => inScope(context, edge.node, nodeType)));
+    return { ...result, edges: edges.filter((_, index) => allowed[index]) };
+  }
+  if (!(await inScope(context, result, typeName))) throw outOfScope(info);
+  return result;
+};
