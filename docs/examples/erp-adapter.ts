@@ -3,11 +3,14 @@
  * follows it over the orderStatusChanged subscription until the machine completes it, printing
  * each transition as it happens. Exits 0 only when the order reached COMPLETED.
  *
- *   npm run example:erp                      # against http://localhost:4000/graphql
+ *   npm run example:erp                      # against http://localhost:4000/graphql, with the
+ *                                            # demo's integrator key from .data/demo-keys.json
  *   PLANTGRAPH_URL=https://graph.example/graphql PLANTGRAPH_TOKEN=... npm run example:erp
  *   npm run example:erp -- --quantity 20 --equipment "Acme Manufacturing/Dresden/Body Shop/Line 1/Press 01"
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
@@ -16,7 +19,14 @@ import WebSocket from 'ws';
 import { graphql } from './generated/index.ts';
 
 const url = process.env.PLANTGRAPH_URL ?? 'http://localhost:4000/graphql';
-const token = process.env.PLANTGRAPH_TOKEN;
+/** PLANTGRAPH_TOKEN, else the integrator key `npm start` made for the demo plant. */
+const token = process.env.PLANTGRAPH_TOKEN ?? demoIntegratorKey();
+
+function demoIntegratorKey(): string | undefined {
+  const file = resolve(process.env.INIT_CWD ?? process.cwd(), '.data', 'demo-keys.json');
+  if (!existsSync(file)) return undefined;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { integrator?: string }).integrator;
+}
 const { values: options } = parseArgs({
   options: {
     equipment: { type: 'string' },
