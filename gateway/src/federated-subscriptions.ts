@@ -6,7 +6,7 @@ import {
 } from '@apollo/gateway';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
-import { scopeOf, signIdentity, type Identity } from '@plantgraph/auth';
+import { scopeOf, signIdentity, WEBSOCKET_SIGNED_BODY, type Identity } from '@plantgraph/auth';
 import type { Logger } from '@plantgraph/config';
 import {
   GraphQLError,
@@ -262,7 +262,8 @@ export class FederatedSubscriptions {
       url: url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       lazy: true,
-      connectionParams: () => signIdentity(this.options.gatewaySecret, identity, ''),
+      connectionParams: () =>
+        signIdentity(this.options.gatewaySecret, identity, WEBSOCKET_SIGNED_BODY),
       // An upstream restart must not end client subscriptions: reconnect and resubscribe.
       retryAttempts: Number.POSITIVE_INFINITY,
       shouldRetry: () => true,

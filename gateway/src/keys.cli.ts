@@ -50,7 +50,7 @@ async function main(): Promise<number> {
           )
         : [];
       if (unknown.length > 0) {
-        console.error(`--sites: ${sites!.join(', ')} must all be site ids`);
+        console.error(`--sites: ${(sites ?? []).join(', ')} must all be site ids`);
         return 2;
       }
       const { id, key } = await createApiKey(database.sql, {

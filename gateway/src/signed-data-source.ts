@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { signIdentity, type Identity } from '@plantgraph/auth';
+import type { Fetcher } from '@apollo/utils.fetcher';
 
 type Context = { identity?: Identity };
 
@@ -12,7 +13,9 @@ export class SignedDataSource extends RemoteGraphQLDataSource<Context> {
     url: string,
     private readonly secret: string,
   ) {
-    super({ url });
+    // Node's fetch honours the subgraphs' keep-alive timeout; Apollo's default agent reuses
+    // sockets the server already closed (ECONNRESET under load, apollographql/federation#2313).
+    super({ url, fetcher: fetch as unknown as Fetcher });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>): void {

@@ -10,6 +10,12 @@ import { parseIdentity, type Identity } from './identity.ts';
 export const IDENTITY_HEADER = 'x-plantgraph-identity';
 export const SIGNATURE_HEADER = 'x-plantgraph-signature';
 
+/**
+ * What a WebSocket connection's signature covers instead of a body, so it can never pass for the
+ * signature of an HTTP request.
+ */
+export const WEBSOCKET_SIGNED_BODY = 'graphql-transport-ws connection';
+
 /** How long a signature is valid: long enough for clock skew, short for replays. */
 export const SIGNATURE_TTL_MS = 30_000;
 

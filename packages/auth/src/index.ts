@@ -13,6 +13,7 @@ export {
   SignatureError,
   signIdentity,
   verifyIdentity,
+  WEBSOCKET_SIGNED_BODY,
 } from './gateway-signature.ts';
 export { parseIdentity, scopeOf, type Identity } from './identity.ts';
 export { jwtVerifier, TokenError, type JwtOptions } from './jwt.ts';

@@ -47,6 +47,8 @@ export function jwtVerifier(options: JwtOptions): (token: string) => Promise<Ide
         issuer: options.issuer,
         audience: options.audience,
         algorithms,
+        // A token without an expiry would be valid forever.
+        requiredClaims: ['exp'],
       });
       payload = verified.payload;
     } catch (error) {

@@ -38,5 +38,8 @@ export const SUBSCRIPTION_ROLE: Role = 'operator';
 export function requiredRole(kind: 'query' | 'mutation' | 'subscription', field?: string): Role {
   if (kind === 'query') return QUERY_ROLE;
   if (kind === 'subscription') return SUBSCRIPTION_ROLE;
-  return (field && MUTATION_ROLES[field]) || 'admin';
+  return (
+    (field !== undefined && Object.hasOwn(MUTATION_ROLES, field) && MUTATION_ROLES[field]) ||
+    'admin'
+  );
 }

@@ -83,7 +83,17 @@ export {
   type BucketInterval,
   type IntervalUnit,
 } from './intervals.ts';
-export { inScope, pathInScope, siteScope, sitePaths } from './site-scope.ts';
+export {
+  assetIdOf,
+  inScope,
+  pathInScope,
+  requireInScope,
+  requireRowInScope,
+  siteScope,
+  sitePaths,
+  withOwner,
+  type AssetOwned,
+} from './site-scope.ts';
 export { DateTime } from './scalars.ts';
 export {
   startSubgraphServer,

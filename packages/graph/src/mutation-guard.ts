@@ -106,7 +106,8 @@ export const mutationGuard: MiddlewareFn<GraphContext> = async ({ context, info,
   try {
     result = await next();
   } catch (error) {
-    await audit(context, info, input, 'ERROR', null, error).catch(() => undefined);
+    const outcome = errorCodeOf(error) === 'FORBIDDEN' ? 'DENIED' : 'ERROR';
+    await audit(context, info, input, outcome, null, error).catch(() => undefined);
     throw error;
   }
   await audit(context, info, input, 'OK', result);

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { getNamedType, type GraphQLResolveInfo } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
 import { assetPathById, isWithin } from './asset-scope.ts';
@@ -77,3 +78,75 @@ export const siteScope: MiddlewareFn<GraphContext> = async ({ context, info }, n
   if (!(await inScope(context, result, typeName))) throw outOfScope(info);
   return result;
 };
+
+/**
+ * Refuses, before anything is written, a mutation that names an asset outside the caller's
+ * sites: FORBIDDEN naming the argument. Writes must check first; the field check above only
+ * sees what a mutation returns, after it ran.
+ */
+export async function requireInScope(
+  context: GraphContext,
+  assetId: string,
+  argument: string,
+): Promise<void> {
+  if (!context.identity.sites) return;
+  const asset = await loader(context, assetPathById).load(assetId);
+  if (asset && (await pathInScope(context, asset.path))) return;
+  throw new PlantgraphError('FORBIDDEN', `Argument "${argument}": outside the sites you may see`, {
+    argument,
+  });
+}
+
+/** Tables whose rows belong to an asset through `asset_id`. */
+export type AssetOwned = 'tag' | 'production_order' | 'alarm_event' | 'measurement';
+
+const ownerLoaders = new Map<
+  AssetOwned,
+  (context: GraphContext) => DataLoader<string, string | null>
+>();
+
+/** The asset a row of `table` belongs to; null for unknown ids. Batched per request. */
+export function assetIdOf(
+  context: GraphContext,
+  table: AssetOwned,
+  id: string,
+): Promise<string | null> {
+  let factory = ownerLoaders.get(table);
+  if (!factory) {
+    factory = (ctx) =>
+      new DataLoader<string, string | null>(async (ids) => {
+        const rows = await ctx.sql.query<{ id: string; asset_id: string }>(
+          `select id, asset_id from ${table} where id = any($1::uuid[])`,
+          [ids],
+        );
+        const owners = new Map(rows.map((row) => [row.id, row.asset_id]));
+        return ids.map((key) => owners.get(key) ?? null);
+      });
+    ownerLoaders.set(table, factory);
+  }
+  return loader(context, factory).load(id);
+}
+
+/** Like requireInScope, for a row of `table` named by `argument`. */
+export async function requireRowInScope(
+  context: GraphContext,
+  table: AssetOwned,
+  id: string,
+  argument: string,
+): Promise<void> {
+  if (!context.identity.sites) return;
+  const assetId = await assetIdOf(context, table, id);
+  // Unknown rows are left to the mutation, which answers NOT_FOUND.
+  if (assetId) await requireInScope(context, assetId, argument);
+}
+
+/** For reference resolvers of entities without an assetId: adds it when the caller is scoped. */
+export async function withOwner<T extends object>(
+  context: GraphContext,
+  table: AssetOwned,
+  entity: T & { id: string },
+): Promise<T & { assetId?: string }> {
+  if (!context.identity.sites) return entity;
+  const assetId = await assetIdOf(context, table, entity.id);
+  return assetId ? Object.assign(entity, { assetId }) : entity;
+}

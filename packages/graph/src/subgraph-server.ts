@@ -7,6 +7,7 @@ import {
   IDENTITY_HEADER,
   SIGNATURE_HEADER,
   SignatureError,
+  WEBSOCKET_SIGNED_BODY,
   verifyIdentity,
   type Identity,
 } from '@plantgraph/auth';
@@ -53,6 +54,11 @@ const unauthenticated = (message: string) => ({
  */
 function gatewaySigned(secret: string): RequestHandler {
   return (request, response, next) => {
+    // Only POSTs: a signature covers a body, and a GET has none to cover.
+    if (request.method !== 'POST' || (request as RawBodyRequest).rawBody === undefined) {
+      response.status(401).json(unauthenticated('only signed POST requests are accepted'));
+      return;
+    }
     try {
       response.locals.identity = verifyIdentity(
         secret,
@@ -163,7 +169,7 @@ function serveSubscriptions(
               identity: params[IDENTITY_HEADER] as string | undefined,
               signature: params[SIGNATURE_HEADER] as string | undefined,
             },
-            '',
+            WEBSOCKET_SIGNED_BODY,
           );
           return true;
         } catch (error) {

@@ -1,4 +1,4 @@
-import { signIdentity, type Identity } from '@plantgraph/auth';
+import { signIdentity, WEBSOCKET_SIGNED_BODY, type Identity } from '@plantgraph/auth';
 
 /**
  * What tests need to talk to a subgraph server directly, as the gateway would: the shared
@@ -18,5 +18,5 @@ export function signedHeaders(body: string, identity: Identity = TEST_ADMIN) {
 
 /** graphql-ws connection parameters for a subgraph; a function, so every reconnect is fresh. */
 export function signedConnectionParams(identity: Identity = TEST_ADMIN) {
-  return () => signIdentity(TEST_GATEWAY_SECRET, identity, '');
+  return () => signIdentity(TEST_GATEWAY_SECRET, identity, WEBSOCKET_SIGNED_BODY);
 }

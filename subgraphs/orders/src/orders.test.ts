@@ -415,7 +415,11 @@ describe('cancelProductionOrder and the status machine', () => {
 
   it('walks an order through its lifecycle, recording every step in order', async () => {
     await insertOrder('PO-L1', 'Press E', 'CREATED', '2026-01-05T00:00:00Z');
-    const context = createContext(database.services, { subject: 'mes', role: 'admin', sites: null });
+    const context = createContext(database.services, {
+      subject: 'mes',
+      role: 'admin',
+      sites: null,
+    });
     const { CREATED, RELEASED, DOWNLOADING, DOWNLOAD_FAILED, DOWNLOADED, RUNNING, COMPLETED } =
       ProductionOrderStatus;
     const steps = [RELEASED, DOWNLOADING, DOWNLOAD_FAILED, RELEASED, DOWNLOADING, DOWNLOADED];

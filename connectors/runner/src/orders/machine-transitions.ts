@@ -11,6 +11,8 @@ export interface MachineTransition {
   reason: string | null;
   /** Further columns, e.g. `{ started_at: new Date() }`; names are fixed by this module. */
   set?: Partial<Record<'started_at' | 'completed_at' | 'failure_reason', Date | string | null>>;
+  /** The download command this settles, finished in the same transaction. */
+  command?: { id: string; state: 'ACKNOWLEDGED' | 'FAILED'; error: string | null };
 }
 
 /**
@@ -27,6 +29,18 @@ export async function applyMachineTransition(
   const columns = Object.entries(transition.set ?? {});
   const assignments = columns.map(([name], index) => `, ${name} = $${index + 4}`).join('');
   const changed = await sql.transaction(async (tx) => {
+    // Command and order change together: a crash between them would leave the order in
+    // DOWNLOADING with no command left to work on.
+    const { command } = transition;
+    if (command) {
+      await tx.query(
+        `update download_command
+            set state = $2::download_command_state, last_error = coalesce($3, last_error),
+                finished_at = clock_timestamp()
+          where id = $1 and state = 'PENDING'`,
+        [command.id, command.state, command.error],
+      );
+    }
     const [order] = await tx.query<{
       number: string;
       asset_id: string;

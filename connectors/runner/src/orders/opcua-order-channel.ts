@@ -77,8 +77,9 @@ export class OpcuaOrderChannel implements OrderChannel {
     const readBack = await session.read(
       fields.map((field) => ({ nodeId: field.nodeId, attributeId: AttributeIds.Value })),
     );
-    readBack.forEach((dataValue, index) => {
-      const field = fields[index]!;
+    fields.forEach((field, index) => {
+      const dataValue = readBack[index];
+      if (!dataValue) throw new Error(`${field.nodeId} could not be read back`);
       const value: unknown = dataValue.value.value;
       const same =
         typeof field.value === 'number'

@@ -167,11 +167,11 @@ export class OrderDispatcher {
         return;
       }
       log.info({ attempt, ack: ack.status }, 'order acknowledged by the machine');
-      await this.#finish(command.id, 'ACKNOWLEDGED', null);
       await applyMachineTransition(sql, this.#options.events, {
         orderId: command.order_id,
         from: 'DOWNLOADING',
         to: 'DOWNLOADED',
+        command: { id: command.id, state: 'ACKNOWLEDGED', error: null },
         reason:
           ack.status === 'duplicate'
             ? `the machine already had command ${command.id}`
@@ -196,13 +196,13 @@ export class OrderDispatcher {
   }
 
   async #fail(command: PendingCommand, reason: string): Promise<void> {
-    await this.#finish(command.id, 'FAILED', reason);
     await applyMachineTransition(this.#options.sql, this.#options.events, {
       orderId: command.order_id,
       from: 'DOWNLOADING',
       to: 'DOWNLOAD_FAILED',
       reason,
       set: { failure_reason: reason },
+      command: { id: command.id, state: 'FAILED', error: reason },
     });
   }
 

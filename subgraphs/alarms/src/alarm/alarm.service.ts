@@ -11,13 +11,15 @@ import {
   pageSize,
   parseId,
   requireAssetPath,
+  requireRowInScope,
   subtreePattern,
   toConnection,
   type GraphContext,
 } from '@plantgraph/graph';
 import { Alarm, alarmStateSql, AlarmState, type AlarmRow } from './alarm.type.ts';
 
-const columns = `e.id, e.asset_id, e.code, e.message, e.severity, e.raised_at, e.cleared_at,
+/** The columns Alarm.fromRow reads, from `alarm_event` aliased `e`. */
+export const alarmColumns = `e.id, e.asset_id, e.code, e.message, e.severity, e.raised_at, e.cleared_at,
   e.acknowledged_at, e.acknowledged_by, e.acknowledge_comment, ${alarmStateSql} as state`;
 
 /**
@@ -31,7 +33,7 @@ const EXACT_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 export const alarmById = (context: GraphContext) =>
   new DataLoader<string, Alarm | null>(async (ids) => {
     const rows = await context.sql.query<AlarmRow>(
-      `select ${columns} from alarm_event e where e.id = any($1::uuid[])`,
+      `select ${alarmColumns} from alarm_event e where e.id = any($1::uuid[])`,
       [ids],
     );
     return indexBy(ids, rows.map(Alarm.fromRow), (alarm) => alarm.id);
@@ -41,7 +43,7 @@ export const alarmById = (context: GraphContext) =>
 export const activeAlarmsByAssetId = (context: GraphContext) =>
   new DataLoader<string, Alarm[]>(async (assetIds) => {
     const rows = await context.sql.query<AlarmRow>(
-      `select ${columns} from alarm_event e
+      `select ${alarmColumns} from alarm_event e
         where e.asset_id = any($1::uuid[]) and e.cleared_at is null
         order by e.severity desc, e.raised_at desc, e.id desc`,
       [assetIds],
@@ -100,7 +102,7 @@ export async function listAlarms(context: GraphContext, filter: AlarmFilter) {
   ];
   const [rows, [count]] = await Promise.all([
     context.sql.query<AlarmRow & { cursor_time: string }>(
-      `select ${columns}, ${exactRaisedAt} as cursor_time
+      `select ${alarmColumns}, ${exactRaisedAt} as cursor_time
          from alarm_event e join asset a on a.id = e.asset_id
         where ${where}
           and ($7::timestamptz is null or (e.raised_at, e.id) < ($7::timestamptz, $8::uuid))
@@ -133,11 +135,12 @@ export async function acknowledge(
   comment: string | null,
 ): Promise<Alarm> {
   const alarmId = parseId(id, 'id', 'Alarm');
+  await requireRowInScope(context, 'alarm_event', alarmId, 'id');
   const [row] = await context.sql.query<AlarmRow>(
     `update alarm_event as e
         set acknowledged_at = now(), acknowledged_by = $2, acknowledge_comment = $3
       where e.id = $1 and e.acknowledged_at is null
-      returning ${columns}`,
+      returning ${alarmColumns}`,
     [alarmId, context.identity.subject, comment],
   );
   if (row) return Alarm.fromRow(row);

@@ -1,9 +1,11 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { includesRole } from '@plantgraph/auth';
 import {
   BadUserInputError,
   decodeTimeCursor,
   microsOf,
   pageSize,
+  PlantgraphError,
   timestampFromMicros,
   toConnection,
   type GraphContext,
@@ -14,9 +16,18 @@ import { AuditEntry, AuditEntryConnection, type AuditRow } from './audit.type.ts
 @Resolver()
 export class AuditResolver {
   @Query(() => AuditEntryConnection, {
-    description: 'Mutations of every subgraph, newest first, filtered by entity and time.',
+    description:
+      'Mutations of every subgraph and refused authentications, newest first, filtered by entity and time. Engineers and admins without a site restriction only.',
   })
   async auditLog(@Args(() => AuditLogArgs) args: AuditLogArgs, @Ctx() context: GraphContext) {
+    // Inputs and callers of every site: for engineers and admins who see every site.
+    const { identity } = context;
+    if (!includesRole(identity.role, 'engineer') || identity.sites) {
+      throw new PlantgraphError(
+        'FORBIDDEN',
+        'auditLog needs the role engineer or higher, without a site restriction',
+      );
+    }
     const first = pageSize(args.first);
     const after = decodeTimeCursor(args.after);
     if (args.from && args.to && args.from > args.to) {

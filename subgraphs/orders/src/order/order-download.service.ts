@@ -5,6 +5,7 @@ import {
   isWithin,
   NotFoundError,
   parseId,
+  requireInScope,
   type GraphContext,
 } from '@plantgraph/graph';
 import { changeOrderStatus } from './order-writes.service.ts';
@@ -43,6 +44,7 @@ export async function downloadOrder(
 ): Promise<ProductionOrder> {
   const orderId = parseId(request.orderId, 'orderId', 'ProductionOrder');
   const equipmentId = parseId(request.equipmentId, 'equipmentId', 'Asset');
+  await requireInScope(context, equipmentId, 'equipmentId');
   const expiresAt = request.expiresAt ?? null;
   if (expiresAt && expiresAt.getTime() <= Date.now()) {
     throw new BadUserInputError('expiresAt', 'must be in the future');

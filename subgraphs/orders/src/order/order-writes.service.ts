@@ -8,6 +8,8 @@ import {
   PlantgraphError,
   errorCodeOf,
   recordAudit,
+  requireInScope,
+  requireRowInScope,
   type GraphContext,
 } from '@plantgraph/graph';
 import type { CreateProductionOrderInput, UpdateProductionOrderInput } from './order.input.ts';
@@ -242,6 +244,7 @@ export async function createOrder(
   input: CreateProductionOrderInput,
 ): Promise<ProductionOrder> {
   const order = validateNewOrder(input);
+  await requireInScope(context, order.assetId, 'input.assetId');
   const parameters = validateParameters(input);
   const idempotencyKey = isSet(input.idempotencyKey)
     ? requireText(input.idempotencyKey, 'input.idempotencyKey')
@@ -310,6 +313,8 @@ export async function updateOrder(
 ): Promise<ProductionOrder> {
   const orderId = parseId(id, 'id', 'ProductionOrder');
   const changes = validateChanges(input);
+  await requireRowInScope(context, 'production_order', orderId, 'id');
+  if (changes.assetId) await requireInScope(context, changes.assetId, 'input.assetId');
   await context.prisma.$transaction(async (tx) => {
     const order = await findForWrite(tx, orderId, 'id');
     assertEditable(order.status);
@@ -350,6 +355,7 @@ export async function changeOrderStatus(
 ): Promise<ProductionOrder> {
   const { reason = null, argument = 'id' } = options;
   const orderId = parseId(id, argument, 'ProductionOrder');
+  await requireRowInScope(context, 'production_order', orderId, argument);
   const step = await context.prisma.$transaction(async (tx) => {
     const order = await findForWrite(tx, orderId, argument);
     assertTransition(order.status, to);

@@ -15,6 +15,8 @@ import {
   type Connection,
   type GraphContext,
   type TimeCursor,
+  requireInScope,
+  requireRowInScope,
 } from '@plantgraph/graph';
 import type { AssetMeasurementsArgs } from './measurement.args.ts';
 import type { RecordMeasurementInput } from './measurement.input.ts';
@@ -154,6 +156,8 @@ export async function recordMeasurement(
 ): Promise<Measurement> {
   const measurement = parseRecordInput(input);
   const { characteristicId, assetId, orderId } = measurement;
+  await requireInScope(context, assetId, 'input.assetId');
+  if (orderId) await requireRowInScope(context, 'production_order', orderId, 'input.orderId');
   const id = await context.prisma.$transaction(async (tx) => {
     const limits = await tx.qualityCharacteristic.findUnique({
       where: { id: characteristicId },

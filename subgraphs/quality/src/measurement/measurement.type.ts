@@ -41,6 +41,9 @@ export class Measurement {
 
   characteristicId!: string;
 
+  /** The asset it was measured on (for site scope). */
+  assetId!: string;
+
   static fromRow(row: MeasurementRow): Measurement {
     return Object.assign(new Measurement(), {
       id: row.id,
@@ -50,6 +53,7 @@ export class Measurement {
       asset: Object.assign(new Asset(), { id: row.asset_id }),
       order: row.order_id ? Object.assign(new ProductionOrder(), { id: row.order_id }) : null,
       characteristicId: row.characteristic_id,
+      assetId: row.asset_id,
     });
   }
 }

@@ -1,4 +1,4 @@
-import { parseId, type ReferenceResolver } from '@plantgraph/graph';
+import { parseId, withOwner, type GraphContext, type ReferenceResolver } from '@plantgraph/graph';
 import { Tag } from './tag.type.ts';
 
 /**
@@ -7,6 +7,10 @@ import { Tag } from './tag.type.ts';
  * this representation; a synchronous throw would fail the whole `_entities` list.
  */
 export const tagReference: ReferenceResolver<{ id: string }> = {
-  __resolveReference: async (reference: { id: string }) =>
-    Object.assign(new Tag(), { id: parseId(reference.id, 'representations', 'Tag') }),
+  __resolveReference: async (reference: { id: string }, context: GraphContext) =>
+    withOwner(
+      context,
+      'tag',
+      Object.assign(new Tag(), { id: parseId(reference.id, 'representations', 'Tag') }),
+    ),
 };
