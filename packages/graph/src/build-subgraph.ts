@@ -1,11 +1,11 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import { GraphQLObjectType, parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
 import type { GraphContext } from './context.ts';
-import { mutationGuard } from './mutation-guard.ts';
-import { inScope, siteScope } from './site-scope.ts';
+import { guardMutation, type FieldResolve } from './mutation-guard.ts';
+import { inScope, scopeResults } from './site-scope.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type ClassType = Function;
@@ -57,9 +57,9 @@ export async function buildSubgraph(definition: SubgraphDefinition): Promise<Gra
     skipCheck: true,
     validate: false,
     pubSub: noPubSub,
-    globalMiddlewares: [mutationGuard, siteScope],
   });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
+  guardFields(schema, resolvers);
   for (const [typeName, reference] of Object.entries(definition.referenceResolvers ?? {})) {
     // Entity references outside the caller's sites resolve to nothing.
     const scoped = async (representation: never, context: GraphContext) => {
@@ -72,4 +72,27 @@ export async function buildSubgraph(definition: SubgraphDefinition): Promise<Gra
     typeDefs: parse(`${federationLink}\n${printSchemaWithDirectives(schema)}`),
     resolvers,
   });
+}
+
+/**
+ * Every mutation passes the guard (authorisation and audit), and every field with a resolver of
+ * its own has its result checked against the caller's sites. Plain data fields (no resolver) are
+ * left alone: wrapping them would cost a promise per value of every large answer.
+ */
+function guardFields(schema: GraphQLSchema, resolvers: GraphQLResolverMap<unknown>): void {
+  const mutationType = schema.getMutationType()?.name;
+  for (const [typeName, fields] of Object.entries(resolvers)) {
+    if (!(schema.getType(typeName) instanceof GraphQLObjectType)) continue;
+    const map = fields as Record<string, unknown>;
+    for (const [fieldName, value] of Object.entries(map)) {
+      if (fieldName.startsWith('__')) continue;
+      const wrap = (resolve: FieldResolve) =>
+        typeName === mutationType ? scopeResults(guardMutation(resolve)) : scopeResults(resolve);
+      if (typeof value === 'function') map[fieldName] = wrap(value as FieldResolve);
+      else if (value && typeof (value as { resolve?: unknown }).resolve === 'function') {
+        const field = value as { resolve: FieldResolve };
+        map[fieldName] = { ...field, resolve: wrap(field.resolve) };
+      }
+    }
+  }
 }

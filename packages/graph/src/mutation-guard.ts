@@ -1,5 +1,4 @@
 import { GraphQLError, getNamedType, type GraphQLResolveInfo } from 'graphql';
-import type { MiddlewareFn } from 'type-graphql';
 import { includesRole, requiredRole, type Role } from '@plantgraph/auth';
 import type { GraphContext, Identity } from './context.ts';
 import { PlantgraphError } from './errors.ts';
@@ -92,27 +91,38 @@ function audit(
   });
 }
 
-/** type-graphql middleware for every field; acts on Mutation fields only. */
-export const mutationGuard: MiddlewareFn<GraphContext> = async ({ context, info, args }, next) => {
-  if (info.parentType.name !== 'Mutation') return next();
-  const input = args as Record<string, unknown>;
-  try {
-    authorizeMutation(context.identity, info.fieldName);
-  } catch (error) {
-    await audit(context, info, input, 'DENIED', null, error);
-    throw error;
-  }
-  let result: unknown;
-  try {
-    result = await next();
-  } catch (error) {
-    const outcome = errorCodeOf(error) === 'FORBIDDEN' ? 'DENIED' : 'ERROR';
-    await audit(context, info, input, outcome, null, error).catch(() => undefined);
-    throw error;
-  }
-  await audit(context, info, input, 'OK', result);
-  return result;
-};
+/** A field resolver as graphql-js calls it. */
+export type FieldResolve = (
+  root: unknown,
+  args: Record<string, unknown>,
+  context: GraphContext,
+  info: GraphQLResolveInfo,
+) => unknown;
+
+/**
+ * Wraps a Mutation field: decides whether the caller may run it, runs it, and audits the
+ * attempt with its outcome.
+ */
+export function guardMutation(resolve: FieldResolve): FieldResolve {
+  return async (root, args, context, info) => {
+    try {
+      authorizeMutation(context.identity, info.fieldName);
+    } catch (error) {
+      await audit(context, info, args, 'DENIED', null, error);
+      throw error;
+    }
+    let result: unknown;
+    try {
+      result = await resolve(root, args, context, info);
+    } catch (error) {
+      const outcome = errorCodeOf(error) === 'FORBIDDEN' ? 'DENIED' : 'ERROR';
+      await audit(context, info, args, outcome, null, error).catch(() => undefined);
+      throw error;
+    }
+    await audit(context, info, args, 'OK', result);
+    return result;
+  };
+}
 
 /** FORBIDDEN for an operation the caller's role does not allow. */
 export function forbidden(operation: string, needed: Role): PlantgraphError {

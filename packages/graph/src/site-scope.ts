@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import { getNamedType, type GraphQLResolveInfo } from 'graphql';
-import type { MiddlewareFn } from 'type-graphql';
 import { assetPathById, isWithin } from './asset-scope.ts';
 import { loader, type GraphContext } from './context.ts';
 import { PlantgraphError } from './errors.ts';
+import type { FieldResolve } from './mutation-guard.ts';
 
 /**
  * Site scope: a caller limited to some sites sees only their assets and everything hanging off
@@ -59,9 +59,12 @@ const outOfScope = (info: GraphQLResolveInfo) =>
     field: info.fieldName,
   });
 
-/** type-graphql middleware for every field: filters or refuses what lies outside the scope. */
-export const siteScope: MiddlewareFn<GraphContext> = async ({ context, info }, next) => {
-  const result: unknown = await next();
+/** What a field returned, filtered or refused for the caller's sites. */
+export async function scopeResult(
+  context: GraphContext,
+  info: GraphQLResolveInfo,
+  result: unknown,
+): Promise<unknown> {
   if (!context.identity.sites || result === null || typeof result !== 'object') return result;
   const typeName = getNamedType(info.returnType).name;
   if (Array.isArray(result)) {
@@ -77,7 +80,13 @@ export const siteScope: MiddlewareFn<GraphContext> = async ({ context, info }, n
   }
   if (!(await inScope(context, result, typeName))) throw outOfScope(info);
   return result;
-};
+}
+
+/** Wraps a field resolver with the site-scope check of what it returns. */
+export function scopeResults(resolve: FieldResolve): FieldResolve {
+  return async (root, args, context, info) =>
+    scopeResult(context, info, await resolve(root, args, context, info));
+}
 
 /**
  * Refuses, before anything is written, a mutation that names an asset outside the caller's
