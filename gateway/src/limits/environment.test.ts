@@ -1,0 +1,63 @@
+import { loadConfig } from '@plantgraph/config';
+import { describe, expect, it } from 'vitest';
+import { limitsEnvironment, limitsFromEnvironment } from './environment.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
+
+const fromEnvironment = (env: NodeJS.ProcessEnv) =>
+  limitsFromEnvironment(loadConfig(limitsEnvironment, env));
+
+describe('limitsFromEnvironment', () => {
+  it('defaults to development: Sandbox, introspection, the default limits', () => {
+    expect(fromEnvironment({})).toEqual({
+      sandbox: true,
+      introspection: true,
+      limits: DEFAULT_LIMITS,
+    });
+  });
+
+  it('turns Sandbox and introspection off in production unless asked for', () => {
+    for (const env of [{ NODE_ENV: 'production' }, { PLANTGRAPH_MODE: 'production' }]) {
+      expect(fromEnvironment(env)).toMatchObject({ sandbox: false, introspection: false });
+    }
+    expect(
+      fromEnvironment({ NODE_ENV: 'production', PLANTGRAPH_INTROSPECTION: 'true' }),
+    ).toMatchObject({ sandbox: false, introspection: true });
+    expect(fromEnvironment({ NODE_ENV: 'production', PLANTGRAPH_SANDBOX: 'true' })).toMatchObject({
+      sandbox: true,
+      introspection: true,
+    });
+    expect(
+      fromEnvironment({ NODE_ENV: 'production', PLANTGRAPH_MODE: 'development' }),
+    ).toMatchObject({ sandbox: true });
+  });
+
+  it('reads the limits', () => {
+    const { limits } = fromEnvironment({
+      PLANTGRAPH_MAX_DEPTH: '8',
+      PLANTGRAPH_MAX_COST: '5000',
+      PLANTGRAPH_MAX_BODY_SIZE: '256kb',
+      PLANTGRAPH_RATE_LIMIT: '0',
+      PLANTGRAPH_RATE_LIMIT_BURST: '10',
+      PLANTGRAPH_MAX_SUBSCRIPTIONS_PER_CALLER: '20',
+    });
+    expect(limits).toMatchObject({
+      maxDepth: 8,
+      maxCost: 5000,
+      maxBodyBytes: 262_144,
+      rateLimit: { perMinute: 0, burst: 10 },
+      maxSubscriptionsPerCaller: 20,
+    });
+  });
+
+  it('names every bad variable', () => {
+    const load = () =>
+      loadConfig(limitsEnvironment, {
+        PLANTGRAPH_MAX_BODY_SIZE: 'huge',
+        PLANTGRAPH_MAX_DEPTH: '0',
+        PLANTGRAPH_SANDBOX: 'yes',
+      });
+    expect(load).toThrow(/PLANTGRAPH_MAX_BODY_SIZE: must be a size/);
+    expect(load).toThrow(/PLANTGRAPH_MAX_DEPTH/);
+    expect(load).toThrow(/PLANTGRAPH_SANDBOX/);
+  });
+});

@@ -1,0 +1,365 @@
+import { createApiKey } from '@plantgraph/auth';
+import { startEmbeddedBroker, type EmbeddedBroker } from '@plantgraph/bus';
+import { loadConfig } from '@plantgraph/config';
+import {
+  limitsEnvironment,
+  limitsFromEnvironment,
+  loadSupergraphSdl,
+  operationHash,
+  OperationsAllowList,
+  startGateway,
+  type GatewayOptions,
+} from '@plantgraph/gateway';
+import type { RunningServer } from '@plantgraph/graph';
+import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { eventually } from './fixtures/live-plant.ts';
+import { startTestPlant, type TestPlant } from './fixtures/plant.ts';
+
+/**
+ * The gateway's limits end to end: the test plant's gateway with the default limits, and further
+ * gateways in front of the same subgraphs with one limit each turned tight.
+ */
+let broker: EmbeddedBroker;
+let plant: TestPlant;
+const gateways: RunningServer[] = [];
+const clients: Client[] = [];
+
+const PLATFORM = '{ platform { version } }';
+const STATE_CHANGES = 'subscription { machineStateChanged { state asset { name } } }';
+
+interface Response {
+  status: number;
+  headers: Headers;
+  errors?: GraphQLFormattedError[];
+  data?: Record<string, unknown> | null;
+}
+
+async function post(url: string, body: unknown, headers = plant.headers): Promise<Response> {
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const result = (await response.json()) as Pick<Response, 'errors' | 'data'>;
+  return { status: response.status, headers: response.headers, ...result };
+}
+
+/** A gateway in front of the test plant's subgraphs, accepting its API keys. */
+async function gatewayWith(options: Partial<GatewayOptions>): Promise<string> {
+  const gateway = await startGateway({
+    supergraphSdl: loadSupergraphSdl(),
+    subgraphUrls: Object.fromEntries(
+      Object.entries(plant.plant.subgraphs).map(([name, server]) => [name, server.url]),
+    ),
+    port: 0,
+    host: '127.0.0.1',
+    logger: plant.database.services.logger,
+    gatewaySecret: plant.plant.gatewaySecret,
+    sql: plant.database.sql,
+    ...options,
+  });
+  gateways.push(gateway);
+  return gateway.url;
+}
+
+function connect(url: string): { client: Client; closed: () => boolean } {
+  let closed = false;
+  const client = createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: plant.connectionParams,
+    // Not lazy: the client itself would close the socket once no subscription is left.
+    lazy: false,
+    retryAttempts: 0,
+    on: { closed: () => (closed = true) },
+  });
+  clients.push(client);
+  return { client, closed: () => closed };
+}
+
+type Result = FormattedExecutionResult<Record<string, unknown>>;
+
+/** A subscription's results so far; `error` is set when the server sent an error message. */
+function subscribe(client: Client, query: string) {
+  const state = { results: [] as Result[], error: undefined as unknown, completed: false };
+  const dispose = client.subscribe(
+    { query },
+    {
+      next: (result) => state.results.push(result as Result),
+      error: (error) => (state.error = error),
+      complete: () => (state.completed = true),
+    },
+  );
+  return { state, dispose };
+}
+
+async function gauge(url: string, name: string): Promise<number> {
+  const metrics = await (await fetch(url.replace(/graphql$/, 'metrics'))).text();
+  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics)?.[1]);
+}
+
+beforeAll(async () => {
+  broker = await startEmbeddedBroker({ port: 0 });
+  plant = await startTestPlant(new Date(), { busUrl: broker.url });
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.dispose()));
+  for (const gateway of gateways) await gateway.close();
+  await plant?.close();
+  await broker?.close();
+});
+
+describe('query depth and cost', () => {
+  it('refuses an operation deeper than the limit, stating its depth', async () => {
+    const parents = 'parent { '.repeat(12);
+    const query = `{ asset(id: "x") { ${parents} name ${'} '.repeat(12)} } }`;
+    const { status, errors } = await post(plant.plant.url, { query });
+    expect(status).toBe(400);
+    expect(errors).toEqual([
+      {
+        message: 'Query depth 14 exceeds the limit 12',
+        extensions: { code: 'QUERY_TOO_COMPLEX', depth: 14, limit: 12 },
+      },
+    ]);
+  });
+
+  it('refuses an operation costing more than the limit, stating the computed cost', async () => {
+    // 1000 assets × 10 tags (assumed) × 1000 samples, each field counted.
+    const query = `query ($samples: Int) {
+      assets(first: 1000) { edges { node { tags { history(first: $samples) {
+        edges { node { value } }
+      } } } } }
+    }`;
+    const { status, errors } = await post(plant.plant.url, { query, variables: { samples: 1000 } });
+    expect(status).toBe(400);
+    expect(errors).toEqual([
+      {
+        message: 'Query cost 20022002 exceeds the limit 100000',
+        extensions: { code: 'QUERY_TOO_COMPLEX', cost: 20_022_002, limit: 100_000 },
+      },
+    ]);
+    const small = await post(plant.plant.url, { query, variables: { samples: 2 } });
+    expect(small.errors).toBeUndefined();
+  });
+
+  it('applies to subscriptions before they are planned', async () => {
+    const url = await gatewayWith({ limits: { maxDepth: 2 } });
+    const { client, closed } = connect(url);
+    const refused = subscribe(client, STATE_CHANGES);
+    await eventually(async () => refused.state.error, 10_000, 'the refusal');
+    expect(refused.state.error).toEqual([
+      {
+        message: 'Query depth 3 exceeds the limit 2',
+        extensions: { code: 'QUERY_TOO_COMPLEX', depth: 3, limit: 2 },
+      },
+    ]);
+    expect(closed()).toBe(false);
+  });
+});
+
+describe('request body size', () => {
+  it('answers a body over the limit with 413 and a JSON GraphQL error', async () => {
+    const query = `{ platform { version } } # ${'x'.repeat(1024 * 1024)}`;
+    const { status, errors } = await post(plant.plant.url, { query });
+    expect(status).toBe(413);
+    expect(errors).toEqual([
+      {
+        message: 'The request body is larger than the limit of 1048576 bytes',
+        extensions: { code: 'PAYLOAD_TOO_LARGE', limit: 1_048_576 },
+      },
+    ]);
+  });
+
+  it('answers a body that is not JSON with 400 and a JSON GraphQL error', async () => {
+    const response = await fetch(plant.plant.url, {
+      method: 'POST',
+      headers: plant.headers,
+      body: '{ "query": ',
+    });
+    expect(response.status).toBe(400);
+    const { errors } = (await response.json()) as { errors: GraphQLFormattedError[] };
+    expect(errors[0]?.extensions?.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 with Retry-After once a caller used its burst, and recovers', async () => {
+    // One request a second, three at once; callers are told apart by their credentials.
+    const url = await gatewayWith({
+      limits: {
+        rateLimit: { perMinute: 60, burst: 3 },
+        keyOf: (request) => request.header('authorization') ?? '',
+      },
+    });
+    const other = await createApiKey(plant.database.sql, {
+      role: 'viewer',
+      sites: null,
+      label: 'other caller',
+    });
+    const burst = await Promise.all([1, 2, 3, 4].map(() => post(url, { query: PLATFORM })));
+    expect(burst.map(({ status }) => status).sort()).toEqual([200, 200, 200, 429]);
+    const refused = burst.find(({ status }) => status === 429)!;
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.errors).toEqual([
+      {
+        message: 'Rate limit of 60 requests per minute exceeded; retry in 1 s',
+        extensions: { code: 'RATE_LIMITED', limit: 60, retryAfter: 1 },
+      },
+    ]);
+    const otherHeaders = { ...plant.headers, authorization: `Bearer ${other.key}` };
+    expect((await post(url, { query: PLATFORM }, otherHeaders)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const recovered = await post(url, { query: PLATFORM });
+    expect(recovered.status).toBe(200);
+    expect(recovered.data).toMatchObject({ platform: { version: expect.any(String) } });
+  });
+
+  it('refuses a subscription over the per-caller limit and keeps the connection', async () => {
+    const url = await gatewayWith({ limits: { maxSubscriptionsPerCaller: 2 } });
+    const { client, closed } = connect(url);
+    const clientSubscriptions = () => gauge(url, 'plantgraph_gateway_subscriptions');
+    const first = subscribe(client, STATE_CHANGES);
+    subscribe(client, STATE_CHANGES);
+    await eventually(async () => (await clientSubscriptions()) === 2, 10_000, 'two subscriptions');
+
+    const third = subscribe(client, STATE_CHANGES);
+    await eventually(async () => third.state.completed, 10_000, 'the refusal');
+    expect(third.state.results).toEqual([
+      {
+        errors: [
+          {
+            message: 'At most 2 subscriptions at once per caller; end one to start another',
+            extensions: { code: 'RATE_LIMITED', limit: 2 },
+          },
+        ],
+      },
+    ]);
+
+    first.dispose();
+    await eventually(async () => (await clientSubscriptions()) === 1, 10_000, 'one ended');
+    const fourth = subscribe(client, STATE_CHANGES);
+    await eventually(async () => (await clientSubscriptions()) === 2, 10_000, 'a new one');
+    expect(fourth.state).toMatchObject({ results: [], error: undefined, completed: false });
+    expect(closed()).toBe(false);
+  });
+});
+
+describe('persisted queries', () => {
+  const persisted = (query: string) => ({
+    persistedQuery: { version: 1, sha256Hash: operationHash(query) },
+  });
+
+  it('runs a query by its hash once it was registered (APQ)', async () => {
+    const query = '{ platform { storage } }';
+    const unknown = await post(plant.plant.url, { extensions: persisted(query) });
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const registered = await post(plant.plant.url, { query, extensions: persisted(query) });
+    expect(registered.errors).toBeUndefined();
+    const byHash = await post(plant.plant.url, { extensions: persisted(query) });
+    expect(byHash.errors).toBeUndefined();
+    expect(byHash.data).toEqual(registered.data);
+  });
+
+  describe('allow-list mode', () => {
+    let url: string;
+
+    beforeAll(async () => {
+      const allowList = new OperationsAllowList({
+        [operationHash(PLATFORM)]: PLATFORM,
+        [operationHash(STATE_CHANGES)]: STATE_CHANGES,
+      });
+      url = await gatewayWith({ limits: { allowList } });
+    });
+
+    it('runs listed operations by text or by hash alone, over POST and GET', async () => {
+      const byText = await post(url, { query: PLATFORM });
+      expect(byText.errors).toBeUndefined();
+      expect(byText.data).toMatchObject({ platform: { version: expect.any(String) } });
+      const byHash = await post(url, { extensions: persisted(PLATFORM) });
+      expect(byHash.data).toEqual(byText.data);
+      const extensions = encodeURIComponent(JSON.stringify(persisted(PLATFORM)));
+      const get = await fetch(`${url}?extensions=${extensions}`, {
+        headers: { authorization: plant.headers.authorization!, 'apollo-require-preflight': '1' },
+      });
+      expect(get.status).toBe(200);
+      expect(await get.json()).toEqual({ data: byText.data });
+    });
+
+    it('refuses anything else with PERSISTED_QUERY_NOT_ALLOWED', async () => {
+      const other = '{ platform { storage } }';
+      for (const body of [{ query: other }, { extensions: persisted(other) }]) {
+        const { status, errors } = await post(url, body);
+        expect(status).toBe(400);
+        expect(errors?.[0]?.extensions).toEqual({
+          code: 'PERSISTED_QUERY_NOT_ALLOWED',
+          sha256Hash: operationHash(other),
+        });
+      }
+    });
+
+    it('refuses unlisted subscriptions and runs listed ones', async () => {
+      const { client, closed } = connect(url);
+      const refused = subscribe(client, 'subscription { machineStateChanged { state } }');
+      await eventually(async () => refused.state.error, 10_000, 'the refusal');
+      expect((refused.state.error as GraphQLFormattedError[])[0]?.extensions?.code).toBe(
+        'PERSISTED_QUERY_NOT_ALLOWED',
+      );
+      const listed = subscribe(client, STATE_CHANGES);
+      await eventually(
+        async () => (await gauge(url, 'plantgraph_gateway_subscriptions')) === 1,
+        10_000,
+        'the listed subscription',
+      );
+      expect(listed.state.error).toBeUndefined();
+      expect(closed()).toBe(false);
+    });
+  });
+});
+
+describe('production mode', () => {
+  let url: string;
+
+  beforeAll(async () => {
+    url = await gatewayWith(
+      limitsFromEnvironment(loadConfig(limitsEnvironment, { NODE_ENV: 'production' })),
+    );
+  });
+
+  it('refuses introspection', async () => {
+    const { status, errors } = await post(url, { query: '{ __schema { types { name } } }' });
+    expect(status).toBe(400);
+    expect(errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(errors?.[0]?.message).toMatch(/introspection is not allowed/);
+    expect(
+      (await post(plant.plant.url, { query: '{ __schema { queryType { name } } }' })).data,
+    ).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
+  it('serves no Sandbox', async () => {
+    const page = (at: string) => fetch(at, { headers: { accept: 'text/html' } });
+    expect(await (await page(plant.plant.url)).text()).toContain('embeddableSandbox');
+    expect(await (await page(url)).text()).not.toContain('embeddableSandbox');
+  });
+});
+
+describe('CSRF prevention', () => {
+  it('refuses a GET and a simple POST without a preflight header', async () => {
+    const auth = { authorization: plant.headers.authorization! };
+    const get = await fetch(`${plant.plant.url}?query=${encodeURIComponent(PLATFORM)}`, {
+      headers: auth,
+    });
+    expect(get.status).toBe(400);
+    expect(await get.text()).toMatch(/Cross-Site Request Forgery/);
+    const simplePost = await fetch(plant.plant.url, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: PLATFORM }),
+    });
+    expect(simplePost.status).toBe(400);
+    expect(await simplePost.text()).toMatch(/Cross-Site Request Forgery/);
+    const preflighted = await fetch(`${plant.plant.url}?query=${encodeURIComponent(PLATFORM)}`, {
+      headers: { ...auth, 'apollo-require-preflight': '1' },
+    });
+    expect(preflighted.status).toBe(200);
+  });
+});
