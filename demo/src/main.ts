@@ -12,9 +12,11 @@ import { startConnectors } from '@plantgraph/connectors';
 import { openDatabase } from '@plantgraph/db';
 import { createPrismaClient } from '@plantgraph/db/prisma';
 import { demoPlantConfig } from '@plantgraph/demo-catalog';
+import { limitsEnvironment, limitsFromEnvironment } from '@plantgraph/gateway';
 import { loadPlantConfig, metricsRegistry, parsePlantConfig } from '@plantgraph/ingest';
 import { startMqttSimulator, startOpcuaSimulator } from '@plantgraph/plant-simulator';
 import { z } from 'zod';
+import { ensureDemoKeys } from './demo-keys.ts';
 import { startPlant } from './plant.ts';
 import { seedIfEmpty } from './seed.ts';
 
@@ -58,7 +60,7 @@ async function main(resources: Resources): Promise<void> {
     PLANTGRAPH_SIMULATOR_SPEED: z.coerce.number().positive().default(60),
     PLANTGRAPH_BUS_PREFIX: z.string().min(1).default(DEFAULT_BUS_PREFIX),
     PLANTGRAPH_DATA_DIR: z.string().default('.data'),
-    NODE_ENV: z.string().default('development'),
+    ...limitsEnvironment,
   });
   // npm runs workspace scripts inside the workspace; relative paths mean the caller's directory.
   const cwd = process.env.INIT_CWD ?? process.cwd();
@@ -112,11 +114,16 @@ async function main(resources: Resources): Promise<void> {
       port: config.PORT,
       host: config.HOST,
       subgraphPortsFrom: config.PLANTGRAPH_SUBGRAPH_PORTS_FROM,
-      sandbox: config.NODE_ENV !== 'production',
+      ...limitsFromEnvironment(config),
       registries: [metricsRegistry],
     }),
   );
+  const keys = await ensureDemoKeys(database.sql, dataDir);
+  const width = Math.max(...Object.keys(keys).map((role) => role.length));
   console.log(`\n  Plantgraph ready at ${plant.url}\n`);
+  console.log('  Demo API keys (send "Authorization: Bearer <key>"; kept in the data directory):');
+  for (const [role, key] of Object.entries(keys)) console.log(`    ${role.padEnd(width)}  ${key}`);
+  console.log('');
 }
 
 const resources = new Resources();

@@ -145,7 +145,10 @@ export const setpointSchema = z
 export const downloadSchema = z.object({
   asset: z.string().min(1),
   connection: z.string().min(1),
-  nodeId: z.string().includes(';s=', { message: 'must be a string node id (ns=<n>;s=<name>)' }).optional(),
+  nodeId: z
+    .string()
+    .includes(';s=', { message: 'must be a string node id (ns=<n>;s=<name>)' })
+    .optional(),
   topic: z.string().min(1).optional(),
   parameters: z.array(setpointSchema).default([]),
   /** How long the machine has to acknowledge one attempt. */
