@@ -7,14 +7,19 @@ import { measurementReference } from './measurement/measurement.reference.ts';
 import { MeasurementResolver } from './measurement/measurement.resolver.ts';
 import { productionOrderReference } from './order/order.reference.ts';
 import { OrderMeasurementsResolver } from './order/order.resolver.ts';
+import { CharacteristicSpcResolver } from './spc/spc.resolver.ts';
 
-/** Quality characteristics and measurements; owns the Characteristic and Measurement entities. */
+/**
+ * Quality characteristics, measurements and SPC; owns the Characteristic and Measurement
+ * entities.
+ */
 export const qualitySubgraph: SubgraphModule = {
   name: 'quality',
   buildSchema: () =>
     buildSubgraph({
       resolvers: [
         CharacteristicResolver,
+        CharacteristicSpcResolver,
         MeasurementResolver,
         AssetMeasurementsResolver,
         OrderMeasurementsResolver,
