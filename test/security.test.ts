@@ -1259,11 +1259,9 @@ describe('site scope (a key limited to Dresden)', () => {
         expect(admin.errors).toBeUndefined();
         expect(admin.text).toContain(String(LYON_VALUE));
         const scoped = await send(BY_TAGS, { ...span(), tagIds: [lyon.tag] }, 'scoped');
-        await knownBug('timeseriesFrame(tagIds:) ignores site scope', async () => {
-          for (const code of codes(scoped)) expect(code).toBe('FORBIDDEN');
-          expect(scoped.data?.timeseriesFrame?.columns ?? []).toEqual([]);
-          expectNothingOfLyon(scoped);
-        });
+        for (const code of codes(scoped)) expect(code).toBe('FORBIDDEN');
+        expect(scoped.data?.timeseriesFrame?.columns ?? []).toEqual([]);
+        expectNothingOfLyon(scoped);
       });
 
       it('a frame under the enterprise has only Dresden columns', async () => {
@@ -1273,13 +1271,11 @@ describe('site scope (a key limited to Dresden)', () => {
         expect(adminPaths).toContain(lyon.mill.path);
         expect(adminPaths).toContain(dresdenMachine.path);
         const scoped = await send(UNDER, { ...span(), under: enterprise.id }, 'scoped');
-        await knownBug('timeseriesFrame(under:) ignores site scope', async () => {
-          expect(scoped.errors).toBeUndefined();
-          const paths = scoped.data!.timeseriesFrame!.columns.map((column) => column.assetPath);
-          expect(paths).toContain(dresdenMachine.path);
-          expect(paths.filter((path) => !within(path))).toEqual([]);
-          expectNothingOfLyon(scoped);
-        });
+        expect(scoped.errors).toBeUndefined();
+        const paths = scoped.data!.timeseriesFrame!.columns.map((column) => column.assetPath);
+        expect(paths).toContain(dresdenMachine.path);
+        expect(paths.filter((path) => !within(path))).toEqual([]);
+        expectNothingOfLyon(scoped);
       });
     });
 

@@ -1,6 +1,6 @@
 import type { EventBus, PlantEvent } from '@plantgraph/bus';
 import { includesRole, SUBSCRIPTION_ROLE } from '@plantgraph/auth';
-import { isWithin } from './asset-scope.ts';
+import { assetPathById, isWithin } from './asset-scope.ts';
 import type { GraphContext } from './context.ts';
 import { sitePaths } from './site-scope.ts';
 import { PlantgraphError } from './errors.ts';
@@ -159,11 +159,14 @@ export async function eventStream<T>(
   }
   // Events of assets outside the caller's sites never reach the stream.
   const roots = context ? await sitePaths(context) : undefined;
+  // The stream's own filter first (a set lookup), the site check only for what it wants.
   const select = roots
-    ? (event: PlantEvent) =>
-        typeof event.assetPath === 'string' && roots.some((root) => isWithin(event.assetPath, root))
-          ? options.select(event)
-          : undefined
+    ? (event: PlantEvent) => {
+        const item = options.select(event);
+        return item !== undefined && roots.some((root) => isWithin(event.assetPath, root))
+          ? item
+          : undefined;
+      }
     : options.select;
   const buffer = options.buffer ?? boundedBuffer<T>();
   const subscription = shared.get(bus) ?? new SharedSubscription(bus);
@@ -219,7 +222,7 @@ export async function eventStream<T>(
         if (closed) return done();
         const next = buffer.take(Date.now());
         if (next && 'item' in next) {
-          options.context?.loaders.clear();
+          freshLoaders(options.context);
           return { value: next.item, done: false };
         }
         await new Promise<void>((resolve) => {
@@ -244,6 +247,17 @@ export async function eventStream<T>(
     },
   };
   return iterator;
+}
+
+/**
+ * Clears a subscription context's loaders before the next event, except asset paths: they
+ * change only when the plant is remodelled, and every event's site check needs them.
+ */
+function freshLoaders(context: GraphContext | undefined): void {
+  if (!context) return;
+  for (const factory of [...context.loaders.keys()]) {
+    if (factory !== (assetPathById as unknown)) context.loaders.delete(factory);
+  }
 }
 
 /** The context's event bus; SERVICE_UNAVAILABLE when this process runs without one. */
