@@ -98,13 +98,35 @@ describe('migration runner', () => {
       expect(rows).toEqual(
         tables.map((name) => ({ hypertable_name: name, compression_enabled: true })),
       );
-      const jobs = await database.sql.query<{ proc_name: string }>(
-        'select proc_name from timescaledb_information.jobs where hypertable_name is not null order by proc_name',
+      const jobs = await database.sql.query<{ hypertable_name: string; proc_name: string }>(
+        'select hypertable_name, proc_name from timescaledb_information.jobs where hypertable_name is not null order by proc_name',
       );
-      expect(new Set(jobs.map((job) => job.proc_name))).toEqual(
-        new Set(['policy_compression', 'policy_retention']),
+      const jobsOf = (names: string[]) =>
+        new Set(
+          jobs
+            .filter((job) => names.includes(job.hypertable_name))
+            .map((job) => `${job.hypertable_name} ${job.proc_name}`),
+        );
+      expect(jobsOf(tables)).toEqual(
+        new Set(
+          tables.flatMap((name) => [`${name} policy_compression`, `${name} policy_retention`]),
+        ),
+      );
+      // The rollups (continuous aggregates) are refreshed and kept as long as the raw samples.
+      const rollups = ['datapoint_1h', 'datapoint_1m'];
+      expect(jobsOf(rollups)).toEqual(
+        new Set(
+          rollups.flatMap((name) => [
+            `${name} policy_refresh_continuous_aggregate`,
+            `${name} policy_retention`,
+          ]),
+        ),
       );
     } else {
+      const [rollups] = await database.sql.query<{ exists: boolean }>(
+        "select to_regclass('datapoint_1m') is not null or to_regclass('datapoint_1h') is not null as exists",
+      );
+      expect(rollups?.exists).toBe(false);
       const rows = await database.sql.query<{ tablename: string }>(
         `select tablename from pg_indexes where indexdef like '%USING brin%' order by tablename`,
       );

@@ -30,6 +30,14 @@ const nativeTypes: Record<string, string> = {
   Uuid: 'uuid',
   Timestamptz: 'timestamp with time zone',
   Text: 'text',
+  Time: 'time without time zone',
+};
+
+/** Scalar lists are PostgreSQL arrays, told apart by the array type's udt_name. */
+const arrayTypes: Record<string, string> = {
+  Int: '_int4',
+  String: '_text',
+  Float: '_float8',
 };
 
 function parseSchema(source: string): PrismaField[] {
@@ -50,9 +58,19 @@ function parseSchema(source: string): PrismaField[] {
         .filter((line) => line && !line.startsWith('//') && !line.startsWith('@@'))
         .map((line) => /^(\w+)\s+(\w+)(\[\])?(\?)?(.*)$/.exec(line))
         .filter((match): match is RegExpExecArray => match !== null)
-        .filter(([, , type, list]) => !list && !models.has(type!))
-        .map(([, name, type, , optional, attributes]) => {
+        .filter(([, , type]) => !models.has(type!))
+        .map(([, name, type, list, optional, attributes]) => {
           const column = /@map\("([^"]+)"\)/.exec(attributes!)?.[1] ?? name!;
+          if (list) {
+            return {
+              model: model!,
+              table,
+              column,
+              dataType: 'ARRAY',
+              udtName: arrayTypes[type!]!,
+              nullable: false,
+            };
+          }
           const native = /@db\.(\w+)/.exec(attributes!)?.[1];
           const enumName = enums.get(type!);
           return {
@@ -117,7 +135,9 @@ describe('prisma/schema.prisma', () => {
         column.data_type === 'timestamp without time zone'
           ? `timestamp(${column.datetime_precision}) without time zone`
           : column.data_type,
-      ...(column.data_type === 'USER-DEFINED' ? { udtName: column.udt_name } : {}),
+      ...(column.data_type === 'USER-DEFINED' || column.data_type === 'ARRAY'
+        ? { udtName: column.udt_name }
+        : {}),
       nullable: column.is_nullable === 'YES',
     }));
     const inSchema = fields.map(({ model: _model, ...field }) => field);

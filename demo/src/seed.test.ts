@@ -15,6 +15,8 @@ const TABLES = [
   'quality_characteristic',
   'measurement',
   'alarm_event',
+  'shift',
+  'ideal_cycle_time',
 ] as const;
 
 let first: TestDatabase;
@@ -58,6 +60,9 @@ describe('the small demo seed', () => {
       quality_characteristic: 11,
       measurement: 19,
       alarm_event: 12,
+      // Three shifts at the one site; per machine a default cycle time and one per material.
+      shift: 3,
+      ideal_cycle_time: 6,
     });
     expect(await tableCounts(first.sql)).toEqual(
       Object.fromEntries(TABLES.map((table) => [table, summary.counts[table]])),
@@ -285,6 +290,14 @@ describe('the small demo seed', () => {
       alarms: await sql.query(
         `select a.path, e.code, e.raised_at, e.cleared_at, e.acknowledged_by from alarm_event e
            join asset a on a.id = e.asset_id order by a.path, e.raised_at, e.code`,
+      ),
+      shifts: await sql.query(
+        `select a.path, s.name, s.start_time::text, s.end_time::text, s.timezone from shift s
+           join asset a on a.id = s.site_id order by a.path, s.start_time`,
+      ),
+      cycleTimes: await sql.query(
+        `select a.path, i.material, i.seconds from ideal_cycle_time i
+           join asset a on a.id = i.asset_id order by a.path, i.material nulls first`,
       ),
     });
     const [expected, actual] = await Promise.all([fingerprint(first.sql), fingerprint(second.sql)]);

@@ -19,6 +19,7 @@ import {
   type SampledCharacteristic,
 } from './seed/history.ts';
 import { buildPlant, Random, type Plant, type PlantEquipment } from '@plantgraph/demo-catalog';
+import { idealCycleTimeRows, shiftRows } from './seed/oee.ts';
 import { insertSamples } from './seed/samples.ts';
 import { SIZES, type SeedSize, type SizeShape } from './seed/sizes.ts';
 import { planTimeline, type Timeline } from './seed/timeline.ts';
@@ -41,7 +42,9 @@ export type SeedTable =
   | 'production_order_status_change'
   | 'quality_characteristic'
   | 'measurement'
-  | 'alarm_event';
+  | 'alarm_event'
+  | 'shift'
+  | 'ideal_cycle_time';
 
 export interface SeedSummary {
   size: SeedSize;
@@ -143,6 +146,9 @@ const COLUMNS = {
     'acknowledged_by text',
     'acknowledge_comment text',
   ),
+  // days_of_week keeps its default, every day: bulk inserts cannot carry array columns.
+  shift: columns('site_id uuid', 'name text', 'start_time time', 'end_time time', 'timezone text'),
+  ideal_cycle_time: columns('asset_id uuid', 'material text', 'seconds float8'),
 } satisfies Record<SeedTable, BulkColumn[]>;
 
 /** Master data claims to have been commissioned half a year before the history starts. */
@@ -150,9 +156,9 @@ const COMMISSIONED_DAYS_BEFORE = 180;
 
 /**
  * Seeds the demo plant: an ISA-95 hierarchy with tags, minute history, machine states, counters,
- * production orders, quality measurements and alarms, all relative to `now`. Runs in one
- * transaction, so a failure leaves nothing behind. Apart from generated ids and the time anchor,
- * two seeds of the same size produce the same rows.
+ * production orders, quality measurements, alarms, shift calendars and ideal cycle times, all
+ * relative to `now`. Runs in one transaction, so a failure leaves nothing behind. Apart from
+ * generated ids and the time anchor, two seeds of the same size produce the same rows.
  */
 export async function seedDemoPlant(sql: Sql, options: SeedOptions): Promise<SeedSummary> {
   const started = performance.now();
@@ -230,6 +236,8 @@ async function insertPlant(
     ]),
     measurement: history.measurements,
     alarm_event: history.alarms,
+    shift: shiftRows(plant, shape.layout.sites),
+    ideal_cycle_time: idealCycleTimeRows(plant),
   };
   for (const [table, tableRows] of Object.entries(rows)) {
     await sql.bulkInsert(table, COLUMNS[table as SeedTable], tableRows);

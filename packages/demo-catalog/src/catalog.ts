@@ -101,6 +101,8 @@ export interface AreaSpec {
 export interface SiteSpec {
   name: string;
   description: string;
+  /** IANA time zone the site's shift calendar runs in. */
+  timezone: string;
   operators: string[];
   areas: AreaSpec[];
 }
@@ -761,6 +763,7 @@ export const SITES: SiteSpec[] = [
   {
     name: 'Dresden',
     description: 'Body and assembly plant, Dresden (DE)',
+    timezone: 'Europe/Berlin',
     operators: ['m.keller', 's.wagner', 't.hoffmann'],
     areas: [
       {
@@ -808,6 +811,7 @@ export const SITES: SiteSpec[] = [
   {
     name: 'Lyon',
     description: 'Machining and paint plant, Lyon (FR)',
+    timezone: 'Europe/Paris',
     operators: ['j.dubois', 'c.martin', 'l.bernard'],
     areas: [
       {

@@ -50,8 +50,10 @@ const UNIT_MS: Record<IntervalUnit, number> = {
 
 /** Parses "<count> <unit>[s]"; BAD_USER_INPUT naming `argument` for anything else. */
 export function parseInterval(text: string, argument = 'interval'): BucketInterval {
-  const match = /^\s*(\d+)\s*([a-z]+?)s?\s*$/i.exec(text);
-  const unit = match ? UNITS[(match[2] ?? '').toLowerCase()] : undefined;
+  const match = /^\s*(\d+)\s*([a-z]+)\s*$/i.exec(text);
+  const word = (match?.[2] ?? '').toLowerCase();
+  // "ms" and "s" are units of their own; otherwise a plural "s" is dropped ("minutes").
+  const unit = UNITS[word] ?? UNITS[word.replace(/s$/, '')];
   const count = match ? Number(match[1]) : 0;
   if (!match || !unit || !Number.isSafeInteger(count) || count < 1) {
     throw new BadUserInputError(
