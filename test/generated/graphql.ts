@@ -20,6 +20,54 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** One time bucket of a tag. Statistics cover the samples in [start, end) that also lie in the query's window; a function that was not requested is null. */
+export type AggregateBucket = {
+  __typename?: 'AggregateBucket';
+  avg?: Maybe<Scalars['Float']['output']>;
+  /** BAD samples in the bucket, counted or not. */
+  badCount: Scalars['Int']['output'];
+  /** Samples that count (numeric, and not BAD unless included). */
+  count: Scalars['Int']['output'];
+  /** Bucket end (exclusive); the last may end after `to`. */
+  end: Scalars['DateTime']['output'];
+  first?: Maybe<Scalars['Float']['output']>;
+  /** In value × seconds. */
+  integral?: Maybe<Scalars['Float']['output']>;
+  last?: Maybe<Scalars['Float']['output']>;
+  max?: Maybe<Scalars['Float']['output']>;
+  min?: Maybe<Scalars['Float']['output']>;
+  /** Bucket start; the first bucket may begin before `from`. */
+  start: Scalars['DateTime']['output'];
+  stddev?: Maybe<Scalars['Float']['output']>;
+  sum?: Maybe<Scalars['Float']['output']>;
+  timeWeightedAvg?: Maybe<Scalars['Float']['output']>;
+};
+
+/** A statistic of the samples in a time bucket. Samples without a numeric value never count; BAD samples count only with `includeBadQuality: true`. */
+export type AggregateFunction =
+  /** Arithmetic mean of the samples (each sample weighs the same). */
+  | 'AVG'
+  /** Number of BAD samples, whatever `includeBadQuality` says. */
+  | 'BAD_COUNT'
+  /** Number of samples that count. */
+  | 'COUNT'
+  /** Value of the earliest sample in the bucket. */
+  | 'FIRST'
+  /** Area under that step function, in value × seconds (e.g. kW → kWs); null when no value is known anywhere in the bucket. */
+  | 'INTEGRAL'
+  /** Value of the latest sample in the bucket. */
+  | 'LAST'
+  /** Largest value. */
+  | 'MAX'
+  /** Smallest value. */
+  | 'MIN'
+  /** Sample standard deviation (n − 1); null below two samples. */
+  | 'STDDEV'
+  /** Sum of the values. */
+  | 'SUM'
+  /** Mean over time of the step function through the samples: each value holds until the next sample, including the value carried in from before the bucket. Time with no known value (before the first sample, after an excluded one) is left out. */
+  | 'TIME_WEIGHTED_AVG';
+
 /** An alarm raised on an asset, and what happened to it since. */
 export type Alarm = {
   __typename?: 'Alarm';
@@ -39,6 +87,21 @@ export type Alarm = {
   state: AlarmState;
 };
 
+/** One alarm point, a code on an asset, over the window. */
+export type AlarmCodeStatistics = {
+  __typename?: 'AlarmCodeStatistics';
+  /** Seconds it was active (raised, not cleared) within the window, including alarms raised before `from`. */
+  activeSeconds: Scalars['Float']['output'];
+  asset: Asset;
+  code: Scalars['String']['output'];
+  /** Most raises within any 60 seconds (both ends inclusive). */
+  peakRaisesPerMinute: Scalars['Int']['output'];
+  /** Times raised in the window. */
+  raises: Scalars['Int']['output'];
+  /** raises / all alarms raised in the window, 0 to 1. */
+  share: Scalars['Float']['output'];
+};
+
 export type AlarmConnection = {
   __typename?: 'AlarmConnection';
   edges: Array<AlarmEdge>;
@@ -50,6 +113,33 @@ export type AlarmEdge = {
   __typename?: 'AlarmEdge';
   cursor: Scalars['String']['output'];
   node: Alarm;
+};
+
+/** Alarms raised per 10 minutes, in windows aligned to `from`; ISA-18.2 calls a window with more than 10 a flood. */
+export type AlarmRate = {
+  __typename?: 'AlarmRate';
+  /** Alarms raised per 10 minutes over the whole window. */
+  averagePer10Minutes: Scalars['Float']['output'];
+  /** floodWindowCount / windowCount, 0 to 1. */
+  floodShare: Scalars['Float']['output'];
+  /** Windows with more than 10 alarms. */
+  floodWindowCount: Scalars['Int']['output'];
+  /** The flood windows, in time order. */
+  floodWindows: Array<AlarmRateWindow>;
+  /** Most alarms raised in one 10-minute window. */
+  peakPer10Minutes: Scalars['Int']['output'];
+  /** 10-minute windows in the period; a partial last one counts. */
+  windowCount: Scalars['Int']['output'];
+};
+
+/** One 10-minute window of the alarm rate. */
+export type AlarmRateWindow = {
+  __typename?: 'AlarmRateWindow';
+  /** Alarms raised in the window. */
+  alarms: Scalars['Int']['output'];
+  /** Exclusive; the last window of a period ends at `to`. */
+  end: Scalars['DateTime']['output'];
+  start: Scalars['DateTime']['output'];
 };
 
 /** How urgent an alarm is, ordered LOW < MEDIUM < HIGH < CRITICAL. */
@@ -69,6 +159,36 @@ export type AlarmState =
   | 'CLEARED'
   /** Cleared and acknowledged: nothing left to do. */
   | 'CLOSED';
+
+/** Alarm-system performance after ISA-18.2 over a subtree and a window [from, to). Counts and mean times cover the alarms raised in the window, with what happened to them before `to`. */
+export type AlarmStatistics = {
+  __typename?: 'AlarmStatistics';
+  /** Of those, acknowledged before `to`. */
+  acknowledged: Scalars['Int']['output'];
+  /** Chattering alarm points, raised at least 3 times within 60 seconds; the `top` raised most often. */
+  chattering: Array<AlarmCodeStatistics>;
+  /** All chattering alarm points, not only those listed. */
+  chatteringCount: Scalars['Int']['output'];
+  /** Of those, cleared before `to`. */
+  cleared: Scalars['Int']['output'];
+  from: Scalars['DateTime']['output'];
+  /** Mean seconds from raise to acknowledgement; null when none was acknowledged. */
+  meanTimeToAcknowledgeSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Mean seconds from raise to clear; null when none was cleared. */
+  meanTimeToClearSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Alarms raised in the window. */
+  raised: Scalars['Int']['output'];
+  rate: AlarmRate;
+  /** Standing alarms: active (not cleared) at `to` and raised more than 24 hours before it; the `top` oldest. */
+  standing: Array<Alarm>;
+  /** All standing alarms, not only those listed. */
+  standingCount: Scalars['Int']['output'];
+  to: Scalars['DateTime']['output'];
+  /** The `top` alarm points longest active within the window. */
+  topByDuration: Array<AlarmCodeStatistics>;
+  /** The `top` alarm points raised most often; ties by asset path, then code. */
+  topByFrequency: Array<AlarmCodeStatistics>;
+};
 
 /** An alarm being raised or cleared, as it happens. */
 export type AlarmTransition = {
@@ -102,6 +222,10 @@ export type Asset = {
   /** Measurements on this asset in [from, to), newest first. */
   measurements: MeasurementConnection;
   name: Scalars['String']['output'];
+  /** OEE of the machines at or below this asset in [from, to), one bucket per interval or shift, oldest first. Planned production time is time within the site's shifts (all time without a calendar) less planned stops: MAINTENANCE, and STOPPED or IDLE for BREAK, SHIFT_CHANGE or NO_ORDER. Lines, areas and sites sum times and counts over their machines. At most 1000 buckets; BAD_USER_INPUT for more, for from > to and for an unknown interval or time zone. */
+  oee: Array<OeeBucket>;
+  /** Unplanned stop time of the machines at or below this asset in [from, to), by state and reason, longest first: the Pareto of availability losses. Planned stops and time outside the shifts are not losses. */
+  oeeLosses: Array<OeeLoss>;
   /** How orders reach this machine and the setpoints it accepts; null if they cannot. */
   orderDownload?: Maybe<OrderDownloadInterface>;
   /** Orders for this asset, newest first. */
@@ -109,6 +233,8 @@ export type Asset = {
   parent?: Maybe<Asset>;
   /** Names from the enterprise down, joined by "/", e.g. "Acme Manufacturing/Dresden/Body Shop/Line 1". */
   path: Scalars['String']['output'];
+  /** The shift calendar of this asset's site; above sites, those of every site below. Empty when no shifts are set: then every hour is planned production time. */
+  shifts: Array<Shift>;
   /** The current machine state; null when none was ever recorded. */
   state?: Maybe<MachineStateInfo>;
   /** State periods overlapping [from, to), oldest first, starting with the one in force at `from`. At most 5000 periods; a window holding more is BAD_USER_INPUT. */
@@ -129,6 +255,22 @@ export type AssetMeasurementsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
+export type AssetOeeArgs = {
+  from: Scalars['DateTime']['input'];
+  interval: Scalars['String']['input'];
+  timezone?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['DateTime']['input'];
+};
+
+
+/** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
+export type AssetOeeLossesArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -203,15 +345,68 @@ export type AuditEntryEdge = {
 /** A measured quality feature with its specification limits. */
 export type Characteristic = {
   __typename?: 'Characteristic';
+  /** X-bar/R chart of the measurements in [from, to) with Western Electric rules 1 to 4. At most 100000 measurements; a window holding more is BAD_USER_INPUT on `from`. */
+  controlChart: ControlChart;
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   /** Lower specification limit; null: none. */
   lsl?: Maybe<Scalars['Float']['output']>;
   name: Scalars['String']['output'];
+  /** Statistics and capability (Cp, Cpk, Pp, Ppk) of the measurements in [from, to), subgroups in time order. */
+  statistics: CharacteristicStatistics;
   target?: Maybe<Scalars['Float']['output']>;
   unit?: Maybe<Scalars['String']['output']>;
   /** Upper specification limit; null: none. */
   usl?: Maybe<Scalars['Float']['output']>;
+};
+
+
+/** A measured quality feature with its specification limits. */
+export type CharacteristicControlChartArgs = {
+  assetId?: InputMaybe<Scalars['ID']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  subgroupSize?: InputMaybe<Scalars['Int']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** A measured quality feature with its specification limits. */
+export type CharacteristicStatisticsArgs = {
+  assetId?: InputMaybe<Scalars['ID']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  subgroupSize?: InputMaybe<Scalars['Int']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** Descriptive statistics and process capability of a characteristic over a window. Cp/Cpk use the within-subgroup sigma R̄/d2, Pp/Ppk the overall sample standard deviation; an index is null when a limit it needs is missing or its sigma is null or zero. */
+export type CharacteristicStatistics = {
+  __typename?: 'CharacteristicStatistics';
+  /** Measurements in the window. */
+  count: Scalars['Int']['output'];
+  /** (USL − LSL) / 6σ within; null unless both limits exist. */
+  cp?: Maybe<Scalars['Float']['output']>;
+  /** min(USL − mean, mean − LSL) / 3σ within, over the limits that exist. */
+  cpk?: Maybe<Scalars['Float']['output']>;
+  max?: Maybe<Scalars['Float']['output']>;
+  /** Arithmetic mean; null without data. */
+  mean?: Maybe<Scalars['Float']['output']>;
+  /** R̄: mean range of the complete subgroups. */
+  meanRange?: Maybe<Scalars['Float']['output']>;
+  min?: Maybe<Scalars['Float']['output']>;
+  /** Measurements recorded out of spec (Measurement.inSpec false). */
+  outOfSpecCount: Scalars['Int']['output'];
+  /** (USL − LSL) / 6σ overall; null unless both limits exist. */
+  pp?: Maybe<Scalars['Float']['output']>;
+  /** min(USL − mean, mean − LSL) / 3σ overall, over the limits that exist. */
+  ppk?: Maybe<Scalars['Float']['output']>;
+  /** Sample standard deviation (n − 1), the overall sigma; null below 2 values. */
+  stddev?: Maybe<Scalars['Float']['output']>;
+  /** Complete subgroups; trailing measurements that do not fill one are left out. */
+  subgroupCount: Scalars['Int']['output'];
+  /** Consecutive measurements per subgroup, in time order. */
+  subgroupSize: Scalars['Int']['output'];
+  /** Within-subgroup sigma R̄/d2; null without a complete subgroup. */
+  withinSigma?: Maybe<Scalars['Float']['output']>;
 };
 
 /** A machine connection (OPC UA server, MQTT broker) and its health. */
@@ -256,6 +451,47 @@ export type ConnectionState =
   | 'FAILED'
   /** Lost after having been connected; retrying with backoff. */
   | 'RECONNECTING';
+
+/** X-bar/R control chart over a window, limits computed from the window itself (Phase I). */
+export type ControlChart = {
+  __typename?: 'ControlChart';
+  /** Measurements in the window, including trailing ones that fill no subgroup. */
+  measurementCount: Scalars['Int']['output'];
+  /** R chart: CL = R̄, limits D3·R̄ and D4·R̄; null without a complete subgroup. */
+  range?: Maybe<ControlLimits>;
+  subgroupSize: Scalars['Int']['output'];
+  /** Complete subgroups in time order. */
+  subgroups: Array<ControlChartSubgroup>;
+  /** X-bar chart: CL = X̿, limits X̿ ± A2·R̄; null without a complete subgroup. */
+  xBar?: Maybe<ControlLimits>;
+};
+
+/** One subgroup of consecutive measurements: a point on both charts. */
+export type ControlChartSubgroup = {
+  __typename?: 'ControlChartSubgroup';
+  /** Time of its last measurement. */
+  end: Scalars['DateTime']['output'];
+  /** X-bar: the subgroup mean. */
+  mean: Scalars['Float']['output'];
+  /** R: largest minus smallest value. */
+  range: Scalars['Float']['output'];
+  /** The range lies outside the R chart limits. */
+  rangeOutOfControl: Scalars['Boolean']['output'];
+  /** Time of its first measurement. */
+  start: Scalars['DateTime']['output'];
+  /** Western Electric rules (1 to 4) this mean completes on the X-bar chart; empty when none. */
+  violations: Array<Scalars['Int']['output']>;
+};
+
+/** Centre line and 3-sigma control limits of one chart. */
+export type ControlLimits = {
+  __typename?: 'ControlLimits';
+  centerLine: Scalars['Float']['output'];
+  lowerControlLimit: Scalars['Float']['output'];
+  /** Sigma of the plotted statistic, (UCL − CL) / 3: the width of one zone. */
+  sigma: Scalars['Float']['output'];
+  upperControlLimit: Scalars['Float']['output'];
+};
 
 /** A new production order; it starts in status CREATED. */
 export type CreateProductionOrderInput = {
@@ -359,6 +595,37 @@ export type DeadLetterEdge = {
   cursor: Scalars['String']['output'];
   node: DeadLetter;
 };
+
+/** How `Tag.downsample` picks the samples a chart shows. */
+export type DownsampleMethod =
+  /** Largest-Triangle-Three-Buckets: the samples that keep the shape of the curve. Reads at most 1,000,000 samples. */
+  | 'LTTB'
+  /** The lowest and the highest sample of each of points/2 equal time slices, so no spike is lost. Any number of samples. */
+  | 'MIN_MAX';
+
+/** One statistic of one tag, a value per timestamp of the frame. */
+export type FrameColumn = {
+  __typename?: 'FrameColumn';
+  /** Path of the tag's asset, e.g. Acme/Dresden/Line 1/Press. */
+  assetPath: Scalars['String']['output'];
+  function: AggregateFunction;
+  tag: Tag;
+  tagId: Scalars['ID']['output'];
+  tagName: Scalars['String']['output'];
+  /** values[i] belongs to timestamps[i]; null where the bucket has no value. */
+  values: Array<Maybe<Scalars['Float']['output']>>;
+};
+
+/** How buckets without any sample appear. A bucket holding only excluded samples (BAD, no value) is not a gap: it is returned with its counts and null statistics, and is never painted over. COUNT and BAD_COUNT are 0 in gaps, TIME_WEIGHTED_AVG and INTEGRAL follow the carried value and are never filled. */
+export type GapFill =
+  /** Interpolate linearly in time between the nearest buckets with samples before and after (at their start times); null at the edges of the data. */
+  | 'LINEAR'
+  /** Leave them out. */
+  | 'NONE'
+  /** Return them with null statistics. */
+  | 'NULL'
+  /** Repeat the value of the nearest earlier bucket with samples. */
+  | 'PREVIOUS';
 
 /** A refused item of a batch, as a single call would have answered. */
 export type ItemError = {
@@ -534,6 +801,45 @@ export type MutationUpdateProductionOrderArgs = {
   input: UpdateProductionOrderInput;
 };
 
+/** Overall equipment effectiveness of one bucket, over every machine at or below the asset. Times and counts are summed over the machines before the ratios are taken. */
+export type OeeBucket = {
+  __typename?: 'OeeBucket';
+  /** Run time / planned production time; null without planned production time. */
+  availability?: Maybe<Scalars['Float']['output']>;
+  /** Start of the bucket (inclusive), never before `from`. */
+  from: Scalars['DateTime']['output'];
+  /** Good parts counted in scheduled time. */
+  goodCount: Scalars['Float']['output'];
+  /** availability × performance × quality; 0 when one of them is 0, else null when one is null. */
+  oee?: Maybe<Scalars['Float']['output']>;
+  /** Ideal cycle time × total count / run time; null without run time or when a counted machine has no ideal cycle time (such machines are left out when others have one). Not capped: above 1 means the ideal cycle time is too long. */
+  performance?: Maybe<Scalars['Float']['output']>;
+  /** Planned production time in seconds: scheduled time less planned stops. */
+  plannedTime: Scalars['Float']['output'];
+  /** Good count / total count; null when nothing was counted. */
+  quality?: Maybe<Scalars['Float']['output']>;
+  /** Seconds RUNNING within planned production time. */
+  runTime: Scalars['Float']['output'];
+  /** End of the bucket (exclusive), never after `to`. */
+  to: Scalars['DateTime']['output'];
+  /** Parts counted in scheduled time, good and rejected. */
+  totalCount: Scalars['Float']['output'];
+};
+
+/** Unplanned stop time of one state and reason, a line of the Pareto. */
+export type OeeLoss = {
+  __typename?: 'OeeLoss';
+  /** Share of this line and all longer ones, for the Pareto. */
+  cumulativeShare: Scalars['Float']['output'];
+  /** Seconds lost, summed over the machines. */
+  duration: Scalars['Float']['output'];
+  /** The reason the machines reported. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Fraction of all unplanned stop time, 0 to 1. */
+  share: Scalars['Float']['output'];
+  state: MachineState;
+};
+
 /** A machine's order interface, as its connector configured it. */
 export type OrderDownloadInterface = {
   __typename?: 'OrderDownloadInterface';
@@ -677,6 +983,8 @@ export type Query = {
   __typename?: 'Query';
   /** One alarm by id; NOT_FOUND when unknown. */
   alarm?: Maybe<Alarm>;
+  /** Alarm KPIs after ISA-18.2 for a subtree over [from, to): rate per 10 minutes and floods, counts and mean times, most frequent and longest active alarms, chattering and standing alarms. At most 366 days; `top` 1 to 100. */
+  alarmStatistics: AlarmStatistics;
   /** Alarms, newest raisedAt first. Filters combine; `from`/`to` bound raisedAt. */
   alarms: AlarmConnection;
   /** One asset by id; NOT_FOUND when unknown. */
@@ -685,7 +993,7 @@ export type Query = {
   assetByPath?: Maybe<Asset>;
   /** Assets in path order. `under` limits to an asset and everything below it. */
   assets: AssetConnection;
-  /** Mutations of every subgraph, newest first, filtered by entity and time. */
+  /** Mutations of every subgraph and refused authentications, newest first, filtered by entity and time. Engineers and admins without a site restriction only. */
   auditLog: AuditEntryConnection;
   /** One characteristic by id; NOT_FOUND when unknown. */
   characteristic?: Maybe<Characteristic>;
@@ -703,11 +1011,21 @@ export type Query = {
   productionOrders: ProductionOrderConnection;
   /** One tag by id; NOT_FOUND when unknown. */
   tag?: Maybe<Tag>;
+  /** Aggregates of several tags on one time grid, column-oriented, a page at a time: at most 100000 values (rows × columns) per page, 1000000 buckets per window. Buckets, fills and statistics are those of `Tag.aggregate`. See docs/analytics.md. */
+  timeseriesFrame: TimeseriesFrame;
 };
 
 
 export type QueryAlarmArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryAlarmStatisticsArgs = {
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+  top?: InputMaybe<Scalars['Int']['input']>;
+  under?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -781,6 +1099,22 @@ export type QueryTagArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type QueryTimeseriesFrameArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  fill?: GapFill;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['DateTime']['input'];
+  functions: Array<AggregateFunction>;
+  includeBadQuality?: Scalars['Boolean']['input'];
+  interval: Scalars['String']['input'];
+  tagIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  tagName?: InputMaybe<Scalars['String']['input']>;
+  timezone?: Scalars['String']['input'];
+  to: Scalars['DateTime']['input'];
+  under?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** A measured value; inSpec is judged against the limits in force now. */
 export type RecordMeasurementInput = {
   assetId: Scalars['ID']['input'];
@@ -798,6 +1132,24 @@ export type SetpointLimit = {
   min: Scalars['Float']['output'];
   name: Scalars['String']['output'];
   unit?: Maybe<Scalars['String']['output']>;
+};
+
+/** A shift of a site's calendar. Time outside every shift is not planned production time. */
+export type Shift = {
+  __typename?: 'Shift';
+  /** ISO weekdays the shift starts on: 1 = Monday, 7 = Sunday. */
+  daysOfWeek: Array<Scalars['Int']['output']>;
+  /** Local end time; at or before the start, the shift ends the next day. */
+  endTime: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** e.g. "Early", "Late", "Night". */
+  name: Scalars['String']['output'];
+  /** The site whose calendar this is. */
+  site: Asset;
+  /** Local start time, "HH:MM" or "HH:MM:SS". */
+  startTime: Scalars['String']['output'];
+  /** IANA time zone of the times, e.g. "Europe/Berlin". */
+  timezone: Scalars['String']['output'];
 };
 
 /** EMBEDDED: in-process PGlite with TimescaleDB. POSTGRES: a PostgreSQL/TimescaleDB server. */
@@ -844,9 +1196,13 @@ export type SubscriptionTagValuesArgs = {
 /** A signal of an asset: a sensor value, a setpoint, a status bit. */
 export type Tag = {
   __typename?: 'Tag';
+  /** Statistics of the samples in [from, to) per time bucket, oldest first. At most 10000 buckets; a shorter interval is BAD_USER_INPUT (use `timeseriesFrame` to page through more). See docs/analytics.md. */
+  aggregate: Array<AggregateBucket>;
   asset: Asset;
   dataType: TagDataType;
   description?: Maybe<Scalars['String']['output']>;
+  /** At most `points` of the samples in [from, to), oldest first, picked to draw the curve faithfully (see DownsampleMethod). Only numeric samples, BAD ones only when included. */
+  downsample: Array<Datapoint>;
   /** Samples in the window [from, to), oldest first. */
   history: DatapointConnection;
   id: Scalars['ID']['output'];
@@ -856,6 +1212,28 @@ export type Tag = {
   /** Where the value comes from: OPC UA node id, MQTT topic or Sparkplug metric. */
   source?: Maybe<Scalars['String']['output']>;
   unit?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** A signal of an asset: a sensor value, a setpoint, a status bit. */
+export type TagAggregateArgs = {
+  fill?: GapFill;
+  from: Scalars['DateTime']['input'];
+  functions: Array<AggregateFunction>;
+  includeBadQuality?: Scalars['Boolean']['input'];
+  interval: Scalars['String']['input'];
+  timezone?: Scalars['String']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+/** A signal of an asset: a sensor value, a setpoint, a status bit. */
+export type TagDownsampleArgs = {
+  from: Scalars['DateTime']['input'];
+  includeBadQuality?: Scalars['Boolean']['input'];
+  method?: DownsampleMethod;
+  points: Scalars['Int']['input'];
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -885,6 +1263,17 @@ export type TagValue = {
   value?: Maybe<Scalars['Float']['output']>;
 };
 
+/** Aggregates of several tags on one time grid, column by column, for charts and data frames. */
+export type TimeseriesFrame = {
+  __typename?: 'TimeseriesFrame';
+  /** Per tag, one column per function, in that order. */
+  columns: Array<FrameColumn>;
+  /** endCursor continues with the next bucket; null on the last page. */
+  pageInfo: PageInfo;
+  /** Bucket starts, oldest first. */
+  timestamps: Array<Scalars['DateTime']['output']>;
+};
+
 /** Changes to an order that has not gone to the machine yet (CREATED or RELEASED). Omitted fields keep their value; dueAt: null clears the due date, null elsewhere is refused. */
 export type UpdateProductionOrderInput = {
   assetId?: InputMaybe<Scalars['ID']['input']>;
@@ -894,6 +1283,25 @@ export type UpdateProductionOrderInput = {
   quantity?: InputMaybe<Scalars['Float']['input']>;
   unit?: InputMaybe<Scalars['String']['input']>;
 };
+
+export type MotorCurrentFrameQueryVariables = Exact<{
+  line: Scalars['ID']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type MotorCurrentFrameQuery = { __typename?: 'Query', timeseriesFrame: { __typename?: 'TimeseriesFrame', timestamps: Array<string>, columns: Array<{ __typename?: 'FrameColumn', tagId: string, tagName: string, assetPath: string, function: AggregateFunction, values: Array<number | null>, tag: { __typename?: 'Tag', name: string, asset: { __typename?: 'Asset', kind: AssetKind, path: string } } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+
+export type EquipmentAggregatesQueryVariables = Exact<{
+  first: Scalars['Int']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+}>;
+
+
+export type EquipmentAggregatesQuery = { __typename?: 'Query', assets: { __typename?: 'AssetConnection', edges: Array<{ __typename?: 'AssetEdge', node: { __typename?: 'Asset', tags: Array<{ __typename?: 'Tag', id: string, name: string, aggregate: Array<{ __typename?: 'AggregateBucket', start: string, avg?: number | null, max?: number | null, timeWeightedAvg?: number | null, count: number, badCount: number }>, downsample: Array<{ __typename?: 'Datapoint', time: string, value?: number | null }> }> } }> } };
 
 export type PlantOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -932,6 +1340,8 @@ export type NestedAssetsQueryVariables = Exact<{
 export type NestedAssetsQuery = { __typename?: 'Query', assets: { __typename?: 'AssetConnection', totalCount: number, edges: Array<{ __typename?: 'AssetEdge', node: { __typename?: 'Asset', id: string, parent?: { __typename?: 'Asset', name: string } | null, ancestors: Array<{ __typename?: 'Asset', name: string }>, children: Array<{ __typename?: 'Asset', name: string }>, descendants: Array<{ __typename?: 'Asset', name: string }>, tags: Array<{ __typename?: 'Tag', name: string, asset: { __typename?: 'Asset', name: string }, latest?: { __typename?: 'Datapoint', time: string, value?: number | null } | null, history: { __typename?: 'DatapointConnection', edges: Array<{ __typename?: 'DatapointEdge', node: { __typename?: 'Datapoint', value?: number | null } }> } }>, state?: { __typename?: 'MachineStateInfo', state: MachineState, since: string } | null, stateHistory: Array<{ __typename?: 'MachineStateInfo', state: MachineState }>, orders: Array<{ __typename?: 'ProductionOrder', number: string, statusHistory: Array<{ __typename?: 'OrderStatusChange', to: ProductionOrderStatus }>, measurements: { __typename?: 'MeasurementConnection', edges: Array<{ __typename?: 'MeasurementEdge', node: { __typename?: 'Measurement', value: number } }> } }>, activeOrder?: { __typename?: 'ProductionOrder', number: string } | null, measurements: { __typename?: 'MeasurementConnection', edges: Array<{ __typename?: 'MeasurementEdge', node: { __typename?: 'Measurement', value: number, inSpec: boolean, characteristic: { __typename?: 'Characteristic', name: string } } }> }, activeAlarms: Array<{ __typename?: 'Alarm', code: string, severity: AlarmSeverity, asset: { __typename?: 'Asset', name: string } }> } }> } };
 
 
+export const MotorCurrentFrameDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MotorCurrentFrame"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"line"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"timeseriesFrame"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"under"},"value":{"kind":"Variable","name":{"kind":"Name","value":"line"}}},{"kind":"Argument","name":{"kind":"Name","value":"tagName"},"value":{"kind":"StringValue","value":"Motor Current","block":false}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"interval"},"value":{"kind":"StringValue","value":"15 minutes","block":false}},{"kind":"Argument","name":{"kind":"Name","value":"functions"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"AVG"},{"kind":"EnumValue","value":"MAX"},{"kind":"EnumValue","value":"TIME_WEIGHTED_AVG"}]}},{"kind":"Argument","name":{"kind":"Name","value":"fill"},"value":{"kind":"EnumValue","value":"NULL"}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"8"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"timestamps"}},{"kind":"Field","name":{"kind":"Name","value":"columns"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tagId"}},{"kind":"Field","name":{"kind":"Name","value":"tagName"}},{"kind":"Field","name":{"kind":"Name","value":"assetPath"}},{"kind":"Field","name":{"kind":"Name","value":"function"}},{"kind":"Field","name":{"kind":"Name","value":"values"}},{"kind":"Field","name":{"kind":"Name","value":"tag"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"asset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<MotorCurrentFrameQuery, MotorCurrentFrameQueryVariables>;
+export const EquipmentAggregatesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EquipmentAggregates"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"EnumValue","value":"EQUIPMENT"}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"aggregate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"interval"},"value":{"kind":"StringValue","value":"15 minutes","block":false}},{"kind":"Argument","name":{"kind":"Name","value":"functions"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"AVG"},{"kind":"EnumValue","value":"MAX"},{"kind":"EnumValue","value":"TIME_WEIGHTED_AVG"}]}},{"kind":"Argument","name":{"kind":"Name","value":"fill"},"value":{"kind":"EnumValue","value":"NULL"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"avg"}},{"kind":"Field","name":{"kind":"Name","value":"max"}},{"kind":"Field","name":{"kind":"Name","value":"timeWeightedAvg"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"badCount"}}]}},{"kind":"Field","name":{"kind":"Name","value":"downsample"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"points"},"value":{"kind":"IntValue","value":"20"}},{"kind":"Argument","name":{"kind":"Name","value":"method"},"value":{"kind":"EnumValue","value":"MIN_MAX"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"time"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<EquipmentAggregatesQuery, EquipmentAggregatesQueryVariables>;
 export const PlantOverviewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PlantOverview"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"EnumValue","value":"EQUIPMENT"}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"latest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"time"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"state"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"since"}}]}},{"kind":"Field","name":{"kind":"Name","value":"orders"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"measurements"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"3"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"inSpec"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"activeAlarms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<PlantOverviewQuery, PlantOverviewQueryVariables>;
 export const OversizedPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OversizedPage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100000"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]} as unknown as DocumentNode<OversizedPageQuery, OversizedPageQueryVariables>;
 export const CreateOrderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateOrder"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateProductionOrderInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createProductionOrder"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"asset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"activeAlarms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CreateOrderMutation, CreateOrderMutationVariables>;

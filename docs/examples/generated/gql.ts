@@ -14,23 +14,18 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-  '\n  query ErpMachines {\n    assets(kind: EQUIPMENT, first: 1000) {\n      edges {\n        node {\n          id\n          path\n          activeOrder {\n            number\n          }\n          orderDownload {\n            parameters {\n              name\n              unit\n              min\n              max\n            }\n          }\n        }\n      }\n    }\n  }\n': typeof types.ErpMachinesDocument;
-  '\n  mutation ErpCreateOrder($input: CreateProductionOrderInput!) {\n    createProductionOrder(input: $input) {\n      id\n      number\n      status\n    }\n  }\n': typeof types.ErpCreateOrderDocument;
-  '\n  mutation ErpReleaseOrder($id: ID!) {\n    releaseOrder(id: $id) {\n      status\n    }\n  }\n': typeof types.ErpReleaseOrderDocument;
-  '\n  mutation ErpDownloadOrder($orderId: ID!, $equipmentId: ID!, $expiresAt: DateTime) {\n    downloadOrder(orderId: $orderId, equipmentId: $equipmentId, expiresAt: $expiresAt) {\n      status\n    }\n  }\n': typeof types.ErpDownloadOrderDocument;
-  '\n  subscription ErpOrderStatusChanged($orderIds: [ID!]) {\n    orderStatusChanged(orderIds: $orderIds) {\n      from\n      to\n      reason\n      actor\n      changedAt\n      order {\n        number\n        failureReason\n        progress {\n          good\n          reject\n          remaining\n        }\n      }\n    }\n  }\n': typeof types.ErpOrderStatusChangedDocument;
+    "\n  query ErpMachines {\n    assets(kind: EQUIPMENT, first: 1000) {\n      edges {\n        node {\n          id\n          path\n          activeOrder {\n            number\n          }\n          orderDownload {\n            parameters {\n              name\n              unit\n              min\n              max\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ErpMachinesDocument,
+    "\n  mutation ErpCreateOrder($input: CreateProductionOrderInput!) {\n    createProductionOrder(input: $input) {\n      id\n      number\n      status\n    }\n  }\n": typeof types.ErpCreateOrderDocument,
+    "\n  mutation ErpReleaseOrder($id: ID!) {\n    releaseOrder(id: $id) {\n      status\n    }\n  }\n": typeof types.ErpReleaseOrderDocument,
+    "\n  mutation ErpDownloadOrder($orderId: ID!, $equipmentId: ID!, $expiresAt: DateTime) {\n    downloadOrder(orderId: $orderId, equipmentId: $equipmentId, expiresAt: $expiresAt) {\n      status\n    }\n  }\n": typeof types.ErpDownloadOrderDocument,
+    "\n  subscription ErpOrderStatusChanged($orderIds: [ID!]) {\n    orderStatusChanged(orderIds: $orderIds) {\n      from\n      to\n      reason\n      actor\n      changedAt\n      order {\n        number\n        failureReason\n        progress {\n          good\n          reject\n          remaining\n        }\n      }\n    }\n  }\n": typeof types.ErpOrderStatusChangedDocument,
 };
 const documents: Documents = {
-  '\n  query ErpMachines {\n    assets(kind: EQUIPMENT, first: 1000) {\n      edges {\n        node {\n          id\n          path\n          activeOrder {\n            number\n          }\n          orderDownload {\n            parameters {\n              name\n              unit\n              min\n              max\n            }\n          }\n        }\n      }\n    }\n  }\n':
-    types.ErpMachinesDocument,
-  '\n  mutation ErpCreateOrder($input: CreateProductionOrderInput!) {\n    createProductionOrder(input: $input) {\n      id\n      number\n      status\n    }\n  }\n':
-    types.ErpCreateOrderDocument,
-  '\n  mutation ErpReleaseOrder($id: ID!) {\n    releaseOrder(id: $id) {\n      status\n    }\n  }\n':
-    types.ErpReleaseOrderDocument,
-  '\n  mutation ErpDownloadOrder($orderId: ID!, $equipmentId: ID!, $expiresAt: DateTime) {\n    downloadOrder(orderId: $orderId, equipmentId: $equipmentId, expiresAt: $expiresAt) {\n      status\n    }\n  }\n':
-    types.ErpDownloadOrderDocument,
-  '\n  subscription ErpOrderStatusChanged($orderIds: [ID!]) {\n    orderStatusChanged(orderIds: $orderIds) {\n      from\n      to\n      reason\n      actor\n      changedAt\n      order {\n        number\n        failureReason\n        progress {\n          good\n          reject\n          remaining\n        }\n      }\n    }\n  }\n':
-    types.ErpOrderStatusChangedDocument,
+    "\n  query ErpMachines {\n    assets(kind: EQUIPMENT, first: 1000) {\n      edges {\n        node {\n          id\n          path\n          activeOrder {\n            number\n          }\n          orderDownload {\n            parameters {\n              name\n              unit\n              min\n              max\n            }\n          }\n        }\n      }\n    }\n  }\n": types.ErpMachinesDocument,
+    "\n  mutation ErpCreateOrder($input: CreateProductionOrderInput!) {\n    createProductionOrder(input: $input) {\n      id\n      number\n      status\n    }\n  }\n": types.ErpCreateOrderDocument,
+    "\n  mutation ErpReleaseOrder($id: ID!) {\n    releaseOrder(id: $id) {\n      status\n    }\n  }\n": types.ErpReleaseOrderDocument,
+    "\n  mutation ErpDownloadOrder($orderId: ID!, $equipmentId: ID!, $expiresAt: DateTime) {\n    downloadOrder(orderId: $orderId, equipmentId: $equipmentId, expiresAt: $expiresAt) {\n      status\n    }\n  }\n": types.ErpDownloadOrderDocument,
+    "\n  subscription ErpOrderStatusChanged($orderIds: [ID!]) {\n    orderStatusChanged(orderIds: $orderIds) {\n      from\n      to\n      reason\n      actor\n      changedAt\n      order {\n        number\n        failureReason\n        progress {\n          good\n          reject\n          remaining\n        }\n      }\n    }\n  }\n": types.ErpOrderStatusChangedDocument,
 };
 
 /**
@@ -50,37 +45,26 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  query ErpMachines {\n    assets(kind: EQUIPMENT, first: 1000) {\n      edges {\n        node {\n          id\n          path\n          activeOrder {\n            number\n          }\n          orderDownload {\n            parameters {\n              name\n              unit\n              min\n              max\n            }\n          }\n        }\n      }\n    }\n  }\n',
-): (typeof documents)['\n  query ErpMachines {\n    assets(kind: EQUIPMENT, first: 1000) {\n      edges {\n        node {\n          id\n          path\n          activeOrder {\n            number\n          }\n          orderDownload {\n            parameters {\n              name\n              unit\n              min\n              max\n            }\n          }\n        }\n      }\n    }\n  }\n'];
+export function graphql(source: "\n  query ErpMachines {\n    assets(kind: EQUIPMENT, first: 1000) {\n      edges {\n        node {\n          id\n          path\n          activeOrder {\n            number\n          }\n          orderDownload {\n            parameters {\n              name\n              unit\n              min\n              max\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ErpMachines {\n    assets(kind: EQUIPMENT, first: 1000) {\n      edges {\n        node {\n          id\n          path\n          activeOrder {\n            number\n          }\n          orderDownload {\n            parameters {\n              name\n              unit\n              min\n              max\n            }\n          }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation ErpCreateOrder($input: CreateProductionOrderInput!) {\n    createProductionOrder(input: $input) {\n      id\n      number\n      status\n    }\n  }\n',
-): (typeof documents)['\n  mutation ErpCreateOrder($input: CreateProductionOrderInput!) {\n    createProductionOrder(input: $input) {\n      id\n      number\n      status\n    }\n  }\n'];
+export function graphql(source: "\n  mutation ErpCreateOrder($input: CreateProductionOrderInput!) {\n    createProductionOrder(input: $input) {\n      id\n      number\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation ErpCreateOrder($input: CreateProductionOrderInput!) {\n    createProductionOrder(input: $input) {\n      id\n      number\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation ErpReleaseOrder($id: ID!) {\n    releaseOrder(id: $id) {\n      status\n    }\n  }\n',
-): (typeof documents)['\n  mutation ErpReleaseOrder($id: ID!) {\n    releaseOrder(id: $id) {\n      status\n    }\n  }\n'];
+export function graphql(source: "\n  mutation ErpReleaseOrder($id: ID!) {\n    releaseOrder(id: $id) {\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation ErpReleaseOrder($id: ID!) {\n    releaseOrder(id: $id) {\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation ErpDownloadOrder($orderId: ID!, $equipmentId: ID!, $expiresAt: DateTime) {\n    downloadOrder(orderId: $orderId, equipmentId: $equipmentId, expiresAt: $expiresAt) {\n      status\n    }\n  }\n',
-): (typeof documents)['\n  mutation ErpDownloadOrder($orderId: ID!, $equipmentId: ID!, $expiresAt: DateTime) {\n    downloadOrder(orderId: $orderId, equipmentId: $equipmentId, expiresAt: $expiresAt) {\n      status\n    }\n  }\n'];
+export function graphql(source: "\n  mutation ErpDownloadOrder($orderId: ID!, $equipmentId: ID!, $expiresAt: DateTime) {\n    downloadOrder(orderId: $orderId, equipmentId: $equipmentId, expiresAt: $expiresAt) {\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation ErpDownloadOrder($orderId: ID!, $equipmentId: ID!, $expiresAt: DateTime) {\n    downloadOrder(orderId: $orderId, equipmentId: $equipmentId, expiresAt: $expiresAt) {\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  subscription ErpOrderStatusChanged($orderIds: [ID!]) {\n    orderStatusChanged(orderIds: $orderIds) {\n      from\n      to\n      reason\n      actor\n      changedAt\n      order {\n        number\n        failureReason\n        progress {\n          good\n          reject\n          remaining\n        }\n      }\n    }\n  }\n',
-): (typeof documents)['\n  subscription ErpOrderStatusChanged($orderIds: [ID!]) {\n    orderStatusChanged(orderIds: $orderIds) {\n      from\n      to\n      reason\n      actor\n      changedAt\n      order {\n        number\n        failureReason\n        progress {\n          good\n          reject\n          remaining\n        }\n      }\n    }\n  }\n'];
+export function graphql(source: "\n  subscription ErpOrderStatusChanged($orderIds: [ID!]) {\n    orderStatusChanged(orderIds: $orderIds) {\n      from\n      to\n      reason\n      actor\n      changedAt\n      order {\n        number\n        failureReason\n        progress {\n          good\n          reject\n          remaining\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription ErpOrderStatusChanged($orderIds: [ID!]) {\n    orderStatusChanged(orderIds: $orderIds) {\n      from\n      to\n      reason\n      actor\n      changedAt\n      order {\n        number\n        failureReason\n        progress {\n          good\n          reject\n          remaining\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
 }
 
-export type DocumentType<TDocumentNode extends DocumentNode<any, any>> =
-  TDocumentNode extends DocumentNode<infer TType, any> ? TType : never;
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
