@@ -24,6 +24,8 @@ export interface PlantOptions {
   registries?: Registry[];
   /** Bearer JWTs the gateway accepts besides API keys. */
   jwt?: JwtOptions;
+  /** How long the gateway trusts a verified API key without the database (default 30 s). */
+  keyCacheMs?: number;
 }
 
 export interface RunningPlant {
@@ -74,6 +76,7 @@ export async function startPlant(options: PlantOptions): Promise<RunningPlant> {
       gatewaySecret,
       jwt: options.jwt,
       sql: options.services.sql,
+      keyCacheMs: options.keyCacheMs,
     });
     started.push(gateway);
     return { url: gateway.url, gatewaySecret, subgraphs, close: closeAll };

@@ -51,7 +51,13 @@ export interface AuthenticationOptions {
   /** Where API keys live and refused attempts are audited. */
   sql?: Sql;
   logger: Logger;
+  /** How long a verified key is trusted without the database; default KEY_CACHE_MS. */
+  keyCacheMs?: number;
 }
+
+/** How long a verified API key is trusted without asking the database: a revocation's delay. */
+export const KEY_CACHE_MS = 30_000;
+const MAX_CACHED_KEYS = 10_000;
 
 /** The caller presented nothing, or something that is not valid. */
 export class AuthenticationError extends GraphQLError {
@@ -67,6 +73,9 @@ export class AuthenticationError extends GraphQLError {
  */
 export function createAuthenticator(options: AuthenticationOptions) {
   const verifyJwt = options.jwt ? jwtVerifier(options.jwt) : undefined;
+  // Verified keys, so a busy client costs no database round trip per request.
+  const verifiedKeys = new Map<string, { identity: Identity; until: number }>();
+  const keyCacheMs = options.keyCacheMs ?? KEY_CACHE_MS;
   const refuse = async (presented: string, reason: string, transport: 'http' | 'websocket') => {
     options.logger.warn({ presented, reason, transport }, 'authentication refused');
     if (options.sql) {
@@ -89,8 +98,14 @@ export function createAuthenticator(options: AuthenticationOptions) {
       );
     }
     if (isApiKey(presented)) {
+      const cached = verifiedKeys.get(presented);
+      if (cached && cached.until > Date.now()) return cached.identity;
       const identity = options.sql ? await verifyApiKey(options.sql, presented) : undefined;
-      if (identity) return identity;
+      if (identity) {
+        if (verifiedKeys.size >= MAX_CACHED_KEYS) verifiedKeys.clear();
+        verifiedKeys.set(presented, { identity, until: Date.now() + keyCacheMs });
+        return identity;
+      }
       throw await refuse(`key:${presented.slice(4, 20)}`, 'unknown or revoked API key', transport);
     }
     if (!verifyJwt) throw await refuse('jwt', 'JWTs are not accepted here', transport);

@@ -24,6 +24,8 @@ import { FederatedSubscriptions } from './federated-subscriptions.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { serveSubscriptions } from './subscription-server.ts';
 import { DEFAULT_LIMITS, gatewayLimits, type GatewayLimits } from './limits/limits.ts';
+import { rateLimit } from './limits/rate-limit.ts';
+import { exportEndpoint } from './export/export-endpoint.ts';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -46,6 +48,8 @@ export interface GatewayOptions {
   jwt?: JwtOptions;
   /** Where API keys are checked and refused authentications audited. */
   sql?: Sql;
+  /** How long a verified API key is trusted without asking the database (default 30 s). */
+  keyCacheMs?: number;
 }
 
 /** The gateway's per-request context: who is calling. */
@@ -59,13 +63,21 @@ export interface GatewayContext {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const { host = '0.0.0.0', logger, sandbox = true } = options;
+  // @apollo/gateway otherwise starts an exporter that reports usage data to Apollo; Plantgraph
+  // makes no calls beyond the plant's own network.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
     buildService: ({ name, url }) =>
       new SignedDataSource(options.subgraphUrls?.[name] ?? url ?? '', options.gatewaySecret),
   });
-  const authenticate = createAuthenticator({ jwt: options.jwt, sql: options.sql, logger });
+  const authenticate = createAuthenticator({
+    jwt: options.jwt,
+    sql: options.sql,
+    logger,
+    keyCacheMs: options.keyCacheMs,
+  });
   const app = express();
   const httpServer = createServer(app);
   const subscriptions = new FederatedSubscriptions({
@@ -108,6 +120,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   mountProbes(app, {
     registries: [subscriptionMetrics(subscriptions), ...(options.registries ?? [])],
   });
+  // Streaming CSV/NDJSON export (docs/analytics.md#export), authenticated like /graphql and
+  // rate-limited per caller like it, in a budget of its own.
+  const exports = exportEndpoint({
+    sql: options.sql,
+    authenticate,
+    apollo,
+    apiSchema: subscriptions.apiSchema,
+    logger,
+  });
+  app.get(
+    '/export',
+    ...(limits.rateLimit.perMinute > 0 ? [rateLimit(limits.rateLimit, limits.keyOf)] : []),
+    exports.handler,
+  );
   app.use(
     '/graphql',
     ...limitHandlers.http,
@@ -133,6 +159,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     url: `http://${shownHost}:${port}/graphql`,
     port,
     async close() {
+      exports.close();
       await stopWebSockets();
       await subscriptions.close();
       await apollo.stop();
