@@ -90,6 +90,7 @@ export {
   pathInScope,
   requireInScope,
   requireRowInScope,
+  scopeFilter,
   scopeResult,
   scopeResults,
   sitePaths,

@@ -159,3 +159,21 @@ export async function withOwner<T extends object>(
   const assetId = await assetIdOf(context, table, entity.id);
   return assetId ? Object.assign(entity, { assetId }) : entity;
 }
+
+/**
+ * A SQL condition limiting `pathColumn` (an asset path) to the caller's sites, with its
+ * parameters numbered from `$at`; `true` for callers who see every site. Lists put it into their
+ * statements so that pages are full and totals count only what the caller may see.
+ */
+export async function scopeFilter(
+  context: GraphContext,
+  pathColumn: string,
+  at: number,
+): Promise<[clause: string, params: unknown[]]> {
+  const roots = await sitePaths(context);
+  if (!roots) return ['true', []];
+  return [
+    `(${pathColumn} = any($${at}::text[]) or ${pathColumn} like any($${at + 1}::text[]))`,
+    [roots, roots.map((root) => `${root.replace(/[\\%_]/g, '\\$&')}/%`)],
+  ];
+}

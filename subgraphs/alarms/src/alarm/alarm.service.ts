@@ -15,6 +15,7 @@ import {
   subtreePattern,
   toConnection,
   type GraphContext,
+  scopeFilter,
 } from '@plantgraph/graph';
 import { Alarm, alarmStateSql, AlarmState, type AlarmRow } from './alarm.type.ts';
 
@@ -100,20 +101,22 @@ export async function listAlarms(context: GraphContext, filter: AlarmFilter) {
     to?.toISOString() ?? null,
     filter.state ?? null,
   ];
+  const [pageScope, pageScopeParams] = await scopeFilter(context, 'a.path', 10);
+  const [countScope, countScopeParams] = await scopeFilter(context, 'a.path', 7);
   const [rows, [count]] = await Promise.all([
     context.sql.query<AlarmRow & { cursor_time: string }>(
       `select ${alarmColumns}, ${exactRaisedAt} as cursor_time
          from alarm_event e join asset a on a.id = e.asset_id
-        where ${where}
+        where ${where} and ${pageScope}
           and ($7::timestamptz is null or (e.raised_at, e.id) < ($7::timestamptz, $8::uuid))
         order by e.raised_at desc, e.id desc
         limit $9`,
-      [...params, afterRaisedAt, afterId, first + 1],
+      [...params, afterRaisedAt, afterId, first + 1, ...pageScopeParams],
     ),
     context.sql.query<{ total: number }>(
       `select count(*) as total from alarm_event e join asset a on a.id = e.asset_id
-        where ${where}`,
-      params,
+        where ${where} and ${countScope}`,
+      [...params, ...countScopeParams],
     ),
   ]);
   return toConnection(

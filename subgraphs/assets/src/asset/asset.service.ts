@@ -9,6 +9,7 @@ import {
   parseId,
   toConnection,
   type GraphContext,
+  scopeFilter,
 } from '@plantgraph/graph';
 import { Asset, AssetKind, type AssetRow } from './asset.type.ts';
 
@@ -115,15 +116,18 @@ export async function listAssets(context: GraphContext, filter: AssetFilter) {
   const where = `($1::asset_kind is null or kind = $1)
     and ($2::text is null or path = $2 or path like $3)`;
   const params = [filter.kind ?? null, root?.path ?? null, root ? subtreePattern(root.path) : null];
+  const [pageScope, pageScopeParams] = await scopeFilter(context, 'path', 6);
+  const [countScope, countScopeParams] = await scopeFilter(context, 'path', 4);
   const [rows, [count]] = await Promise.all([
     context.sql.query<AssetRow>(
-      `select ${columns} from asset where ${where} and ($4::text is null or path > $4)
+      `select ${columns} from asset where ${where} and ${pageScope}
+          and ($4::text is null or path > $4)
         order by path limit $5`,
-      [...params, afterPath ?? null, first + 1],
+      [...params, afterPath ?? null, first + 1, ...pageScopeParams],
     ),
     context.sql.query<{ total: number }>(
-      `select count(*) as total from asset where ${where}`,
-      params,
+      `select count(*) as total from asset where ${where} and ${countScope}`,
+      [...params, ...countScopeParams],
     ),
   ]);
   return toConnection(rows, first, Asset.fromRow, (row) => [row.path], count?.total ?? 0);

@@ -11,6 +11,7 @@ import {
   microsOf,
   timestampFromMicros,
   type GraphContext,
+  scopeFilter,
 } from '@plantgraph/graph';
 import type { ProductionOrdersArgs } from './order.args.ts';
 import {
@@ -143,18 +144,22 @@ export async function listOrders(context: GraphContext, args: ProductionOrdersAr
   const assetId = args.assetId ? parseId(args.assetId, 'assetId', 'Asset') : null;
   const where = `($1::text is null or o.status::text = $1) and ($2::uuid is null or o.asset_id = $2)`;
   const params = [args.status ?? null, assetId];
+  const scoped = (clause: string) =>
+    clause === 'true' ? clause : `o.asset_id in (select id from asset where ${clause})`;
+  const [pageScope, pageScopeParams] = await scopeFilter(context, 'path', 6);
+  const [countScope, countScopeParams] = await scopeFilter(context, 'path', 3);
   const [rows, [count]] = await Promise.all([
     context.sql.query<ProductionOrderRow>(
       `select ${orderColumns('o')} from production_order o
-        where ${where}
+        where ${where} and ${scoped(pageScope)}
           and ($3::int8 is null or (o.created_at, o.id) < (${timestampFromMicros('$3')}, $4::uuid))
         order by ${newestFirst('o')}
         limit $5`,
-      [...params, after?.micros ?? null, after?.id ?? null, first + 1],
+      [...params, after?.micros ?? null, after?.id ?? null, first + 1, ...pageScopeParams],
     ),
     context.sql.query<{ total: number }>(
-      `select count(*) as total from production_order o where ${where}`,
-      params,
+      `select count(*) as total from production_order o where ${where} and ${scoped(countScope)}`,
+      [...params, ...countScopeParams],
     ),
   ]);
   return toConnection(
