@@ -704,6 +704,8 @@ try {
       host: '127.0.0.1',
       subgraphPortsFrom: 0,
       sandbox: false,
+      // All screens present one key here; in a plant each would have its own.
+      limits: { maxSubscriptionsPerCaller: 100_000 },
     }),
   );
   const publisher: Publisher = await Thread.start('./live-publisher.ts', { mqttUrl, prefix });

@@ -82,6 +82,24 @@ afterAll(async () => {
   await broker?.close();
 });
 
+/**
+ * Publishes `event` every 250 ms until `done` settles: the gateway counts an upstream
+ * subscription before the subgraph's own stream is on the bus, so a single early event can be
+ * missed on a busy machine. Later copies reach nobody once the subscription took what it wanted.
+ */
+async function publishUntil<T>(done: Promise<T>, event: () => PlantEvent): Promise<T> {
+  let settled = false;
+  void done.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  while (!settled) {
+    publisher.publish(event());
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 250))]);
+  }
+  return done;
+}
+
 const stateEvent = (state: string, reason: string | null): PlantEvent => ({
   type: 'state',
   assetId: equipment.id,
@@ -95,9 +113,12 @@ describe('federated subscriptions', () => {
   it('delivers a state change with fields from assets, orders and alarms', async () => {
     type Event = { data: { machineStateChanged: Record<string, unknown> } };
     const subscription = take<Event>(STATE_CHANGES, { under: site.id }, 1);
-    await eventually(async () => (await upstreamCount()) === 1, 5000, 'the upstream subscription');
-    publisher.publish(stateEvent('DOWN', 'JAM'));
-    const [event] = await subscription.done;
+    await eventually(
+      async () => (await upstreamCount()) === 1,
+      15_000,
+      'the upstream subscription',
+    );
+    const [event] = await publishUntil(subscription.done, () => stateEvent('DOWN', 'JAM'));
     subscription.dispose();
     const change = event!.data.machineStateChanged as {
       state: string;
@@ -129,8 +150,9 @@ describe('federated subscriptions', () => {
       5000,
       'three subscriptions over two upstreams',
     );
-    publisher.publish(stateEvent('IDLE', 'SHARED'));
-    const events = await Promise.all([first.done, second.done, wider.done]);
+    const events = await publishUntil(Promise.all([first.done, second.done, wider.done]), () =>
+      stateEvent('IDLE', 'SHARED'),
+    );
     for (const subscription of [first, second, wider]) subscription.dispose();
     for (const [event] of events) {
       expect(event!.data.machineStateChanged).toMatchObject({
@@ -138,14 +160,18 @@ describe('federated subscriptions', () => {
         asset: { name: equipment.name },
       });
     }
-    await eventually(async () => (await upstreamCount()) === 0, 5000, 'no upstream subscription');
+    await eventually(async () => (await upstreamCount()) === 0, 15_000, 'no upstream subscription');
   });
 
   it('ends the upstream subscription when the client unsubscribes', async () => {
     const subscription = take(STATE_CHANGES, { under: site.id }, 1);
-    await eventually(async () => (await upstreamCount()) === 1, 5000, 'the upstream subscription');
+    await eventually(
+      async () => (await upstreamCount()) === 1,
+      15_000,
+      'the upstream subscription',
+    );
     subscription.dispose();
-    await eventually(async () => (await upstreamCount()) === 0, 5000, 'no upstream subscription');
+    await eventually(async () => (await upstreamCount()) === 0, 15_000, 'no upstream subscription');
   });
 
   it('answers invalid arguments with a GraphQL error and keeps the connection', async () => {
@@ -165,9 +191,8 @@ describe('federated subscriptions', () => {
       { under: site.id },
       1,
     );
-    await eventually(async () => (await upstreamCount()) >= 1, 5000, 'the second subscription');
-    publisher.publish(stateEvent('RUNNING', null));
-    const [event] = await valid.done;
+    await eventually(async () => (await upstreamCount()) >= 1, 15_000, 'the second subscription');
+    const [event] = await publishUntil(valid.done, () => stateEvent('RUNNING', null));
     valid.dispose();
     expect(event!.data.machineStateChanged.state).toBe('RUNNING');
   });

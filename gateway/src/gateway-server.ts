@@ -24,7 +24,7 @@ import { FederatedSubscriptions } from './federated-subscriptions.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { serveSubscriptions } from './subscription-server.ts';
 import { DEFAULT_LIMITS, gatewayLimits, type GatewayLimits } from './limits/limits.ts';
-import { rateLimit } from './limits/rate-limit.ts';
+import { clientAddress, rateLimit } from './limits/rate-limit.ts';
 import { exportEndpoint } from './export/export-endpoint.ts';
 
 export interface GatewayOptions {
@@ -87,7 +87,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     logger,
   });
   // Limits (./limits, docs/security.md): handlers for HTTP, Apollo and graphql-ws.
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits: GatewayLimits = {
+    ...DEFAULT_LIMITS,
+    // Subscription quotas count per identity: sockets are authenticated before they subscribe.
+    subscriptionKeyOf: (caller) =>
+      (caller.extra as { identity?: Identity }).identity?.subject ??
+      clientAddress(caller.extra.request),
+    ...options.limits,
+  };
   const limitHandlers = gatewayLimits(limits, subscriptions.apiSchema);
   const webSockets = new WebSocketServer({
     server: httpServer,
