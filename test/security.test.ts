@@ -1146,7 +1146,7 @@ describe('site scope (a key limited to Dresden)', () => {
         { representations: [representation] },
       );
 
-    const references: [string, () => Record<string, string>, string, string?][] = [
+    const references: [string, () => Record<string, string>, string][] = [
       ['assets', () => ({ __typename: 'Asset', id: lyon.mill.id }), '... on Asset { name path }'],
       ['assets', () => ({ __typename: 'Tag', id: lyon.tag }), '... on Tag { name }'],
       [
@@ -1194,17 +1194,13 @@ describe('site scope (a key limited to Dresden)', () => {
 
     it.each(references)(
       '%s resolves no Lyon reference (%#)',
-      async (subgraph, reference, selection, bug) => {
+      async (subgraph, reference, selection) => {
         const admin = await entities(subgraph, reference(), selection, ADMIN);
         expect(admin.errors).toBeUndefined();
         expect(admin.data!._entities[0]).not.toBeNull();
         const scoped = await entities(subgraph, reference(), selection, scopedViewer());
-        const expectHiddenReference = async () => {
-          expect(scoped.data?._entities[0] ?? null).toBeNull();
-          expectNothingOfLyon(scoped);
-        };
-        if (bug) await knownBug(bug, expectHiddenReference);
-        else await expectHiddenReference();
+        expect(scoped.data?._entities[0] ?? null).toBeNull();
+        expectNothingOfLyon(scoped);
       },
     );
   });
@@ -1471,22 +1467,3 @@ describe('site scope (a key limited to Dresden)', () => {
     );
   });
 });
-
-/**
- * A test of behaviour the product does not have yet (reported with a suggested fix): passes while
- * `assertion` fails on an expectation, and fails once the product is fixed, so that the marker is
- * removed. Any other error still fails the test.
- */
-async function knownBug(issue: string, assertion: () => Promise<void>): Promise<void> {
-  try {
-    await assertion();
-  } catch (error) {
-    if ((error as Error).name === 'AssertionError') {
-      if (process.env.DEBUG_KNOWN_BUGS)
-        console.log(`KNOWN BUG ${issue}:`, (error as Error).message);
-      return;
-    }
-    throw error;
-  }
-  throw new Error(`Fixed: "${issue}". Remove knownBug() around this assertion.`);
-}

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { getNamedType, type GraphQLResolveInfo } from 'graphql';
-import { assetPathById, isWithin } from './asset-scope.ts';
+import { assetPathById, isWithin, subtreePattern } from './asset-scope.ts';
 import { loader, type GraphContext } from './context.ts';
 import { PlantgraphError } from './errors.ts';
 import type { FieldResolve } from './mutation-guard.ts';
@@ -84,8 +84,13 @@ export async function scopeResult(
 
 /** Wraps a field resolver with the site-scope check of what it returns. */
 export function scopeResults(resolve: FieldResolve): FieldResolve {
-  return async (root, args, context, info) =>
-    scopeResult(context, info, await resolve(root, args, context, info));
+  // Callers who see every site take the resolver as it is: no extra promise per field.
+  return (root, args, context, info) =>
+    context.identity.sites
+      ? Promise.resolve(resolve(root, args, context, info)).then((result) =>
+          scopeResult(context, info, result),
+        )
+      : resolve(root, args, context, info);
 }
 
 /**
@@ -174,6 +179,6 @@ export async function scopeFilter(
   if (!roots) return ['true', []];
   return [
     `(${pathColumn} = any($${at}::text[]) or ${pathColumn} like any($${at + 1}::text[]))`,
-    [roots, roots.map((root) => `${root.replace(/[\\%_]/g, '\\$&')}/%`)],
+    [roots, roots.map(subtreePattern)],
   ];
 }

@@ -8,7 +8,7 @@ import {
   requireInScope,
   type GraphContext,
 } from '@plantgraph/graph';
-import { changeOrderStatus } from './order-writes.service.ts';
+import { changeOrderStatus, isDuplicate } from './order-writes.service.ts';
 import { ProductionOrderStatus, type ProductionOrder } from './order.type.ts';
 
 /** A setpoint a machine's download interface accepts, as its connector provisioned it. */
@@ -63,7 +63,7 @@ export async function downloadOrder(
     },
   }).catch((error: unknown) => {
     // Two downloads to one machine at the same moment: the occupancy index lets one through.
-    if (isUniqueViolation(error)) {
+    if (isDuplicate(error)) {
       throw new ConflictError('The equipment took another order at the same moment; try again');
     }
     throw error;
@@ -135,9 +135,4 @@ async function assertDownloadable(
       );
     }
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'P2002' || code === '23505';
 }

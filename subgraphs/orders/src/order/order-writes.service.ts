@@ -199,7 +199,8 @@ async function earlierRequest(
  * Prisma reports a unique violation as P2002, which the central database error mapping does not
  * know; only a concurrent insert that slipped past assertUnique gets here.
  */
-function isDuplicate(error: unknown): boolean {
+/** Prisma's P2002 or PostgreSQL's 23505: a unique constraint refused the write. */
+export function isDuplicate(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'P2002' || code === '23505';
 }
