@@ -115,15 +115,11 @@ export class FederatedSubscriptions {
 
   /** Runs a subscription; the iterator's `return()` ends its part of the upstream at once. */
   subscribe(request: SubscriptionRequest): AsyncIterableIterator<ExecutionResult> {
-    const plan = this.#plan(request.document, request.operationName ?? undefined);
+    const text = print(request.document);
+    const plan = this.#plan(request.document, text, request.operationName ?? undefined);
     // Callers who may see the same share; the first one's identity resolves for all of them.
     const scope = scopeOf(request.identity);
-    const key = JSON.stringify([
-      print(request.document),
-      request.operationName ?? null,
-      request.variables,
-      scope,
-    ]);
+    const key = JSON.stringify([text, request.operationName ?? null, request.variables, scope]);
     const stream = clientStream(() => {
       this.#subscriptions--;
       this.#leave(key, stream.listener);
@@ -134,8 +130,8 @@ export class FederatedSubscriptions {
     return stream.iterator;
   }
 
-  #plan(document: DocumentNode, operationName: string | undefined): Plan {
-    const key = `${operationName ?? ''}\n${print(document)}`;
+  #plan(document: DocumentNode, text: string, operationName: string | undefined): Plan {
+    const key = `${operationName ?? ''}\n${text}`;
     const cached = this.#plans.get(key);
     if (cached) return cached;
     const operation = operationFromDocument(this.#apiSchema, document, { operationName });
