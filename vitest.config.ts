@@ -23,10 +23,12 @@ export default defineConfig({
       extends: true,
       test: {
         name: backend,
-        include: ['{packages,subgraphs,connectors,gateway,demo,test}/**/*.test.ts'],
+        include: ['{packages,subgraphs,connectors,gateway,cli,tools,demo,test}/**/*.test.ts'],
         // *.postgres.test.ts need a PostgreSQL server of their own to take away (outages).
         exclude: [
           '**/node_modules/**',
+          // Separate processes from the build output: `npm run test:topology`.
+          'test/topology/**',
           ...(backend === 'embedded' ? ['**/*.postgres.test.ts'] : []),
         ],
         env: { PLANTGRAPH_TEST_BACKEND: backend },

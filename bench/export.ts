@@ -129,7 +129,7 @@ await admin(`create database ${name}`);
 const url = new URL(adminUrl);
 url.pathname = `/${name}`;
 const { sql, capabilities } = await openDatabase({ databaseUrl: url.toString() });
-const prisma = createPrismaClient(sql);
+const prisma = await createPrismaClient(sql);
 try {
   const perTag = Math.ceil(settings.rows / settings.tags);
   const inserting = performance.now();

@@ -689,7 +689,7 @@ try {
   await seedDemoPlant(sql, { size: 'small', now: new Date() });
   const machines = await benchMachines(sql, settings.machines);
   const apiKey = await screenKey(sql, machines);
-  const prisma = createPrismaClient(sql);
+  const prisma = await createPrismaClient(sql);
   resources.add({ close: () => prisma.$disconnect() });
   const mqttUrl = externalMqttUrl ?? resources.add(await startEmbeddedBroker({ port: 0 })).url;
   // A namespace of this run's own, so that other traffic on a shared broker stays out.

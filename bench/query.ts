@@ -494,7 +494,7 @@ try {
   const tagIds = await benchTags(sql, pageWindow);
   const [oneTag = ''] = tagIds;
 
-  const prisma = createPrismaClient(sql);
+  const prisma = await createPrismaClient(sql);
   closers.push(() => prisma.$disconnect());
   const recorder = recordingSql(sql);
   const plant = await startPlant({

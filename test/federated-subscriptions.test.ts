@@ -4,16 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import type { FormattedExecutionResult, GraphQLSchema } from 'graphql';
 import WebSocket from 'ws';
-import {
-  EventBus,
-  startEmbeddedBroker,
-  type EmbeddedBroker,
-  type PlantEvent,
-  type StateEvent,
-} from '@plantgraph/bus';
-import { loadSupergraphSdl, startGateway, subgraphEntries } from '@plantgraph/gateway';
+import { EventBus, type PlantEvent, type StateEvent } from '@plantgraph/bus';
+import { loadSupergraphSdl, startGateway } from '@plantgraph/gateway';
+import { subgraphModules } from '@plantgraph/demo';
 import { activeEventStreams, startSubgraphServer, type RunningServer } from '@plantgraph/graph';
-import { subscribe } from '@plantgraph/testing';
+import { subscribe, testBroker, type TestBroker } from '@plantgraph/testing';
 import { startTestPlant, type TestPlant } from './fixtures/plant.ts';
 import { eventually } from './fixtures/live-plant.ts';
 
@@ -39,7 +34,7 @@ interface Subscription {
 
 const STATES = ['RUNNING', 'IDLE', 'DOWN', 'STOPPED', 'SETUP'] as const;
 
-let broker: EmbeddedBroker;
+let broker: TestBroker;
 let publisher: EventBus;
 let plant: TestPlant;
 let replicaBus: EventBus;
@@ -213,11 +208,12 @@ const afterWarmUp = (subscription: Subscription) =>
   changes(subscription).filter(({ reason }) => !reason?.startsWith('warm-up-'));
 
 beforeAll(async () => {
-  broker = await startEmbeddedBroker({ port: 0 });
+  broker = await testBroker();
   plant = await startTestPlant(new Date(), { busUrl: broker.url });
-  publisher = await EventBus.connect({ url: broker.url, clientId: `publisher-${randomUUID()}` });
-  replicaBus = await EventBus.connect({ url: broker.url, clientId: `replica-${randomUUID()}` });
-  const timeseries = subgraphEntries.find((entry) => entry.module.name === 'timeseries')!;
+  const prefix = plant.busPrefix;
+  publisher = await EventBus.connect({ url: broker.url, clientId: `${prefix}-pub`, prefix });
+  replicaBus = await EventBus.connect({ url: broker.url, clientId: `${prefix}-replica`, prefix });
+  const timeseries = subgraphModules.find((entry) => entry.name === 'timeseries')!;
   replicaSchema = await timeseries.module.buildSchema();
   replica = await startReplica(0);
   second = await startGateway({

@@ -1,5 +1,4 @@
 import { createApiKey } from '@plantgraph/auth';
-import { startEmbeddedBroker, type EmbeddedBroker } from '@plantgraph/bus';
 import { loadConfig } from '@plantgraph/config';
 import {
   limitsEnvironment,
@@ -11,6 +10,7 @@ import {
   type GatewayOptions,
 } from '@plantgraph/gateway';
 import type { RunningServer } from '@plantgraph/graph';
+import { testBroker, type TestBroker } from '@plantgraph/testing';
 import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ import { startTestPlant, type TestPlant } from './fixtures/plant.ts';
  * The gateway's limits end to end: the test plant's gateway with the default limits, and further
  * gateways in front of the same subgraphs with one limit each turned tight.
  */
-let broker: EmbeddedBroker;
+let broker: TestBroker;
 let plant: TestPlant;
 const gateways: RunningServer[] = [];
 const clients: Client[] = [];
@@ -98,7 +98,7 @@ async function gauge(url: string, name: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  broker = await startEmbeddedBroker({ port: 0 });
+  broker = await testBroker();
   plant = await startTestPlant(new Date(), { busUrl: broker.url });
 });
 

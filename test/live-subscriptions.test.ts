@@ -11,13 +11,12 @@ import {
   unsTopic,
   type PlantEquipment,
 } from '@plantgraph/demo-catalog';
-import { subscribe } from '@plantgraph/testing';
+import { hasTestBroker, subscribe, TEST_BROKER_KINDS } from '@plantgraph/testing';
 import {
   eventually,
   startLiveGraph,
   type LiveGraph,
   startLivePlant,
-  type BrokerKind,
   type LivePlant,
 } from './fixtures/live-plant.ts';
 
@@ -55,13 +54,12 @@ const at = (path: string, time: Date | string) => `${path}@${new Date(time).getT
 
 /**
  * Live data through the whole platform: a machine's state changes on the simulator's real OPC UA
- * server or is published on a real broker (embedded aedes and the machine's Mosquitto), the
+ * server or is published on a real broker (embedded aedes, and TEST_MQTT_URL's when set), the
  * connectors store it and put it on the bus, and a subscription through the gateway delivers it
  * with the fields of every subgraph filled from the same database.
  */
-describe.each<BrokerKind>(['embedded', 'mosquitto'])(
-  'live subscriptions over the %s broker',
-  (broker) => {
+for (const broker of TEST_BROKER_KINDS) {
+  describe.runIf(hasTestBroker(broker))(`live subscriptions over the ${broker} broker`, () => {
     let plant: LivePlant;
     let graph: LiveGraph;
     let client: Client;
@@ -209,5 +207,5 @@ describe.each<BrokerKind>(['embedded', 'mosquitto'])(
         subscription.stop();
       }
     });
-  },
-);
+  });
+}

@@ -9,6 +9,7 @@ import {
   migrate,
   MigrationChecksumError,
   readMigrations,
+  SUPERSEDED_CHECKSUMS,
 } from '@plantgraph/db';
 
 let database: TestDatabase;
@@ -68,6 +69,52 @@ describe('migration runner', () => {
     await expect(migrate(database.sql, dir)).rejects.toThrow(first!.name);
   });
 
+  it('accepts an applied migration changed by an edit listed as superseding it, and only that', async () => {
+    const dir = join(scratch, 'superseded');
+    cpSync(defaultMigrationsDir, dir, { recursive: true });
+    const [first] = readMigrations(dir);
+    writeFileSync(join(dir, first!.name, 'migration.sql'), `${first!.sql}\n-- edited\n`);
+    const superseded = { [first!.name]: [first!.checksum] };
+    expect(await migrate(database.sql, dir, { superseded })).toEqual([]);
+    // The record keeps naming the text that ran.
+    const applied = await appliedMigrations(database.sql);
+    expect(applied.find((migration) => migration.name === first!.name)?.checksum).toBe(
+      first!.checksum,
+    );
+    const elsewhere = { '29990101000000_other': [first!.checksum] };
+    await expect(migrate(database.sql, dir, { superseded: elsewhere })).rejects.toThrow(
+      MigrationChecksumError,
+    );
+  });
+
+  it('starts on databases that applied foundation and rollups before their edition edit', async () => {
+    const files = new Map(readMigrations().map((file) => [file.name, file.checksum]));
+    const entries = Object.entries(SUPERSEDED_CHECKSUMS);
+    expect(entries.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['20261121000000_foundation', '20261122030000_rollups']),
+    );
+    const setChecksum = (name: string, checksum: string) =>
+      database.sql.query('update _prisma_migrations set checksum = $1 where migration_name = $2', [
+        checksum,
+        name,
+      ]);
+    for (const [name, earlier] of entries) {
+      // An entry for a name that is not on disk, or listing the current text, would admit nothing.
+      expect(files.has(name), name).toBe(true);
+      expect(earlier).not.toContain(files.get(name));
+      await setChecksum(name, earlier[0]!);
+    }
+    try {
+      // As such a database recorded them: only the list admits the earlier checksums.
+      await expect(migrate(database.sql, undefined, { superseded: {} })).rejects.toThrow(
+        MigrationChecksumError,
+      );
+      expect(await migrate(database.sql)).toEqual([]);
+    } finally {
+      for (const [name] of entries) await setChecksum(name, files.get(name)!);
+    }
+  });
+
   it('rolls a failing migration back completely', async () => {
     const dir = join(scratch, 'failing');
     cpSync(defaultMigrationsDir, dir, { recursive: true });
@@ -88,6 +135,8 @@ describe('migration runner', () => {
   it('makes time-series tables hypertables with TimescaleDB and BRIN-indexed tables without', async () => {
     const tables = ['counter_increment', 'datapoint', 'machine_state'];
     if (database.capabilities.timescaleVersion) {
+      // The Apache edition (a TEST_DATABASE_URL on a managed service, say) has hypertables only.
+      const tsl = database.capabilities.tslFeatures;
       const rows = await database.sql.query<{
         hypertable_name: string;
         compression_enabled: boolean;
@@ -96,7 +145,7 @@ describe('migration runner', () => {
           order by hypertable_name`,
       );
       expect(rows).toEqual(
-        tables.map((name) => ({ hypertable_name: name, compression_enabled: true })),
+        tables.map((name) => ({ hypertable_name: name, compression_enabled: tsl })),
       );
       const jobs = await database.sql.query<{ hypertable_name: string; proc_name: string }>(
         'select hypertable_name, proc_name from timescaledb_information.jobs where hypertable_name is not null order by proc_name',
@@ -109,14 +158,16 @@ describe('migration runner', () => {
         );
       expect(jobsOf(tables)).toEqual(
         new Set(
-          tables.flatMap((name) => [`${name} policy_compression`, `${name} policy_retention`]),
+          tsl
+            ? tables.flatMap((name) => [`${name} policy_compression`, `${name} policy_retention`])
+            : [],
         ),
       );
       // The rollups (continuous aggregates) are refreshed and kept as long as the raw samples.
       const rollups = ['datapoint_1h', 'datapoint_1m'];
       expect(jobsOf(rollups)).toEqual(
         new Set(
-          rollups.flatMap((name) => [
+          (tsl ? rollups : []).flatMap((name) => [
             `${name} policy_refresh_continuous_aggregate`,
             `${name} policy_retention`,
           ]),

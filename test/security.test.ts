@@ -13,14 +13,9 @@ import {
   type Identity,
   type Role,
 } from '@plantgraph/auth';
-import {
-  EventBus,
-  startEmbeddedBroker,
-  type EmbeddedBroker,
-  type PlantEvent,
-} from '@plantgraph/bus';
+import { EventBus, type PlantEvent } from '@plantgraph/bus';
 import { startPlant, type RunningPlant } from '@plantgraph/demo';
-import { subscribe, until } from '@plantgraph/testing';
+import { subscribe, testBroker, until, type TestBroker } from '@plantgraph/testing';
 import type { GraphQLFormattedError } from 'graphql';
 import { startTestPlant, type TestPlant } from './fixtures/plant.ts';
 
@@ -64,7 +59,7 @@ interface Lyon {
 const LYON_VALUE = 31337;
 const ADMIN: Identity = { subject: 'security-test', role: 'admin', sites: null };
 
-let broker: EmbeddedBroker;
+let broker: TestBroker;
 let publisher: EventBus;
 let plant: TestPlant;
 let enterprise: AssetRow;
@@ -270,9 +265,10 @@ const JWT = {
 };
 
 beforeAll(async () => {
-  broker = await startEmbeddedBroker({ port: 0 });
+  broker = await testBroker();
   plant = await startTestPlant(new Date(), { busUrl: broker.url });
-  publisher = await EventBus.connect({ url: broker.url, clientId: `security-${process.pid}` });
+  const prefix = plant.busPrefix;
+  publisher = await EventBus.connect({ url: broker.url, clientId: `${prefix}-pub`, prefix });
   const first = async <T extends object>(text: string) => (await sql().query<T>(text))[0]!;
   enterprise = await first<AssetRow>("select id, path from asset where kind = 'ENTERPRISE'");
   dresden = await first<AssetRow>("select id, path from asset where kind = 'SITE'");

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { plcStateCodes, type PlantEquipment } from '@plantgraph/demo-catalog';
-import { live } from '@plantgraph/testing';
+import { live, testBrokerKind } from '@plantgraph/testing';
 import {
   eventually,
   startLiveGraph,
@@ -152,7 +152,7 @@ describe('machine state over a simulated shift', () => {
     )?.equipment;
 
   beforeAll(async () => {
-    plant = await startLivePlant('embedded', { speed: SPEED, tickMs: TICK_MS });
+    plant = await startLivePlant(testBrokerKind(), { speed: SPEED, tickMs: TICK_MS });
     graph = await startLiveGraph(plant);
     client = createClient({
       url: graph.url.replace(/^http/, 'ws'),

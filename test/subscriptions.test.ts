@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import {
-  EventBus,
-  startEmbeddedBroker,
-  type EmbeddedBroker,
-  type PlantEvent,
-} from '@plantgraph/bus';
+import { EventBus, type PlantEvent } from '@plantgraph/bus';
+import { testBroker, type TestBroker } from '@plantgraph/testing';
 import { startTestPlant, type TestPlant } from './fixtures/plant.ts';
 import { eventually } from './fixtures/live-plant.ts';
 
@@ -14,7 +10,7 @@ import { eventually } from './fixtures/live-plant.ts';
  * Subscriptions through the gateway: the root field runs on its owning subgraph, fields of other
  * subgraphs are filled per event through the gateway's query plan.
  */
-let broker: EmbeddedBroker;
+let broker: TestBroker;
 let publisher: EventBus;
 let plant: TestPlant;
 let client: Client;
@@ -58,9 +54,10 @@ const gauge = async (name: string) => {
 const upstreamCount = () => gauge('plantgraph_gateway_upstream_subscriptions');
 
 beforeAll(async () => {
-  broker = await startEmbeddedBroker({ port: 0 });
+  broker = await testBroker();
   plant = await startTestPlant(new Date(), { busUrl: broker.url });
-  publisher = await EventBus.connect({ url: broker.url, clientId: 'test-publisher' });
+  const prefix = plant.busPrefix;
+  publisher = await EventBus.connect({ url: broker.url, clientId: `${prefix}-pub`, prefix });
   client = createClient({
     url: plant.plant.url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,

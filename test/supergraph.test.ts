@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { composeSupergraph } from '@plantgraph/gateway';
+import { composeSupergraph } from '@plantgraph/tools';
 
 describe('committed supergraph', () => {
   it('is what the current subgraphs compose to (run `npm run compose` when this fails)', async () => {

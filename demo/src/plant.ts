@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { JwtOptions } from '@plantgraph/auth';
-import {
-  loadSupergraphSdl,
-  startGateway,
-  subgraphEntries,
-  type GatewayOptions,
-} from '@plantgraph/gateway';
+import { loadSupergraphSdl, startGateway, type GatewayOptions } from '@plantgraph/gateway';
 import { startSubgraphServer, type GraphServices, type RunningServer } from '@plantgraph/graph';
 import type { Registry } from 'prom-client';
+import { subgraphModules } from './subgraph-modules.ts';
 
 export interface PlantOptions {
   services: GraphServices;
@@ -49,7 +45,7 @@ export async function startPlant(options: PlantOptions): Promise<RunningPlant> {
     for (const server of started.reverse()) await server.close();
   };
   try {
-    for (const [index, entry] of subgraphEntries.entries()) {
+    for (const [index, entry] of subgraphModules.entries()) {
       const server = await startSubgraphServer({
         name: entry.module.name,
         schema: await entry.module.buildSchema(),

@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 describe('the small demo seed', () => {
-  it('inserts exactly the rows it reports, quickly', async () => {
+  it('inserts exactly the rows it reports', async () => {
     expect(summary.counts).toEqual({
       // Enterprise, site, area, line and three machines.
       asset: 7,
@@ -67,7 +67,6 @@ describe('the small demo seed', () => {
     expect(await tableCounts(first.sql)).toEqual(
       Object.fromEntries(TABLES.map((table) => [table, summary.counts[table]])),
     );
-    expect(summary.elapsedMs).toBeLessThan(2000);
   });
 
   it('covers the four hours up to now, on whole minutes', async () => {

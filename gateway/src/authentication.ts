@@ -14,12 +14,16 @@ import { z } from 'zod';
 
 /** The environment variables that configure JWT verification; all optional. */
 export const jwtConfig = {
-  PLANTGRAPH_JWT_ISSUER: z.string().optional(),
-  PLANTGRAPH_JWT_AUDIENCE: z.string().optional(),
+  PLANTGRAPH_JWT_ISSUER: z.string().optional().describe('JWT issuer (iss) accepted'),
+  PLANTGRAPH_JWT_AUDIENCE: z.string().optional().describe('JWT audience (aud) accepted'),
   /** HS256 shared secret. */
-  PLANTGRAPH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  PLANTGRAPH_JWKS_FILE: z.string().optional(),
-  PLANTGRAPH_JWKS_URL: z.url().optional(),
+  PLANTGRAPH_JWT_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .describe('HS256 secret of JWTs'),
+  PLANTGRAPH_JWKS_FILE: z.string().optional().describe('JWKS file of RS256/ES256 JWT keys'),
+  PLANTGRAPH_JWKS_URL: z.url().optional().describe('JWKS URL of RS256/ES256 JWT keys'),
 };
 
 /** JWT verification from those variables; undefined when no key source is configured. */

@@ -19,6 +19,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { EntityBatchingDataSource } from './entity-batching.ts';
 import { SignedDataSource } from './signed-data-source.ts';
+import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphReplicas } from './subgraph-replicas.ts';
 
 /** Events resolved but not yet read by a client before its subscription is ended. */
 export const MAX_PENDING_EVENTS = 1000;
@@ -33,8 +34,11 @@ const tooSlow = new GraphQLError(
 
 export interface FederatedSubscriptionsOptions {
   supergraphSdl: string;
-  /** HTTP URL overrides per subgraph name; the WebSocket URL is derived from the HTTP one. */
-  subgraphUrls?: Record<string, string | undefined>;
+  /**
+   * Each subgraph's replicas by name, else the supergraph's URL; the WebSocket URL is derived from
+   * the HTTP one.
+   */
+  replicas?: ReadonlyMap<string, SubgraphReplicas>;
   /** The secret identities are signed with for the subgraphs. */
   gatewaySecret: string;
   logger: Logger;
@@ -87,7 +91,7 @@ export class FederatedSubscriptions {
   readonly #serviceMaps = new Map<string, ServiceMap>();
   readonly #upstreams = new Map<string, Upstream>();
   readonly #clients = new Map<string, Client>();
-  readonly #urls = new Map<string, string>();
+  readonly #replicas = new Map<string, SubgraphReplicas>();
   #subscriptions = 0;
 
   constructor(private readonly options: FederatedSubscriptionsOptions) {
@@ -97,9 +101,11 @@ export class FederatedSubscriptions {
     this.#supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.#planner = new QueryPlanner(supergraph);
     for (const subgraph of supergraph.subgraphs().values()) {
-      const url = options.subgraphUrls?.[subgraph.name] ?? subgraph.url;
-      this.#urls.set(subgraph.name, url);
-      this.#remote.set(subgraph.name, new SignedDataSource(url, options.gatewaySecret));
+      const replicas =
+        options.replicas?.get(subgraph.name) ??
+        new SubgraphReplicas(subgraph.name, subgraph.url, DEFAULT_SUBGRAPH_TIMEOUT_MS);
+      this.#replicas.set(subgraph.name, replicas);
+      this.#remote.set(subgraph.name, new SignedDataSource(replicas, options.gatewaySecret));
     }
   }
 
@@ -252,10 +258,11 @@ export class FederatedSubscriptions {
     const key = `${serviceName}|${scopeOf(identity)}`;
     let client = this.#clients.get(key);
     if (client) return client;
-    const url = this.#urls.get(serviceName);
-    if (!url) throw new Error(`No URL for subgraph ${serviceName}`);
+    const replicas = this.#replicas.get(serviceName);
+    if (!replicas) throw new Error(`No URL for subgraph ${serviceName}`);
     client = createClient({
-      url: url.replace(/^http/, 'ws'),
+      // Each (re)connect takes the next replica, so a lost replica's subscriptions move over.
+      url: () => replicas.pick().replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       lazy: true,
       connectionParams: () =>

@@ -1,3 +1,4 @@
+import { Supergraph } from '@apollo/federation-internals';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -22,6 +23,8 @@ import type { Sql } from '@plantgraph/db';
 import { createAuthenticator } from './authentication.ts';
 import { FederatedSubscriptions } from './federated-subscriptions.ts';
 import { SignedDataSource } from './signed-data-source.ts';
+import { gatewayReadiness } from './readiness.ts';
+import { subgraphReplicas } from './subgraph-replicas.ts';
 import { serveSubscriptions } from './subscription-server.ts';
 import { DEFAULT_LIMITS, gatewayLimits, type GatewayLimits } from './limits/limits.ts';
 import { clientAddress, rateLimit } from './limits/rate-limit.ts';
@@ -29,8 +32,13 @@ import { exportEndpoint } from './export/export-endpoint.ts';
 
 export interface GatewayOptions {
   supergraphSdl: string;
-  /** Overrides of the subgraph URLs recorded in the supergraph, by subgraph name. */
+  /**
+   * Overrides of the subgraph URLs recorded in the supergraph, by subgraph name; a
+   * comma-separated list names a subgraph's replicas.
+   */
   subgraphUrls?: Record<string, string | undefined>;
+  /** Deadline of one subgraph request (default 30 s). */
+  subgraphTimeoutMs?: number;
   port: number;
   host?: string;
   logger: Logger;
@@ -66,11 +74,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // @apollo/gateway otherwise starts an exporter that reports usage data to Apollo; Plantgraph
   // makes no calls beyond the plant's own network.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  const replicas = subgraphReplicas(
+    Supergraph.build(options.supergraphSdl).subgraphs().values(),
+    options.subgraphUrls,
+    options.subgraphTimeoutMs,
+  );
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
-    buildService: ({ name, url }) =>
-      new SignedDataSource(options.subgraphUrls?.[name] ?? url ?? '', options.gatewaySecret),
+    buildService: ({ name }) => {
+      const subgraph = replicas.get(name);
+      if (!subgraph) throw new Error(`the supergraph names an unknown subgraph ${name}`);
+      return new SignedDataSource(subgraph, options.gatewaySecret);
+    },
   });
   const authenticate = createAuthenticator({
     jwt: options.jwt,
@@ -82,7 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const httpServer = createServer(app);
   const subscriptions = new FederatedSubscriptions({
     supergraphSdl: options.supergraphSdl,
-    subgraphUrls: options.subgraphUrls,
+    replicas,
     gatewaySecret: options.gatewaySecret,
     logger,
   });
@@ -125,6 +141,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   await apollo.start();
   mountProbes(app, {
+    // Ready once every subgraph has a replica that is ready and the key store answers: a load
+    // balancer then sends no traffic to a gateway that could only fail it.
+    ready: gatewayReadiness(replicas, options.sql),
     registries: [subscriptionMetrics(subscriptions), ...(options.registries ?? [])],
   });
   // Streaming CSV/NDJSON export (docs/analytics.md#export), authenticated like /graphql and

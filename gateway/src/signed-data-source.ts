@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { signIdentity, type Identity } from '@plantgraph/auth';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import type { SubgraphReplicas } from './subgraph-replicas.ts';
 
 type Context = { identity?: Identity };
 
@@ -10,12 +11,13 @@ type Context = { identity?: Identity };
  */
 export class SignedDataSource extends RemoteGraphQLDataSource<Context> {
   constructor(
-    url: string,
+    replicas: SubgraphReplicas,
     private readonly secret: string,
   ) {
-    // Node's fetch honours the subgraphs' keep-alive timeout; Apollo's default agent reuses
-    // sockets the server already closed (ECONNRESET under load, apollographql/federation#2313).
-    super({ url, fetcher: fetch as unknown as Fetcher });
+    // Node's fetch (through the replicas' failover) honours the subgraphs' keep-alive timeout;
+    // Apollo's default agent reuses sockets the server already closed (ECONNRESET under load,
+    // apollographql/federation#2313).
+    super({ url: replicas.urls[0], fetcher: replicas.fetch as unknown as Fetcher });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>): void {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { startEmbeddedBroker } from '@plantgraph/bus';
 import { createLogger } from '@plantgraph/config';
 import type {
   ConnectionHealth,
@@ -14,19 +13,18 @@ import type {
   SourceSample,
   WatchedSource,
 } from '@plantgraph/ingest';
+import { hasTestBroker, TEST_BROKER_KINDS, testBroker } from '@plantgraph/testing';
 import { connectAsync, type MqttClient } from 'mqtt';
 
-/** The brokers every connector test runs against: the shared Mosquitto and the embedded one. */
-export const brokers = [
-  {
-    name: 'mosquitto',
-    start: async () => ({
-      url: process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883',
-      close: async () => undefined,
-    }),
-  },
-  { name: 'embedded', start: () => startEmbeddedBroker({ port: 0 }) },
-];
+/**
+ * The brokers every connector test runs against: the embedded one, and the shared real one when
+ * TEST_MQTT_URL names it (`available` says whether this run has it).
+ */
+export const brokers = TEST_BROKER_KINDS.map((name) => ({
+  name,
+  available: hasTestBroker(name),
+  start: () => testBroker(name),
+}));
 
 export const silentLogger = createLogger('mqtt-connector-test', 'silent');
 

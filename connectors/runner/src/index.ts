@@ -4,3 +4,4 @@ export {
   type ConnectorRuntimeOptions,
 } from './connector-runtime.ts';
 export { DeadLetterReplayer } from './dead-letter-replay.ts';
+export { connectorsEnvironment, connectorsRole } from './role.ts';

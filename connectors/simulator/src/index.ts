@@ -25,3 +25,4 @@ export type { SparkplugEdgeNode } from './sparkplug.ts';
 export type { OrderAck, OrderProgress } from './uns-orders.ts';
 // The address tables the simulator serves by; they live with the demo plant's catalog.
 export { alarmCodesFor, plcStateCodes } from '@plantgraph/demo-catalog';
+export { simulatorEnvironment, simulatorRole } from './role.ts';

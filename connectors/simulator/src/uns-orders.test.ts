@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { startEmbeddedBroker, type EmbeddedBroker } from '@plantgraph/bus';
 import { unsOrderTopic } from '@plantgraph/demo-catalog';
+import { testBroker, type TestBroker } from '@plantgraph/testing';
 import { startMqttSimulator, type MqttSimulator } from './mqtt-simulator.ts';
 import { siteEquipment } from './plant.ts';
 import type { OrderAck, OrderProgress } from './uns-orders.ts';
 
-const UNS = 'plantgraph-test/';
+const RUN = randomUUID().slice(0, 8);
+/** Topics and client ids of this run alone: the broker may be shared with other runs. */
+const UNS = `plantgraph-test-${RUN}/`;
 const CONVEYOR = 'Acme Manufacturing/Lyon/Paint Shop/Line 1/Conveyor 03';
 const ROBOT = 'Acme Manufacturing/Lyon/Paint Shop/Line 1/Paint Robot 01';
 
@@ -16,7 +19,7 @@ interface Message {
   retain: boolean;
 }
 
-let broker: EmbeddedBroker;
+let broker: TestBroker;
 let platform: MqttClient;
 let simulator: MqttSimulator;
 const messages: Message[] = [];
@@ -49,8 +52,8 @@ async function until(condition: () => boolean, timeout = 5000): Promise<void> {
 }
 
 beforeAll(async () => {
-  broker = await startEmbeddedBroker({ port: 0 });
-  platform = await connectAsync(broker.url, { clientId: 'plantgraph-test-platform' });
+  broker = await testBroker();
+  platform = await connectAsync(broker.url, { clientId: `plantgraph-test-platform-${RUN}` });
   platform.on('message', (received, payload, packet) =>
     messages.push({ topic: received, payload: payload.toString(), retain: packet.retain }),
   );
@@ -62,11 +65,18 @@ beforeAll(async () => {
     tickMs: 100,
     speed: 600,
     unsPrefix: UNS,
+    // Only the order progress needs retaining, and it is cleared afterwards.
+    unsRetain: false,
   });
 });
 
 afterAll(async () => {
   await simulator?.close();
+  // Retained progress of this run would otherwise stay on a shared broker.
+  const retained = new Set(messages.map((m) => m.topic).filter((t) => t.endsWith('/progress')));
+  await Promise.all(
+    [...retained].map((topic) => platform.publishAsync(topic, '', { retain: true, qos: 1 })),
+  );
   await platform?.endAsync();
   await broker?.close();
 });
@@ -113,7 +123,7 @@ describe('orders over UNS JSON', () => {
     await until(() => acks(CONVEYOR).length > 1);
     expect(acks(CONVEYOR)[1]).toEqual({ commandId: 'uns-1', status: 'duplicate' });
 
-    const late = await connectAsync(broker.url, { clientId: 'plantgraph-test-late' });
+    const late = await connectAsync(broker.url, { clientId: `plantgraph-test-late-${RUN}` });
     const retained: Message[] = [];
     late.on('message', (received, payload, packet) =>
       retained.push({ topic: received, payload: payload.toString(), retain: packet.retain }),

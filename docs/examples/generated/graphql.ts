@@ -904,6 +904,8 @@ export type Platform = {
   storage: StorageKind;
   /** Whether the TimescaleDB extension is active. Time-series tables are hypertables when it was active as the migrations ran. */
   timescale: Scalars['Boolean']['output'];
+  /** The TimescaleDB edition; null without TimescaleDB. */
+  timescaleLicense?: Maybe<TimescaleLicense>;
   timescaleVersion?: Maybe<Scalars['String']['output']>;
   /** Plantgraph release. */
   version: Scalars['String']['output'];
@@ -1262,6 +1264,13 @@ export type TagValue = {
   /** Numeric and boolean (0/1) samples. */
   value?: Maybe<Scalars['Float']['output']>;
 };
+
+/** The TimescaleDB edition, after its `timescaledb.license` setting. */
+export type TimescaleLicense =
+  /** The Apache-2.0 edition managed services ship: hypertables without compression, retention policies, continuous aggregates or gap filling. Aggregates are computed from the raw samples. */
+  | 'APACHE'
+  /** The edition with the Timescale License features: compression, retention policies, continuous aggregates (rollups) and gap filling. */
+  | 'TIMESCALE';
 
 /** Aggregates of several tags on one time grid, column by column, for charts and data frames. */
 export type TimeseriesFrame = {

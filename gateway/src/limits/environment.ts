@@ -21,12 +21,18 @@ const flag = () =>
  * each. Spread into a process's config shape, then hand the result to `limitsFromEnvironment`.
  */
 export const limitsEnvironment = {
-  NODE_ENV: z.string().default('development'),
-  PLANTGRAPH_MODE: z.enum(['development', 'production']).optional(),
-  PLANTGRAPH_INTROSPECTION: flag(),
-  PLANTGRAPH_SANDBOX: flag(),
-  PLANTGRAPH_MAX_DEPTH: count(DEFAULT_LIMITS.maxDepth),
-  PLANTGRAPH_MAX_COST: count(DEFAULT_LIMITS.maxCost),
+  NODE_ENV: z
+    .string()
+    .default('development')
+    .describe('production turns Sandbox and introspection off'),
+  PLANTGRAPH_MODE: z
+    .enum(['development', 'production'])
+    .optional()
+    .describe('development or production; overrides NODE_ENV'),
+  PLANTGRAPH_INTROSPECTION: flag().describe('true/false; unset = follows Sandbox'),
+  PLANTGRAPH_SANDBOX: flag().describe('serve Apollo Sandbox; unset = on outside production'),
+  PLANTGRAPH_MAX_DEPTH: count(DEFAULT_LIMITS.maxDepth).describe('deepest selection allowed'),
+  PLANTGRAPH_MAX_COST: count(DEFAULT_LIMITS.maxCost).describe('highest estimated cost allowed'),
   PLANTGRAPH_MAX_BODY_SIZE: z
     .string()
     .default(String(DEFAULT_LIMITS.maxBodyBytes))
@@ -40,11 +46,21 @@ export const limitsEnvironment = {
         return z.NEVER;
       }
       return bytes;
-    }),
-  PLANTGRAPH_RATE_LIMIT: count(DEFAULT_LIMITS.rateLimit.perMinute, 0),
-  PLANTGRAPH_RATE_LIMIT_BURST: count(DEFAULT_LIMITS.rateLimit.burst),
-  PLANTGRAPH_MAX_SUBSCRIPTIONS_PER_CALLER: count(DEFAULT_LIMITS.maxSubscriptionsPerCaller),
-  PLANTGRAPH_OPERATIONS_ALLOWLIST: z.string().optional(),
+    })
+    .describe('largest request body, e.g. 1mb'),
+  PLANTGRAPH_RATE_LIMIT: count(DEFAULT_LIMITS.rateLimit.perMinute, 0).describe(
+    'requests per minute per client; 0 = off',
+  ),
+  PLANTGRAPH_RATE_LIMIT_BURST: count(DEFAULT_LIMITS.rateLimit.burst).describe(
+    'requests a client may burst',
+  ),
+  PLANTGRAPH_MAX_SUBSCRIPTIONS_PER_CALLER: count(DEFAULT_LIMITS.maxSubscriptionsPerCaller).describe(
+    'open subscriptions per caller',
+  ),
+  PLANTGRAPH_OPERATIONS_ALLOWLIST: z
+    .string()
+    .optional()
+    .describe('allow-list file; set = only listed operations run'),
 };
 
 type LimitsEnvironment = z.infer<z.ZodObject<typeof limitsEnvironment>>;

@@ -68,6 +68,23 @@ export async function revokeApiKey(sql: Sql, id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
+export interface ApiKeySummary {
+  id: string;
+  role: string;
+  sites: string[] | null;
+  label: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/** Every key, newest first, without anything secret. */
+export async function listApiKeys(sql: Sql): Promise<ApiKeySummary[]> {
+  return sql.query<ApiKeySummary>(
+    `select id, role, sites, label, created_at as "createdAt", revoked_at as "revokedAt"
+       from api_key order by created_at desc`,
+  );
+}
+
 /**
  * Records a refused authentication in the audit log (the same append-only table as mutations),
  * with what was presented, never the secret itself.

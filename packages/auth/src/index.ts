@@ -2,8 +2,10 @@ export {
   auditRefusedAuthentication,
   createApiKey,
   isApiKey,
+  listApiKeys,
   revokeApiKey,
   verifyApiKey,
+  type ApiKeySummary,
   type NewApiKey,
 } from './api-keys.ts';
 export {
@@ -27,3 +29,4 @@ export {
   SUBSCRIPTION_ROLE,
   type Role,
 } from './roles.ts';
+export { keysRole } from './keys-role.ts';

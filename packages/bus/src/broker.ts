@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { Aedes } from 'aedes';
+import type { Aedes } from 'aedes';
 
 /** Raised when the broker's port is taken; names the variable that moves it elsewhere. */
 export class PortInUseError extends Error {
@@ -36,7 +36,9 @@ export async function startEmbeddedBroker({
   host = '127.0.0.1',
   portVariable = 'MQTT_PORT',
 }: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
-  const broker = await Aedes.createBroker();
+  // Loaded on demand: production roles use an external broker and do not ship aedes.
+  const { Aedes: AedesBroker } = await import('aedes');
+  const broker = await AedesBroker.createBroker();
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
+// Not in package.json: @plantgraph/testing depends on this package, and a declared dependency
+// back would be a cycle. The subpath keeps the database helpers out of this test.
+import {
+  hasTestBroker,
+  TEST_BROKER_KINDS,
+  testBroker,
+  type TestBroker,
+} from '@plantgraph/testing/broker';
 import { EventBus } from './event-bus.ts';
 import { eventTopic, type PlantEvent } from './events.ts';
 
@@ -40,37 +47,39 @@ describe('event topics', () => {
   });
 });
 
-describe.each(['embedded', 'mosquitto'])('the event bus over the %s broker', (kind) => {
-  let broker: EmbeddedBroker | undefined;
-  let publisher: EventBus;
-  let subscriber: EventBus;
-  const prefix = `t${randomBytes(4).toString('hex')}/plantgraph/v1`;
+for (const kind of TEST_BROKER_KINDS) {
+  describe.runIf(hasTestBroker(kind))(`the event bus over the ${kind} broker`, () => {
+    let broker: TestBroker;
+    let publisher: EventBus;
+    let subscriber: EventBus;
+    const prefix = `t${randomBytes(4).toString('hex')}/plantgraph/v1`;
 
-  beforeAll(async () => {
-    broker = kind === 'embedded' ? await startEmbeddedBroker({ port: 0 }) : undefined;
-    const url = broker?.url ?? process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
-    publisher = await EventBus.connect({ url, clientId: `${prefix}-pub`, prefix });
-    subscriber = await EventBus.connect({ url, clientId: `${prefix}-sub`, prefix });
-  });
-  afterAll(async () => {
-    await publisher?.close();
-    await subscriber?.close();
-    await broker?.close();
-  });
-
-  it('delivers events under a filter, and none after unsubscribing', async () => {
-    const received: PlantEvent[] = [];
-    const unsubscribe = await subscriber.subscribe('dresden/+/+/+/state', (event) => {
-      received.push(event);
+    beforeAll(async () => {
+      broker = await testBroker(kind);
+      const { url } = broker;
+      publisher = await EventBus.connect({ url, clientId: `${prefix}-pub`, prefix });
+      subscriber = await EventBus.connect({ url, clientId: `${prefix}-sub`, prefix });
     });
-    const down: PlantEvent = { ...press, type: 'state', state: 'DOWN', reason: 'JAM' };
-    publisher.publish(down);
-    publisher.publish({ ...press, type: 'counter', counter: 'GOOD', increment: 3 });
-    await expect.poll(() => received, { timeout: 5000 }).toEqual([down]);
+    afterAll(async () => {
+      await publisher?.close();
+      await subscriber?.close();
+      await broker?.close();
+    });
 
-    await unsubscribe();
-    publisher.publish({ ...down, state: 'RUNNING', reason: null });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(received).toEqual([down]);
+    it('delivers events under a filter, and none after unsubscribing', async () => {
+      const received: PlantEvent[] = [];
+      const unsubscribe = await subscriber.subscribe('dresden/+/+/+/state', (event) => {
+        received.push(event);
+      });
+      const down: PlantEvent = { ...press, type: 'state', state: 'DOWN', reason: 'JAM' };
+      publisher.publish(down);
+      publisher.publish({ ...press, type: 'counter', counter: 'GOOD', increment: 3 });
+      await expect.poll(() => received, { timeout: 5000 }).toEqual([down]);
+
+      await unsubscribe();
+      publisher.publish({ ...down, state: 'RUNNING', reason: null });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(received).toEqual([down]);
+    });
   });
-});
+}

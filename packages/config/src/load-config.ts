@@ -19,7 +19,15 @@ export function loadConfig<Shape extends z.ZodRawShape>(
   const result = z.object(shape).safeParse(env);
   if (result.success) return result.data;
   throw new ConfigError(
-    result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      // An unset variable: say that it is required and what it is, not what zod expected.
+      if (env[name] === undefined || env[name] === '') {
+        const description = (shape[name] as z.ZodType | undefined)?.description;
+        return `${name}: required${description ? ` (${description})` : ''}`;
+      }
+      return `${name}: ${issue.message}`;
+    }),
   );
 }
 

@@ -1,14 +1,28 @@
 export type { BulkColumn, Row, Sql, StorageBackend } from './sql.ts';
 export { createPostgresSql } from './postgres-backend.ts';
-export { createEmbeddedSql } from './embedded-backend.ts';
 export { DataDirectoryInUseError } from './data-directory-lock.ts';
-export { probeCapabilities, type StorageCapabilities } from './capabilities.ts';
+export {
+  probeCapabilities,
+  TSL_FEATURES,
+  tslFeaturesOff,
+  type StorageCapabilities,
+  type TimescaleLicense,
+} from './capabilities.ts';
 export {
   appliedMigrations,
   defaultMigrationsDir,
   migrate,
+  pendingMigrations,
   MigrationChecksumError,
   readMigrations,
+  SUPERSEDED_CHECKSUMS,
   type AppliedMigration,
+  type MigrateOptions,
 } from './migrations.ts';
-export { openDatabase, type Database, type DatabaseOptions } from './open-database.ts';
+export {
+  openDatabase,
+  SchemaNotCurrentError,
+  type Database,
+  type DatabaseOptions,
+} from './open-database.ts';
+export { migrateRole } from './migrate-role.ts';

@@ -1,5 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parsePlantConfig, plantConfigSchema } from '@plantgraph/ingest';
+import { loadPlantConfig, parsePlantConfig, plantConfigSchema } from '@plantgraph/ingest';
 import { EQUIPMENT_TYPES, SITES, tagsFor } from './catalog.ts';
 import { demoPlantConfig } from './demo-plant-config.ts';
 
@@ -12,6 +13,8 @@ const config = parsePlantConfig(
   demoPlantConfig({ opcuaEndpoint: 'opc.tcp://127.0.0.1:4840/plantgraph' }),
   'demo',
 );
+/** Written by `npm run example:plant` from demoPlantConfig. */
+const EXAMPLE_FILE = fileURLToPath(new URL('../../../examples/demo-plant.yaml', import.meta.url));
 const of = <T extends { asset: string }>(mappings: T[], asset: string) =>
   mappings.filter((mapping) => mapping.asset === asset);
 
@@ -160,6 +163,20 @@ describe('demoPlantConfig', () => {
       ['state', 'good-count', 'reject-count', 'alarm-word'].map((s) => ({
         topic: `${topic}/${s}`,
       })),
+    );
+  });
+});
+
+describe('examples/demo-plant.yaml', () => {
+  // A stale file (the catalog changed, `npm run example:plant` not run) fails here.
+  it('is the built-in demo configuration, with the simulator on this host by default', () => {
+    expect(loadPlantConfig(EXAMPLE_FILE, {})).toStrictEqual(config);
+  });
+
+  it('takes the OPC UA endpoint from PLANTGRAPH_OPCUA_ENDPOINT, as docker compose sets it', () => {
+    const endpoint = 'opc.tcp://simulator:4840/plantgraph';
+    expect(loadPlantConfig(EXAMPLE_FILE, { PLANTGRAPH_OPCUA_ENDPOINT: endpoint })).toStrictEqual(
+      parsePlantConfig(demoPlantConfig({ opcuaEndpoint: endpoint }), 'demo'),
     );
   });
 });

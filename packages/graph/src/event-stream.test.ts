@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EventBus,
-  startEmbeddedBroker,
-  type EmbeddedBroker,
-  type PlantEvent,
-  type StateEvent,
-} from '@plantgraph/bus';
+import { EventBus, type PlantEvent, type StateEvent } from '@plantgraph/bus';
+// Not in package.json: @plantgraph/testing depends on this package, and a declared dependency
+// back would be a cycle. The subpath keeps the database helpers out of this test.
+import { testBroker, type TestBroker } from '@plantgraph/testing/broker';
 import {
   activeEventStreams,
   boundedBuffer,
@@ -72,8 +69,8 @@ describe('boundedBuffer', () => {
   });
 });
 
-describe('eventStream over the embedded broker', () => {
-  let broker: EmbeddedBroker;
+describe('eventStream over the bus', () => {
+  let broker: TestBroker;
   let publisher: EventBus;
   let subscriber: EventBus;
   const prefix = `t${randomBytes(4).toString('hex')}/plantgraph/v1`;
@@ -87,7 +84,7 @@ describe('eventStream over the embedded broker', () => {
   });
 
   beforeAll(async () => {
-    broker = await startEmbeddedBroker({ port: 0 });
+    broker = await testBroker();
     publisher = await EventBus.connect({ url: broker.url, clientId: `${prefix}-pub`, prefix });
     subscriber = await EventBus.connect({ url: broker.url, clientId: `${prefix}-sub`, prefix });
   });

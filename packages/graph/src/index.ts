@@ -104,6 +104,6 @@ export {
   type SubgraphServerOptions,
 } from './subgraph-server.ts';
 export { checkTimeWindow, parseId, parseIds, type TimeWindow } from './validation.ts';
-export { runStandaloneSubgraph } from './standalone.ts';
+export { subgraphEnvironment, subgraphRole } from './subgraph-role.ts';
 export { databaseAnswers, mountProbes, processRegistry, type ProbeOptions } from './probes.ts';
 export { decodeTimeCursor, microsOf, timestampFromMicros, type TimeCursor } from './time-cursor.ts';

@@ -4,6 +4,14 @@ export {
   type TestBackend,
   type TestDatabase,
 } from './test-database.ts';
+export {
+  hasTestBroker,
+  TEST_BROKER_KINDS,
+  testBroker,
+  testBrokerKind,
+  type TestBroker,
+  type TestBrokerKind,
+} from './test-broker.ts';
 export { SubgraphClient, type ExecutionResult } from './execute.ts';
 export { live, subscribe, until } from './subscriptions.ts';
 export {

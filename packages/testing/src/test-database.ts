@@ -48,7 +48,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     url = target.toString();
   }
   const database = await openDatabase({ databaseUrl: url });
-  const prisma = createPrismaClient(database.sql);
+  const prisma = await createPrismaClient(database.sql);
   const logger = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
   return {
     sql: database.sql,

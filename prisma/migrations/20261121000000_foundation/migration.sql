@@ -1,6 +1,8 @@
 -- Foundation: ISA-95 asset model, tags, production orders, quality, alarms and the time-series
 -- tables. Time-series tables become TimescaleDB hypertables when the extension is active and
--- plain tables with BRIN indexes on time otherwise.
+-- plain tables with BRIN indexes on time otherwise. Compression and retention policies are
+-- Timescale License features, which TimescaleDB's Apache edition (as managed services ship it)
+-- lacks: there the hypertables go without them.
 
 create type asset_kind as enum ('ENTERPRISE', 'SITE', 'AREA', 'LINE', 'CELL', 'EQUIPMENT');
 
@@ -154,6 +156,11 @@ declare
   pair       text[];
   hypertable text;
   segment_by text;
+  -- The migration runner sets plantgraph.tsl_features from the probed edition
+  -- (packages/db/src/migrations.ts); without it (prisma migrate deploy) the server's licence
+  -- decides.
+  tsl        boolean := coalesce(nullif(current_setting('plantgraph.tsl_features', true), '')::boolean,
+                                 current_setting('timescaledb.license', true) is distinct from 'apache');
 begin
   foreach pair slice 1 in array array[
     ['datapoint', 'tag_id'], ['machine_state', 'asset_id'], ['counter_increment', 'asset_id']
@@ -162,11 +169,13 @@ begin
     segment_by := pair[2];
     if exists (select 1 from pg_extension where extname = 'timescaledb') then
       perform create_hypertable(hypertable::regclass, 'time', chunk_time_interval => interval '1 day');
-      execute format(
-        'alter table %I set (timescaledb.compress, timescaledb.compress_segmentby = %L, '
-        'timescaledb.compress_orderby = %L)', hypertable, segment_by, 'time desc');
-      perform add_compression_policy(hypertable::regclass, interval '7 days');
-      perform add_retention_policy(hypertable::regclass, interval '400 days');
+      if tsl then
+        execute format(
+          'alter table %I set (timescaledb.compress, timescaledb.compress_segmentby = %L, '
+          'timescaledb.compress_orderby = %L)', hypertable, segment_by, 'time desc');
+        perform add_compression_policy(hypertable::regclass, interval '7 days');
+        perform add_retention_policy(hypertable::regclass, interval '400 days');
+      end if;
     else
       execute format('create index %I on %I using brin (time)', hypertable || '_time_brin_idx', hypertable);
     end if;

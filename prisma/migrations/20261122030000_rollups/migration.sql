@@ -3,12 +3,19 @@
 -- Rows are kept per quality, so the readers can leave BAD samples out or count them. Real-time
 -- aggregation (materialized_only = false) adds the buckets newer than the last refresh from the
 -- raw table; the policies re-materialise buckets that late samples invalidated.
--- TimescaleDB only: plain PostgreSQL computes every aggregate from datapoint (docs/analytics.md).
+-- TimescaleDB only, and only with the Timescale License features (continuous aggregates and
+-- their policies are among them; TimescaleDB's Apache edition lacks them): otherwise every
+-- aggregate is computed from datapoint (docs/analytics.md).
 do $$
 declare
   rollup record;
 begin
   if not exists (select 1 from pg_extension where extname = 'timescaledb') then
+    return;
+  end if;
+  -- plantgraph.tsl_features as in 20261121000000_foundation.
+  if not coalesce(nullif(current_setting('plantgraph.tsl_features', true), '')::boolean,
+                  current_setting('timescaledb.license', true) is distinct from 'apache') then
     return;
   end if;
   for rollup in

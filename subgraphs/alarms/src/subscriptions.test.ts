@@ -2,18 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  EventBus,
-  startEmbeddedBroker,
-  type EmbeddedBroker,
-  type PlantEvent,
-} from '@plantgraph/bus';
+import { EventBus, type PlantEvent } from '@plantgraph/bus';
 import { activeEventStreams, startSubgraphServer, type RunningServer } from '@plantgraph/graph';
 import {
   live,
   openTestDatabase,
   subscribe,
   until,
+  testBroker,
+  type TestBroker,
   type TestDatabase,
   signedConnectionParams,
   TEST_GATEWAY_SECRET,
@@ -21,7 +18,7 @@ import {
 import { alarmsSubgraph } from './subgraph.ts';
 
 let database: TestDatabase;
-let broker: EmbeddedBroker;
+let broker: TestBroker;
 let serverBus: EventBus;
 let publisher: EventBus;
 let server: RunningServer;
@@ -93,7 +90,7 @@ beforeAll(async () => {
   await insertAsset('Line 10', 'LINE', 'Dresden');
   await insertAsset('Press 01', 'EQUIPMENT', 'Line 1');
   await insertAsset('Press 10', 'EQUIPMENT', 'Line 10');
-  broker = await startEmbeddedBroker({ port: 0 });
+  broker = await testBroker();
   serverBus = await EventBus.connect({ url: broker.url, clientId: `${prefix}-srv`, prefix });
   publisher = await EventBus.connect({ url: broker.url, clientId: `${prefix}-pub`, prefix });
   ({ server, client } = await startServer());

@@ -126,6 +126,32 @@ describe('assets subgraph', () => {
     expect(data?.platform.migrations[0]?.checksum).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('reports the TimescaleDB edition', async () => {
+    const edition = async (services: typeof database.services) => {
+      const edited = await SubgraphClient.start(await assetsSubgraph.buildSchema(), services);
+      try {
+        const { data, errors } = await edited.execute<{
+          platform: { timescaleLicense: string | null };
+        }>('{ platform { timescaleLicense } }');
+        expect(errors).toBeUndefined();
+        return data?.platform.timescaleLicense;
+      } finally {
+        await edited.stop();
+      }
+    };
+    const { capabilities } = database;
+    // The embedded PGlite build has the TSL features; a server reports what it runs.
+    const expected =
+      database.sql.backend === 'embedded'
+        ? 'TIMESCALE'
+        : (capabilities.timescaleLicense?.toUpperCase() ?? null);
+    expect(await edition(database.services)).toBe(expected);
+    const apache = { ...capabilities, timescaleLicense: 'apache' as const, tslFeatures: false };
+    expect(await edition({ ...database.services, capabilities: apache })).toBe('APACHE');
+    const plain = { ...capabilities, timescaleVersion: null, timescaleLicense: null };
+    expect(await edition({ ...database.services, capabilities: plain })).toBeNull();
+  });
+
   it.each([
     ['{ assets(first: 100000) { totalCount } }', 'BAD_USER_INPUT', /first/],
     ['{ assets(first: 0) { totalCount } }', 'BAD_USER_INPUT', /first/],

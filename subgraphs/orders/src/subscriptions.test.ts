@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { EventBus, startEmbeddedBroker, type EmbeddedBroker } from '@plantgraph/bus';
+import { EventBus } from '@plantgraph/bus';
 import { startSubgraphServer, type RunningServer } from '@plantgraph/graph';
 import {
   live,
   openTestDatabase,
   subscribe,
   until,
+  testBroker,
+  type TestBroker,
   type TestDatabase,
   signedConnectionParams,
   signedHeaders,
@@ -17,7 +19,7 @@ import {
 import { ordersSubgraph } from './subgraph.ts';
 
 let database: TestDatabase;
-let broker: EmbeddedBroker;
+let broker: TestBroker;
 let bus: EventBus;
 let server: RunningServer;
 let client: Client;
@@ -74,7 +76,7 @@ beforeAll(async () => {
   await insertAsset('Line 10', 'LINE', 'Dresden');
   await insertAsset('Press 01', 'EQUIPMENT', 'Line 1');
   await insertAsset('Press 10', 'EQUIPMENT', 'Line 10');
-  broker = await startEmbeddedBroker({ port: 0 });
+  broker = await testBroker();
   bus = await EventBus.connect({ url: broker.url, clientId: `${prefix}-srv`, prefix });
   server = await startSubgraphServer({
     name: 'orders',

@@ -2,18 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  EventBus,
-  startEmbeddedBroker,
-  type EmbeddedBroker,
-  type PlantEvent,
-} from '@plantgraph/bus';
+import { EventBus, type PlantEvent } from '@plantgraph/bus';
 import { activeEventStreams, startSubgraphServer, type RunningServer } from '@plantgraph/graph';
 import {
   live,
   openTestDatabase,
   subscribe,
   until,
+  testBroker,
+  type TestBroker,
   type TestDatabase,
   signedConnectionParams,
   TEST_GATEWAY_SECRET,
@@ -21,7 +18,7 @@ import {
 import { timeseriesSubgraph } from './subgraph.ts';
 
 let database: TestDatabase;
-let broker: EmbeddedBroker;
+let broker: TestBroker;
 let serverBus: EventBus;
 let publisher: EventBus;
 let server: RunningServer;
@@ -94,7 +91,7 @@ beforeAll(async () => {
   await insertTag('Press 01', 'Motor Current');
   await insertTag('Press 01', 'Pressure');
   await insertTag('Press 02', 'Motor Current 2');
-  broker = await startEmbeddedBroker({ port: 0 });
+  broker = await testBroker();
   serverBus = await EventBus.connect({ url: broker.url, clientId: `${prefix}-srv`, prefix });
   publisher = await EventBus.connect({ url: broker.url, clientId: `${prefix}-pub`, prefix });
   server = await startSubgraphServer({

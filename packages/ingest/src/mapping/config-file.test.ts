@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '@plantgraph/config';
 import { loadPlantConfig, parsePlantConfig } from './config-file.ts';
 
@@ -106,6 +106,98 @@ describe('loadPlantConfig', () => {
     expect(problemsOf(() => loadPlantConfig(missing))[0]).toMatch(
       new RegExp(`^${missing}: cannot read the file: ENOENT`),
     );
+  });
+});
+
+describe('loadPlantConfig: environment variables', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  const plant = (endpoint: string, extra = '') => `
+connections:
+  - kind: opcua
+    id: press-plc
+    endpoint: ${JSON.stringify(endpoint)}
+mappings:
+  tags:
+    - connection: press-plc
+      source: { nodeId: "ns=2;s=Press.Force" }
+      asset: Acme/Press
+      tag: Force
+${extra}`;
+  const endpointOf = (text: string, env: Record<string, string | undefined>) => {
+    const [connection] = loadPlantConfig(file('env.yaml', text), env).connections;
+    return connection?.kind === 'opcua' ? connection.endpoint : undefined;
+  };
+
+  it('substitutes ${NAME} and ${NAME:-default}, several in one value', () => {
+    const text = plant('opc.tcp://${PLC_HOST}:${PLC_PORT:-4840}/${PLC_PATH:-}');
+    expect(endpointOf(text, { PLC_HOST: 'plc-7' })).toBe('opc.tcp://plc-7:4840/');
+    expect(endpointOf(text, { PLC_HOST: 'plc-7', PLC_PORT: '4841', PLC_PATH: 'ua' })).toBe(
+      'opc.tcp://plc-7:4841/ua',
+    );
+    // As in docker compose, ":-" also replaces a variable that is set but empty; "${NAME}" keeps it.
+    expect(
+      endpointOf(plant('opc.tcp://${PLC_HOST:-plc}${SUFFIX}'), { PLC_HOST: '', SUFFIX: '' }),
+    ).toBe('opc.tcp://plc');
+  });
+
+  it('reads process.env unless told otherwise', () => {
+    vi.stubEnv('PLANTGRAPH_TEST_PLC_HOST', 'from-process-env');
+    const config = loadPlantConfig(
+      file('env.yaml', plant('opc.tcp://${PLANTGRAPH_TEST_PLC_HOST}')),
+    );
+    expect(config.connections[0]).toMatchObject({ endpoint: 'opc.tcp://from-process-env' });
+  });
+
+  it('names the variable and the field of every unset reference without a default', () => {
+    const path = file(
+      'unset.yaml',
+      plant('opc.tcp://${PLC_HOST}:${PLC_PORT:-4840}', '      description: ${TAG_NOTE}'),
+    );
+    expect(problemsOf(() => loadPlantConfig(path, { PLC_PORT: '1' }))).toEqual([
+      `${path}: connections[0].endpoint: environment variable PLC_HOST is not set and "\${PLC_HOST}" has no default`,
+      `${path}: mappings.tags[0].description: environment variable TAG_NOTE is not set and "\${TAG_NOTE}" has no default`,
+    ]);
+  });
+
+  it('does not expand references inside substituted values', () => {
+    const env = { OUTER: '${INNER}', INNER: 'plc' };
+    expect(endpointOf(plant('opc.tcp://${OUTER}'), env)).toBe('opc.tcp://${INNER}');
+  });
+
+  it('leaves a bare $ alone, reads $${ as a literal ${ and rejects malformed references', () => {
+    const literal = plant('opc.tcp://plc', '      description: costs $5, $HOME and $${NOTE}');
+    expect(loadPlantConfig(file('literal.yaml', literal), {}).mappings.tags[0]?.description).toBe(
+      'costs $5, $HOME and ${NOTE}',
+    );
+    const path = file('malformed.yaml', plant('opc.tcp://${PLC HOST}', '      unit: ${UNIT'));
+    expect(problemsOf(() => loadPlantConfig(path, {}))).toEqual([
+      `${path}: connections[0].endpoint: "\${PLC HOST}" is not a variable reference: use \${NAME} or \${NAME:-default}`,
+      `${path}: mappings.tags[0].unit: "\${UNIT" has no closing "}"`,
+    ]);
+  });
+
+  it('interpolates JSON files too, in string values only, never in keys', () => {
+    const state = (codes: Record<string, string>) => ({
+      connection: 'press-plc',
+      source: { nodeId: 'ns=2;s=State' },
+      asset: 'Acme/Press',
+      codes,
+    });
+    const json = (codes: Record<string, string>) =>
+      JSON.stringify({
+        connections: [{ ...opcua, endpoint: 'opc.tcp://${PLC_HOST}' }],
+        mappings: { states: [state(codes)] },
+      });
+    const env = { PLC_HOST: 'plc', CODE: '100', STATE: 'RUNNING' };
+    const config = loadPlantConfig(file('env.json', json({ '100': '${STATE}' })), env);
+    expect(config.connections[0]).toMatchObject({ endpoint: 'opc.tcp://plc' });
+    expect(config.mappings.states[0]?.codes).toEqual({ '100': 'RUNNING' });
+    // Were keys interpolated, "${CODE}" would become the valid code 100.
+    const path = file('key.json', json({ '${CODE}': 'RUNNING' }));
+    expect(problemsOf(() => loadPlantConfig(path, env))).toEqual([
+      `${path}: mappings.states[0].codes["\${CODE}"]: state codes are integers`,
+    ]);
   });
 });
 

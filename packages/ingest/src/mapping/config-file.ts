@@ -152,6 +152,62 @@ function parseYaml(text: string, path: string): unknown {
   return document.toJS();
 }
 
+/** Where `${NAME}` references are looked up; process.env unless a caller (a test) says otherwise. */
+export type PlantConfigEnv = Readonly<Record<string, string | undefined>>;
+
+/** `$${` (a literal `${`) or a reference; the capture is undefined when no `}` closes it. */
+const REFERENCE = /\$\$\{|\$\{([^}]*)(\})?/g;
+const NAME_AND_DEFAULT = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
+
+/**
+ * Substitutes `${NAME}` and `${NAME:-default}` in one string. A single replace pass, so a value
+ * (or default) that itself contains `${...}` is taken literally rather than expanded again.
+ */
+function substitute(text: string, at: IssuePath, env: PlantConfigEnv, problems: string[]): string {
+  if (!text.includes('${')) return text;
+  return text.replace(REFERENCE, (match: string, inner?: string, closed?: string) => {
+    if (match === '$${') return '${';
+    if (!closed) {
+      problems.push(problem(at, `"${match}" has no closing "}"`));
+      return match;
+    }
+    const [, name, fallback] = NAME_AND_DEFAULT.exec(inner ?? '') ?? [];
+    if (!name) {
+      problems.push(
+        problem(at, `"${match}" is not a variable reference: use \${NAME} or \${NAME:-default}`),
+      );
+      return match;
+    }
+    const value = env[name];
+    // Like docker compose: `:-` also covers a variable that is set but empty.
+    if (fallback !== undefined && !value) return fallback;
+    if (value !== undefined) return value;
+    problems.push(
+      problem(at, `environment variable ${name} is not set and "${match}" has no default`),
+    );
+    return match;
+  });
+}
+
+/** Interpolates every string value (never a key) of the parsed file. */
+function interpolate(
+  value: unknown,
+  at: IssuePath,
+  env: PlantConfigEnv,
+  problems: string[],
+): unknown {
+  if (typeof value === 'string') return substitute(value, at, env, problems);
+  if (Array.isArray(value))
+    return value.map((item, index) => interpolate(item, [...at, index], env, problems));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      interpolate(item, [...at, key], env, problems),
+    ]),
+  );
+}
+
 function parseJson(text: string, path: string): unknown {
   try {
     return JSON.parse(text);
@@ -161,11 +217,13 @@ function parseJson(text: string, path: string): unknown {
 }
 
 /**
- * Reads the connections and mappings file: `.yaml`/`.yml` as YAML, `.json` as JSON. Any problem
- * (unreadable file, syntax, schema) is a ConfigError naming the file and the field, so the
- * process refuses to start with a message that says what to fix.
+ * Reads the connections and mappings file: `.yaml`/`.yml` as YAML, `.json` as JSON. String values
+ * may use `${NAME}` and `${NAME:-default}` (as in docker compose), so one file serves hosts whose
+ * addresses differ; `$${` is a literal `${`. Any problem (unreadable file, syntax, an unset
+ * variable, schema) is a ConfigError naming the file and the field, so the process refuses to
+ * start with a message that says what to fix.
  */
-export function loadPlantConfig(path: string): PlantConfig {
+export function loadPlantConfig(path: string, env: PlantConfigEnv = process.env): PlantConfig {
   const extension = extname(path).toLowerCase();
   if (!['.yaml', '.yml', '.json'].includes(extension))
     throw fail(path, ['expected a .yaml, .yml or .json file']);
@@ -175,6 +233,9 @@ export function loadPlantConfig(path: string): PlantConfig {
   } catch (error) {
     throw fail(path, [`cannot read the file: ${(error as Error).message}`]);
   }
-  const input = extension === '.json' ? parseJson(text, path) : parseYaml(text, path);
+  const parsed = extension === '.json' ? parseJson(text, path) : parseYaml(text, path);
+  const problems: string[] = [];
+  const input = interpolate(parsed, [], env, problems);
+  if (problems.length > 0) throw fail(path, problems);
   return parsePlantConfig(input, path);
 }

@@ -2,7 +2,7 @@ import { Ctx, Query, Resolver } from 'type-graphql';
 import { platformVersion } from '@plantgraph/config';
 import { appliedMigrations } from '@plantgraph/db';
 import type { GraphContext } from '@plantgraph/graph';
-import { Migration, Platform, StorageKind } from './platform.type.ts';
+import { Migration, Platform, StorageKind, TimescaleLicense } from './platform.type.ts';
 
 @Resolver(() => Platform)
 export class PlatformResolver {
@@ -15,6 +15,12 @@ export class PlatformResolver {
       storage: capabilities.backend === 'embedded' ? StorageKind.EMBEDDED : StorageKind.POSTGRES,
       timescale: capabilities.timescaleVersion !== null,
       timescaleVersion: capabilities.timescaleVersion,
+      timescaleLicense:
+        capabilities.timescaleLicense === null
+          ? null
+          : capabilities.timescaleLicense === 'apache'
+            ? TimescaleLicense.APACHE
+            : TimescaleLicense.TIMESCALE,
       postgresVersion: capabilities.postgresVersion,
       migrations: migrations.map((migration) => Object.assign(new Migration(), migration)),
     });

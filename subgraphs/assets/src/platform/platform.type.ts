@@ -11,6 +11,25 @@ registerEnumType(StorageKind, {
     'EMBEDDED: in-process PGlite with TimescaleDB. POSTGRES: a PostgreSQL/TimescaleDB server.',
 });
 
+export enum TimescaleLicense {
+  APACHE = 'APACHE',
+  TIMESCALE = 'TIMESCALE',
+}
+registerEnumType(TimescaleLicense, {
+  name: 'TimescaleLicense',
+  description: 'The TimescaleDB edition, after its `timescaledb.license` setting.',
+  valuesConfig: {
+    APACHE: {
+      description:
+        'The Apache-2.0 edition managed services ship: hypertables without compression, retention policies, continuous aggregates or gap filling. Aggregates are computed from the raw samples.',
+    },
+    TIMESCALE: {
+      description:
+        'The edition with the Timescale License features: compression, retention policies, continuous aggregates (rollups) and gap filling.',
+    },
+  },
+});
+
 @ObjectType({ description: 'A schema migration applied to the database.' })
 export class Migration {
   @Field(() => String)
@@ -39,6 +58,12 @@ export class Platform {
 
   @Field(() => String, { nullable: true })
   timescaleVersion!: string | null;
+
+  @Field(() => TimescaleLicense, {
+    nullable: true,
+    description: 'The TimescaleDB edition; null without TimescaleDB.',
+  })
+  timescaleLicense!: TimescaleLicense | null;
 
   @Field(() => String)
   postgresVersion!: string;

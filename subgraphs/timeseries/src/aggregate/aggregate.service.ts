@@ -68,9 +68,13 @@ export function aggregateRequest(
  */
 export const MIN_TIMESCALE_VERSION = [2, 15, 1] as const;
 
+/**
+ * The TimescaleDB statements need `time_bucket_gapfill`, `locf` and `interpolate`, which are
+ * Timescale License features: the Apache edition gets the plain ones.
+ */
 export function dialectOf(context: GraphContext): SqlDialect {
   const version = context.capabilities.timescaleVersion;
-  if (!version) return 'plain';
+  if (!version || !context.capabilities.tslFeatures) return 'plain';
   const parts = version.split(/[.-]/).map(Number);
   for (const [index, minimum] of MIN_TIMESCALE_VERSION.entries()) {
     const part = parts[index] ?? 0;
@@ -142,7 +146,7 @@ async function run(context: GraphContext, statement: Statement): Promise<BucketR
 /**
  * The buckets of one page for each tag, in the order of `tagIds`, gaps included (`samples` 0).
  * TimescaleDB reads a rollup where one answers the page exactly, raw samples otherwise; plain
- * PostgreSQL always reads raw samples.
+ * PostgreSQL and TimescaleDB's Apache edition (no continuous aggregates) always read raw samples.
  */
 export async function aggregateRows(
   context: GraphContext,
@@ -152,8 +156,10 @@ export async function aggregateRows(
 ): Promise<BucketRow[][]> {
   if (tagIds.length === 0 || page.start >= page.end) return tagIds.map(() => []);
   const dialect = dialectOf(context);
+  // Continuous aggregates are a Timescale License feature: on the Apache edition nothing keeps
+  // them current, even where the views exist (a database moved over from the full edition).
   const rollup =
-    dialect === 'timescale' && (await rollupsExist(context.sql))
+    context.capabilities.tslFeatures && dialect === 'timescale' && (await rollupsExist(context.sql))
       ? chooseRollup(request, page)
       : undefined;
   let rows = await run(context, aggregateStatement(tagIds, request, page, { dialect, rollup }));

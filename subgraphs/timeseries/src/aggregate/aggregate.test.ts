@@ -69,6 +69,8 @@ const TAGS: TagKey[] = ['flow1', 'flow2', 'level', 'spare'];
 let database: TestDatabase;
 let plant: AnalyticsPlant;
 const paths: Path[] = [];
+/** The same database reported as TimescaleDB's Apache edition (TimescaleDB only). */
+let apache: SubgraphClient | undefined;
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -80,10 +82,20 @@ beforeAll(async () => {
     const capabilities = { ...database.capabilities, timescaleVersion: null };
     const services = { ...database.services, capabilities };
     paths.push({ name: 'plain', client: await SubgraphClient.start(schema, services) });
+    const apacheCapabilities = {
+      ...database.capabilities,
+      timescaleLicense: 'apache' as const,
+      tslFeatures: false,
+    };
+    apache = await SubgraphClient.start(schema, {
+      ...database.services,
+      capabilities: apacheCapabilities,
+    });
   }
 });
 
 afterAll(async () => {
+  await apache?.stop();
   for (const path of paths) await path.client.stop();
   await database?.close();
 });
@@ -462,6 +474,60 @@ describe('Tag.aggregate', () => {
     }
   });
 
+  it('reads raw samples without gap filling on the Apache edition, though rollups would answer', async () => {
+    if (!apache) return;
+    // The database has the rollups (the embedded TimescaleDB has the TSL features); with the
+    // capabilities of the Apache edition the same requests must neither read them nor gap-fill.
+    const read: string[] = [];
+    const stop = database.sql.observe((statement) => read.push(statement));
+    const cases: Case[] = [
+      {
+        ...SPRING,
+        interval: '1 day',
+        unit: ONE_DAY,
+        timezone: 'Europe/Berlin',
+        fill: 'LINEAR',
+        includeBadQuality: false,
+        functions: ROLLUP_FUNCTIONS,
+      },
+      {
+        from: Date.parse('2026-10-25T00:00:00Z'),
+        to: Date.parse('2026-10-25T03:00:00Z'),
+        interval: '5 minutes',
+        unit: { count: 5, unit: 'minute' },
+        timezone: 'UTC',
+        fill: 'PREVIOUS',
+        includeBadQuality: true,
+        functions: ROLLUP_FUNCTIONS,
+      },
+    ];
+    try {
+      for (const test of cases) {
+        read.length = 0;
+        await aggregate(paths[0]!.client, TAGS, variablesOf(test));
+        expect(read.some((statement) => /datapoint_1[mh]/.test(statement))).toBe(true);
+
+        read.length = 0;
+        const answers = await aggregate(apache, TAGS, variablesOf(test));
+        TAGS.forEach((tag, index) => {
+          const expected = expectedBuckets(plant.samples[tag], optionsOf(test));
+          expectBuckets(
+            answers[index]!,
+            expected,
+            `apache ${tag} ${test.interval}`,
+            test.functions,
+          );
+        });
+        expect(read.filter((statement) => statement.includes('from datapoint'))).toHaveLength(1);
+        expect(
+          read.some((statement) => /datapoint_1[mh]|gapfill|locf|interpolate/.test(statement)),
+        ).toBe(false);
+      }
+    } finally {
+      stop();
+    }
+  });
+
   it('reads all tags asked with the same arguments in one statement', async () => {
     const read: string[] = [];
     const stop = database.sql.observe((statement) => read.push(statement));
@@ -565,11 +631,21 @@ describe('Tag.aggregate', () => {
 });
 
 describe('dialectOf', () => {
+  const dialect = (timescaleVersion: string | null, tslFeatures = true) =>
+    dialectOf({ capabilities: { timescaleVersion, tslFeatures } } as unknown as GraphContext);
+
   it('uses the TimescaleDB statements from 2.15.1 on, whose gapfill handles DST', () => {
-    const dialect = (timescaleVersion: string | null) =>
-      dialectOf({ capabilities: { timescaleVersion } } as unknown as GraphContext);
     expect(
-      [null, '2.9.3', '2.14.2', '2.15.0', '2.15.1', '2.23.0-dev', '3.0.0'].map(dialect),
+      [null, '2.9.3', '2.14.2', '2.15.0', '2.15.1', '2.23.0-dev', '3.0.0'].map((version) =>
+        dialect(version),
+      ),
     ).toEqual(['plain', 'plain', 'plain', 'plain', 'timescale', 'timescale', 'timescale']);
+  });
+
+  it('uses the plain statements on the Apache edition, which has no gap filling', () => {
+    expect(['2.15.1', '2.23.0-dev'].map((version) => dialect(version, false))).toEqual([
+      'plain',
+      'plain',
+    ]);
   });
 });

@@ -1,12 +1,16 @@
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse, printSchema } from 'graphql';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defaultSubgraphUrl, subgraphEntries } from './subgraphs.ts';
+import { defaultSubgraphUrl } from '@plantgraph/config';
+import { subgraphModules } from '@plantgraph/demo';
 
-export const supergraphPath = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
-export const apiSchemaPath = fileURLToPath(new URL('../api-schema.graphql', import.meta.url));
+export const supergraphPath = fileURLToPath(
+  new URL('../../gateway/supergraph.graphql', import.meta.url),
+);
+export const apiSchemaPath = fileURLToPath(
+  new URL('../../gateway/api-schema.graphql', import.meta.url),
+);
 
 export interface ComposedGraph {
   /** The supergraph SDL the gateway (or Apollo Router, Hive Gateway, Cosmo) serves. */
@@ -28,7 +32,7 @@ export class CompositionError extends Error {
 /** Composes the five subgraphs' schemas, built in process, with their default URLs. */
 export async function composeSupergraph(): Promise<ComposedGraph> {
   const services = await Promise.all(
-    subgraphEntries.map(async (entry) => ({
+    subgraphModules.map(async (entry) => ({
       name: entry.module.name,
       url: defaultSubgraphUrl(entry),
       typeDefs: parse(printSubgraphSchema(await entry.module.buildSchema())),
@@ -40,9 +44,4 @@ export async function composeSupergraph(): Promise<ComposedGraph> {
     supergraphSdl: result.supergraphSdl,
     apiSchemaSdl: printSchema(result.schema.toAPISchema().toGraphQLJSSchema()),
   };
-}
-
-/** The committed supergraph SDL. */
-export function loadSupergraphSdl(): string {
-  return readFileSync(supergraphPath, 'utf8');
 }

@@ -1,12 +1,16 @@
 import { resolve } from 'node:path';
 import { DEFAULT_BUS_PREFIX, EventBus, startEmbeddedBroker } from '@plantgraph/bus';
 import {
-  closeOnSignals,
+  callerDirectory,
   createLogger,
-  exitOnStartupError,
-  loadConfig,
-  optionalUrl,
+  dataDir,
+  defineRole,
+  embeddedOrDatabaseUrl,
+  listenHost,
+  listenPort,
+  mqttUrl,
   port,
+  uniqueClientId,
 } from '@plantgraph/config';
 import { startConnectors } from '@plantgraph/connectors';
 import { openDatabase } from '@plantgraph/db';
@@ -16,15 +20,16 @@ import { limitsEnvironment, limitsFromEnvironment } from '@plantgraph/gateway';
 import { loadPlantConfig, metricsRegistry, parsePlantConfig } from '@plantgraph/ingest';
 import { startMqttSimulator, startOpcuaSimulator } from '@plantgraph/plant-simulator';
 import { z } from 'zod';
+import type { Logger } from '@plantgraph/config';
 import { ensureDemoKeys } from './demo-keys.ts';
 import { startPlant } from './plant.ts';
 import { seedIfEmpty } from './seed.ts';
 
-const logger = createLogger('plantgraph');
-
 /** Resources in start order; closed in reverse, also when a later start step fails. */
 class Resources {
   readonly #closers: (() => Promise<unknown>)[] = [];
+
+  constructor(private readonly logger: Logger) {}
 
   add<T extends { close(): Promise<unknown> }>(resource: T): T {
     this.#closers.push(() => resource.close());
@@ -33,41 +38,67 @@ class Resources {
 
   async close(): Promise<void> {
     for (const close of this.#closers.reverse()) {
-      await close().catch((error: unknown) => logger.warn({ err: error }, 'close failed'));
+      await close().catch((error: unknown) => this.logger.warn({ err: error }, 'close failed'));
     }
   }
 }
 
+export const demoEnvironment = {
+  PORT: listenPort(4000).describe('gateway HTTP port'),
+  HOST: listenHost('0.0.0.0'),
+  PLANTGRAPH_SUBGRAPH_PORTS_FROM: port(4001).describe('first of the five subgraph ports'),
+  DATABASE_URL: embeddedOrDatabaseUrl(),
+  MQTT_URL: mqttUrl().describe('external broker; unset = embedded broker on MQTT_PORT'),
+  MQTT_PORT: port(1884).describe('port of the embedded broker'),
+  PLANTGRAPH_OPCUA_PORT: port(4840).describe('port of the simulated OPC UA server'),
+  PLANTGRAPH_CONFIG: z
+    .string()
+    .optional()
+    .describe('connections and mappings file; unset = the demo plant'),
+  PLANTGRAPH_SIMULATOR: z.enum(['on', 'off']).default('on').describe('run the plant simulator'),
+  PLANTGRAPH_SIMULATOR_SPEED: z.coerce
+    .number()
+    .positive()
+    .default(60)
+    .describe('plant seconds per real second'),
+  PLANTGRAPH_BUS_PREFIX: z
+    .string()
+    .min(1)
+    .default(DEFAULT_BUS_PREFIX)
+    .describe('topic prefix of the event bus'),
+  PLANTGRAPH_DATA_DIR: dataDir(),
+  ...limitsEnvironment,
+};
+
+type DemoConfig = z.infer<z.ZodObject<typeof demoEnvironment>>;
+
 /**
- * The plant in a box: embedded database (seeded on first start), MQTT broker, the plant simulator
- * (OPC UA for Dresden, Sparkplug B and UNS JSON for Lyon), the connectors feeding the database,
- * five subgraphs and the gateway.
+ * The plant in a box, in one process: embedded database (seeded on first start), MQTT broker,
+ * the plant simulator (OPC UA for Dresden, Sparkplug B and UNS JSON for Lyon), the connectors
+ * feeding the database, five subgraphs and the gateway. One process because the embedded
+ * database is in-process only.
  */
-async function main(resources: Resources): Promise<void> {
-  const config = loadConfig({
-    PORT: port(4000),
-    HOST: z.string().default('0.0.0.0'),
-    PLANTGRAPH_SUBGRAPH_PORTS_FROM: port(4001),
-    DATABASE_URL: optionalUrl(),
-    MQTT_URL: z
-      .string()
-      .regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://')
-      .optional(),
-    MQTT_PORT: port(1884),
-    PLANTGRAPH_OPCUA_PORT: port(4840),
-    PLANTGRAPH_CONFIG: z.string().optional(),
-    PLANTGRAPH_SIMULATOR: z.enum(['on', 'off']).default('on'),
-    PLANTGRAPH_SIMULATOR_SPEED: z.coerce.number().positive().default(60),
-    PLANTGRAPH_BUS_PREFIX: z.string().min(1).default(DEFAULT_BUS_PREFIX),
-    PLANTGRAPH_DATA_DIR: z.string().default('.data'),
-    ...limitsEnvironment,
-  });
-  // npm runs workspace scripts inside the workspace; relative paths mean the caller's directory.
-  const cwd = process.env.INIT_CWD ?? process.cwd();
-  const dataDir = resolve(cwd, config.PLANTGRAPH_DATA_DIR);
+export const demoRole = defineRole({
+  name: 'demo',
+  environment: demoEnvironment,
+  async start(config) {
+    const logger = createLogger('plantgraph');
+    const resources = new Resources(logger);
+    try {
+      await startDemo(config, resources, logger);
+    } catch (error) {
+      await resources.close();
+      throw error;
+    }
+    return resources;
+  },
+});
+
+async function startDemo(config: DemoConfig, resources: Resources, logger: Logger): Promise<void> {
+  const dataDir = config.PLANTGRAPH_DATA_DIR;
   const opcuaEndpoint = `opc.tcp://127.0.0.1:${config.PLANTGRAPH_OPCUA_PORT}/plantgraph`;
   const plantConfig = config.PLANTGRAPH_CONFIG
-    ? loadPlantConfig(resolve(cwd, config.PLANTGRAPH_CONFIG))
+    ? loadPlantConfig(resolve(callerDirectory(), config.PLANTGRAPH_CONFIG))
     : parsePlantConfig(demoPlantConfig({ opcuaEndpoint }), 'the demo plant');
 
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir });
@@ -78,7 +109,7 @@ async function main(resources: Resources): Promise<void> {
   );
   const seeded = await seedIfEmpty(database.sql, { size: 'demo' });
   if (seeded) logger.info(seeded, 'demo plant seeded');
-  const prisma = createPrismaClient(database.sql);
+  const prisma = await createPrismaClient(database.sql);
   resources.add({ close: () => prisma.$disconnect() });
 
   const busUrl =
@@ -93,7 +124,7 @@ async function main(resources: Resources): Promise<void> {
   const events = resources.add(
     await EventBus.connect({
       url: busUrl,
-      clientId: `plantgraph-events-${process.pid}`,
+      clientId: uniqueClientId('plantgraph-events'),
       prefix: config.PLANTGRAPH_BUS_PREFIX,
     }),
   );
@@ -125,10 +156,3 @@ async function main(resources: Resources): Promise<void> {
   for (const [role, key] of Object.entries(keys)) console.log(`    ${role.padEnd(width)}  ${key}`);
   console.log('');
 }
-
-const resources = new Resources();
-closeOnSignals(logger, () => resources.close());
-await main(resources).catch(async (error: unknown) => {
-  await resources.close();
-  exitOnStartupError(error);
-});

@@ -7,7 +7,7 @@ const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The API schema of the last release; only `npm run schema:check -- --accept` moves it. */
 export const baselinePath = fileURLToPath(
-  new URL('../api-schema.baseline.graphql', import.meta.url),
+  new URL('../../gateway/api-schema.baseline.graphql', import.meta.url),
 );
 /** Where breaking changes are recorded, under `## Unreleased` until the next release. */
 export const changelogPath = fileURLToPath(

@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import {
+  callerDirectory,
+  createLogger,
+  dataDir,
+  defineRole,
+  listenHost,
+  listenPort,
+  mqttUrl,
+  requiredDatabaseUrl,
+  uniqueClientId,
+} from '@plantgraph/config';
+import { DEFAULT_BUS_PREFIX, EventBus } from '@plantgraph/bus';
+import { openDatabase } from '@plantgraph/db';
+import { closeServer, createServer, databaseAnswers, listen, mountProbes } from '@plantgraph/graph';
+import { loadPlantConfig, metricsRegistry } from '@plantgraph/ingest';
+import express from 'express';
+import { z } from 'zod';
+import { startConnectors } from './connector-runtime.ts';
+
+export const connectorsEnvironment = {
+  PLANTGRAPH_CONFIG: z
+    .string()
+    .min(1, 'the connections and mappings file is required')
+    .describe('connections and mappings file (YAML or JSON), e.g. examples/demo-plant.yaml'),
+  DATABASE_URL: requiredDatabaseUrl(),
+  MQTT_URL: mqttUrl().describe(
+    'MQTT broker: the event bus and connections without a url; unset = ingest only',
+  ),
+  PLANTGRAPH_BUS_PREFIX: z
+    .string()
+    .min(1)
+    .default(DEFAULT_BUS_PREFIX)
+    .describe('topic prefix of the event bus'),
+  PLANTGRAPH_DATA_DIR: dataDir().describe('spool of batches the database could not take yet'),
+  PORT: listenPort(4010).describe('HTTP port of /healthz, /readyz and /metrics'),
+  HOST: listenHost('127.0.0.1'),
+};
+
+/** The connector process of a production deployment: every configured connection, one pipeline. */
+export const connectorsRole = defineRole({
+  name: 'connectors',
+  environment: connectorsEnvironment,
+  async start(config) {
+    const logger = createLogger('connectors');
+    const plantConfig = loadPlantConfig(resolve(callerDirectory(), config.PLANTGRAPH_CONFIG));
+    const database = await openDatabase({ databaseUrl: config.DATABASE_URL, migrate: 'verify' });
+    // Stored changes go on the bus when there is one; without MQTT_URL the process only ingests.
+    const events = config.MQTT_URL
+      ? await EventBus.connect({
+          url: config.MQTT_URL,
+          clientId: uniqueClientId('plantgraph-events'),
+          prefix: config.PLANTGRAPH_BUS_PREFIX,
+        })
+      : undefined;
+    const runtime = await startConnectors({
+      sql: database.sql,
+      config: plantConfig,
+      busUrl: config.MQTT_URL,
+      dataDir: config.PLANTGRAPH_DATA_DIR,
+      logger,
+      events,
+    });
+
+    const app = express();
+    mountProbes(app, { ready: databaseAnswers(database.sql), registries: [metricsRegistry] });
+    const server = createServer(app);
+    await listen(server, config.PORT, config.HOST, 'PORT');
+    logger.info(
+      {
+        connections: plantConfig.connections.map((connection) => connection.id),
+        port: config.PORT,
+      },
+      'connectors running',
+    );
+    return {
+      async close() {
+        await closeServer(server);
+        await runtime.close();
+        await events?.close();
+        await database.sql.close();
+      },
+    };
+  },
+});

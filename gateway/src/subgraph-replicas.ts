@@ -1,0 +1,115 @@
+import { GraphQLError } from 'graphql';
+
+/** Node's fetch signature, which @apollo/gateway's data sources accept as their fetcher. */
+type FetchFunction = typeof fetch;
+
+/**
+ * Failures where the subgraph cannot have seen the request: another replica may take it, even a
+ * mutation. (undici reports the system error as the `cause` of its "fetch failed" TypeError.)
+ */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+const MUTATION = /^\s*mutation\b/;
+
+/** How long one subgraph request may take before the gateway answers SERVICE_UNAVAILABLE. */
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
+
+/**
+ * The replicas of one subgraph, from a comma-separated URL list (`ASSETS_URL=http://a:4001/graphql,
+ * http://b:4001/graphql`). Requests go round-robin; a replica that refuses the connection, or
+ * drops a query, hands the request to the next one, so a replica killed with `kill -9` costs no
+ * failed query. A mutation whose connection broke after it was sent is not repeated elsewhere
+ * (the first replica may have committed it): it fails with SERVICE_UNAVAILABLE. Every attempt has
+ * a deadline, so a hung replica answers with an error instead of holding the client forever.
+ */
+export class SubgraphReplicas {
+  readonly urls: readonly string[];
+  #next = 0;
+
+  constructor(
+    readonly name: string,
+    urls: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.urls = urls
+      .split(',')
+      .map((url) => url.trim())
+      .filter((url) => url.length > 0);
+    if (this.urls.length === 0) throw new Error(`subgraph ${name} has no URL`);
+  }
+
+  /** The next replica's URL, round-robin. */
+  pick(): string {
+    const url = this.urls[this.#next % this.urls.length] ?? '';
+    this.#next += 1;
+    return url;
+  }
+
+  /** A fetch that spreads requests over the replicas (the URL it is given is ignored). */
+  readonly fetch: FetchFunction = async (_input, init) => {
+    const mutation = isMutation(init?.body);
+    let lastError: unknown;
+    for (let attempt = 0; attempt < this.urls.length; attempt += 1) {
+      const url = this.pick();
+      try {
+        return await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      } catch (error) {
+        lastError = error;
+        if (!retryable(error, mutation)) break;
+      }
+    }
+    throw new GraphQLError(
+      `Subgraph ${this.name} is unavailable: ${describeFailure(lastError, this.timeoutMs)}`,
+      { extensions: { code: 'SERVICE_UNAVAILABLE', subgraph: this.name } },
+    );
+  };
+
+  /** Each replica's readiness URL (`/readyz` beside `/graphql`). */
+  readinessUrls(): string[] {
+    return this.urls.map((url) => new URL('/readyz', url).toString());
+  }
+}
+
+function isMutation(body: unknown): boolean {
+  if (typeof body !== 'string') return false;
+  try {
+    return MUTATION.test((JSON.parse(body) as { query?: string }).query ?? '');
+  } catch {
+    return false;
+  }
+}
+
+function systemCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
+  return cause?.code ?? (error as { code?: string } | undefined)?.code;
+}
+
+function retryable(error: unknown, mutation: boolean): boolean {
+  if ((error as Error | undefined)?.name === 'TimeoutError') return false;
+  const code = systemCode(error);
+  if (code && NOT_SENT.has(code)) return true;
+  return !mutation;
+}
+
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if ((error as Error | undefined)?.name === 'TimeoutError')
+    return `no answer within ${timeoutMs} ms`;
+  return systemCode(error) ?? (error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * The replicas of every subgraph in the supergraph: `urls` by subgraph name (comma-separated
+ * lists) where given, else the URL the supergraph records.
+ */
+export function subgraphReplicas(
+  subgraphs: Iterable<{ name: string; url: string }>,
+  urls: Record<string, string | undefined> = {},
+  timeoutMs = DEFAULT_SUBGRAPH_TIMEOUT_MS,
+): Map<string, SubgraphReplicas> {
+  return new Map(
+    [...subgraphs].map(({ name, url }) => [
+      name,
+      new SubgraphReplicas(name, urls[name] ?? url, timeoutMs),
+    ]),
+  );
+}

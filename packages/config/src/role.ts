@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import { exitOnStartupError } from './fail-fast.ts';
+import { loadConfig } from './load-config.ts';
+import { closeOnSignals } from './shutdown.ts';
+import { createLogger } from './logger.ts';
+
+/** What a long-running role hands back once it serves. */
+export interface RunningRole {
+  close(): Promise<void>;
+}
+
+/**
+ * One role of `plantgraph <role>`: the environment it reads (validated before anything starts,
+ * listed by `--help`) and how it starts. A service resolves to what closes it; a one-shot role
+ * (migrate, seed, keys) resolves to its exit code.
+ */
+export interface ProcessRole<Shape extends z.ZodRawShape = z.ZodRawShape> {
+  name: string;
+  /** Extra usage lines after the name, e.g. `create --role <role> [--sites <ids>]`. */
+  usage?: string;
+  environment: Shape;
+  start(config: z.infer<z.ZodObject<Shape>>, args: string[]): Promise<RunningRole | number>;
+}
+
+export const defineRole = <Shape extends z.ZodRawShape>(
+  role: ProcessRole<Shape>,
+): ProcessRole<Shape> => role;
+
+/**
+ * Validates the role's environment, starts it and, for a service, closes it on SIGINT/SIGTERM.
+ * Configuration and port errors end the process with the message naming the variable.
+ */
+export async function runRole<Shape extends z.ZodRawShape>(
+  role: ProcessRole<Shape>,
+  args: string[],
+): Promise<void> {
+  try {
+    const config = loadConfig(role.environment);
+    const started = await role.start(config, args);
+    if (typeof started === 'number') {
+      process.exitCode = started;
+      return;
+    }
+    closeOnSignals(createLogger(role.name), () => started.close());
+  } catch (error) {
+    exitOnStartupError(error);
+  }
+}

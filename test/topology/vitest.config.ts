@@ -1,0 +1,18 @@
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The topology tier: roles as separate processes from the build output, on the real PostgreSQL
+ * and broker of TEST_DATABASE_URL and TEST_MQTT_URL (`npm run test:topology`).
+ */
+export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
+  test: {
+    include: ['test/topology/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    fileParallelism: false,
+  },
+});

@@ -1,0 +1,7 @@
+export {
+  apiSchemaPath,
+  composeSupergraph,
+  CompositionError,
+  supergraphPath,
+  type ComposedGraph,
+} from './compose.ts';
