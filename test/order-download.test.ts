@@ -13,7 +13,7 @@ import {
   unsOrderTopic,
 } from '@plantgraph/demo-catalog';
 import type { DownloadConfig, PlantConfig } from '@plantgraph/ingest';
-import { DOWNLOAD_STATUS, type DownloadStatus, type Machine } from '@plantgraph/plant-simulator';
+import { DOWNLOAD_STATUS, type DownloadStatus, type Machine } from '@plantgraph/simulator';
 import { hasTestBroker, live, TEST_BROKER_KINDS } from '@plantgraph/testing';
 import {
   eventually,

@@ -1,4 +1,4 @@
-import { describeEnvironment, exitOnStartupError, runRole } from '@plantgraph/config';
+import { describeEnvironment, exitOnStartupError, runRole } from '@plantgraph/service';
 import { ROLES, UsageError, type RoleEntry } from './roles.ts';
 
 /**

@@ -1,4 +1,5 @@
-import type { ProcessRole, SubgraphName } from '@plantgraph/config';
+import type { SubgraphName } from '@plantgraph/config';
+import type { ProcessRole } from '@plantgraph/service';
 import type { SubgraphModule } from '@plantgraph/graph';
 
 /**
@@ -56,7 +57,7 @@ export const ROLES: Record<string, RoleEntry> = {
   },
   connectors: {
     summary: 'OPC UA and MQTT connections feeding the database and the event bus',
-    load: async () => (await import('@plantgraph/connectors')).connectorsRole as ProcessRole,
+    load: async () => (await import('@plantgraph/connector-runtime')).connectorsRole as ProcessRole,
   },
   simulator: {
     summary: "the demo plant's machines (OPC UA server, Sparkplug B and UNS JSON publishers)",

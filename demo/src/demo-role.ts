@@ -1,24 +1,14 @@
 import { resolve } from 'node:path';
 import { DEFAULT_BUS_PREFIX, EventBus, startEmbeddedBroker } from '@plantgraph/bus';
-import {
-  callerDirectory,
-  createLogger,
-  dataDir,
-  defineRole,
-  embeddedOrDatabaseUrl,
-  listenHost,
-  listenPort,
-  mqttUrl,
-  port,
-  uniqueClientId,
-} from '@plantgraph/config';
-import { startConnectors } from '@plantgraph/connectors';
+import { createLogger, port, uniqueClientId } from '@plantgraph/config';
+import { callerDirectory, dataDir, defineRole, embeddedOrDatabaseUrl, listenHost, listenPort, mqttUrl } from '@plantgraph/service';
+import { startConnectors } from '@plantgraph/connector-runtime';
 import { openDatabase } from '@plantgraph/db';
 import { createPrismaClient } from '@plantgraph/db/prisma';
 import { demoPlantConfig } from '@plantgraph/demo-catalog';
 import { limitsEnvironment, limitsFromEnvironment } from '@plantgraph/gateway';
 import { loadPlantConfig, metricsRegistry, parsePlantConfig } from '@plantgraph/ingest';
-import { startMqttSimulator, startOpcuaSimulator } from '@plantgraph/plant-simulator';
+import { startMqttSimulator, startOpcuaSimulator } from '@plantgraph/simulator';
 import { z } from 'zod';
 import type { Logger } from '@plantgraph/config';
 import { ensureDemoKeys } from './demo-keys.ts';

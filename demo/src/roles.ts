@@ -4,4 +4,4 @@
  */
 export { demoRole } from './demo-role.ts';
 export { seedRole } from './seed-role.ts';
-export { simulatorRole } from '@plantgraph/plant-simulator';
+export { simulatorRole } from '@plantgraph/simulator';

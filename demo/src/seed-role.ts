@@ -1,4 +1,5 @@
-import { createLogger, defineRole, requiredDatabaseUrl } from '@plantgraph/config';
+import { createLogger } from '@plantgraph/config';
+import { defineRole, requiredDatabaseUrl } from '@plantgraph/service';
 import { openDatabase } from '@plantgraph/db';
 import { z } from 'zod';
 import { seedIfEmpty } from './seed.ts';

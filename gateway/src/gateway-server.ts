@@ -8,13 +8,8 @@ import {
 } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Logger } from '@plantgraph/config';
-import {
-  closeServer,
-  createServer,
-  listen,
-  mountProbes,
-  type RunningServer,
-} from '@plantgraph/graph';
+import { type RunningServer } from '@plantgraph/graph';
+import { closeServer, createServer, listen, mountProbes } from '@plantgraph/service';
 import express from 'express';
 import { Gauge, Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';

@@ -1,13 +1,12 @@
+import { createLogger, SUBGRAPHS } from '@plantgraph/config';
 import {
   callerDirectory,
-  createLogger,
   defineRole,
   gatewaySecret,
   listenHost,
   listenPort,
   requiredDatabaseUrl,
-  SUBGRAPHS,
-} from '@plantgraph/config';
+} from '@plantgraph/service';
 import { openDatabase } from '@plantgraph/db';
 import { resolve } from 'node:path';
 import { z } from 'zod';

@@ -1,4 +1,5 @@
-import { ConfigError, createLogger, defineRole, listenHost, port } from '@plantgraph/config';
+import { ConfigError, createLogger, port } from '@plantgraph/config';
+import { defineRole, listenHost } from '@plantgraph/service';
 import { z } from 'zod';
 import { startMqttSimulator } from './mqtt-simulator.ts';
 import { startOpcuaSimulator } from './opcua-server.ts';

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { callerDirectory } from '@plantgraph/service';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits.ts';
 import { OperationsAllowList } from './operations-allowlist.ts';
@@ -81,8 +82,7 @@ export interface GatewayLimitOptions {
  */
 export function limitsFromEnvironment(
   config: LimitsEnvironment,
-  // npm runs workspace scripts inside the workspace; relative paths mean the caller's directory.
-  cwd = process.env.INIT_CWD ?? process.cwd(),
+  cwd = callerDirectory(),
 ): GatewayLimitOptions {
   const mode =
     config.PLANTGRAPH_MODE ?? (config.NODE_ENV === 'production' ? 'production' : 'development');

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { defineRole, requiredDatabaseUrl } from '@plantgraph/config';
+import { defineRole, requiredDatabaseUrl } from '@plantgraph/service';
 import { openDatabase, type Sql } from '@plantgraph/db';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { isRole, ROLES } from './roles.ts';

@@ -53,7 +53,6 @@ export type {
   TagValueEvent,
 } from '@plantgraph/bus';
 export { createErrorFormatter } from './format-error.ts';
-export { closeServer, createServer, listen, PortInUseError } from './http-server.ts';
 export {
   connectionTypes,
   decodeCursor,
@@ -105,5 +104,4 @@ export {
 } from './subgraph-server.ts';
 export { checkTimeWindow, parseId, parseIds, type TimeWindow } from './validation.ts';
 export { subgraphEnvironment, subgraphRole } from './subgraph-role.ts';
-export { databaseAnswers, mountProbes, processRegistry, type ProbeOptions } from './probes.ts';
 export { decodeTimeCursor, microsOf, timestampFromMicros, type TimeCursor } from './time-cursor.ts';

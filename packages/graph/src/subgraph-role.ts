@@ -1,15 +1,5 @@
-import {
-  createLogger,
-  defineRole,
-  gatewaySecret,
-  listenHost,
-  listenPort,
-  mqttUrl,
-  requiredDatabaseUrl,
-  subgraphRegistration,
-  uniqueClientId,
-  type SubgraphName,
-} from '@plantgraph/config';
+import { createLogger, subgraphRegistration, uniqueClientId, type SubgraphName } from '@plantgraph/config';
+import { defineRole, gatewaySecret, listenHost, listenPort, mqttUrl, requiredDatabaseUrl } from '@plantgraph/service';
 import { DEFAULT_BUS_PREFIX, EventBus } from '@plantgraph/bus';
 import { openDatabase } from '@plantgraph/db';
 import { createPrismaClient } from '@plantgraph/db/prisma';

@@ -18,8 +18,7 @@ import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import { createContext, type GraphContext, type GraphServices } from './context.ts';
 import { createErrorFormatter } from './format-error.ts';
-import { closeServer, createServer, listen } from './http-server.ts';
-import { databaseAnswers, mountProbes } from './probes.ts';
+import { closeServer, createServer, databaseAnswers, listen, mountProbes } from '@plantgraph/service';
 
 export interface SubgraphServerOptions {
   name: string;

@@ -1,8 +1,7 @@
+import { createLogger, loadConfig } from '@plantgraph/config';
 import type { z } from 'zod';
 import { exitOnStartupError } from './fail-fast.ts';
-import { loadConfig } from './load-config.ts';
 import { closeOnSignals } from './shutdown.ts';
-import { createLogger } from './logger.ts';
 
 /** What a long-running role hands back once it serves. */
 export interface RunningRole {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { port } from './load-config.ts';
+import { port } from '@plantgraph/config';
 
 /**
  * Environment fragments every role shares, so a variable means the same and fails the same way in
