@@ -23,7 +23,9 @@ export default defineConfig({
       extends: true,
       test: {
         name: backend,
-        include: ['{packages,subgraphs,connectors,gateway,cli,tools,demo,test}/**/*.test.ts'],
+        include: [
+          '{packages,domains,subgraphs,connectors,gateway,cli,tools,demo,test}/**/*.test.ts',
+        ],
         // *.postgres.test.ts need a PostgreSQL server of their own to take away (outages).
         exclude: [
           '**/node_modules/**',

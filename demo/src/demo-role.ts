@@ -1,7 +1,15 @@
 import { resolve } from 'node:path';
 import { DEFAULT_BUS_PREFIX, EventBus, startEmbeddedBroker } from '@plantgraph/bus';
 import { createLogger, port, uniqueClientId } from '@plantgraph/config';
-import { callerDirectory, dataDir, defineRole, embeddedOrDatabaseUrl, listenHost, listenPort, mqttUrl } from '@plantgraph/service';
+import {
+  callerDirectory,
+  dataDir,
+  defineRole,
+  embeddedOrDatabaseUrl,
+  listenHost,
+  listenPort,
+  mqttUrl,
+} from '@plantgraph/service';
 import { startConnectors } from '@plantgraph/connector-runtime';
 import { openDatabase } from '@plantgraph/db';
 import { createPrismaClient } from '@plantgraph/db/prisma';

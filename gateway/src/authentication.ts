@@ -9,7 +9,7 @@ import {
 } from '@plantgraph/auth';
 import type { Logger } from '@plantgraph/config';
 import type { Sql } from '@plantgraph/db';
-import { GraphQLError } from 'graphql';
+import { AuthenticationError } from '@plantgraph/errors';
 import { z } from 'zod';
 
 /** The environment variables that configure JWT verification; all optional. */
@@ -62,13 +62,6 @@ export interface AuthenticationOptions {
 /** How long a verified API key is trusted without asking the database: a revocation's delay. */
 export const KEY_CACHE_MS = 30_000;
 const MAX_CACHED_KEYS = 10_000;
-
-/** The caller presented nothing, or something that is not valid. */
-export class AuthenticationError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-  }
-}
 
 /**
  * Turns what a caller presents (`Authorization: Bearer <JWT or API key>`, or `X-Api-Key`) into an

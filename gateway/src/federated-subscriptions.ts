@@ -8,6 +8,7 @@ import { operationFromDocument, Supergraph } from '@apollo/federation-internals'
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
 import { scopeOf, signIdentity, WEBSOCKET_SIGNED_BODY, type Identity } from '@plantgraph/auth';
 import type { Logger } from '@plantgraph/config';
+import { PlantgraphError } from '@plantgraph/errors';
 import {
   GraphQLError,
   print,
@@ -27,9 +28,9 @@ export const MAX_PENDING_EVENTS = 1000;
 /** Plans kept for reuse; MES screens send the same few documents over and over. */
 const MAX_CACHED_PLANS = 500;
 
-const tooSlow = new GraphQLError(
+const tooSlow = new PlantgraphError(
+  'SERVICE_UNAVAILABLE',
   `The client fell more than ${MAX_PENDING_EVENTS} events behind; subscribe again.`,
-  { extensions: { code: 'SERVICE_UNAVAILABLE' } },
 );
 
 export interface FederatedSubscriptionsOptions {
@@ -365,8 +366,9 @@ function toErrors(error: unknown): GraphQLError[] {
       message?: string;
       extensions?: Record<string, unknown>;
     };
-    return new GraphQLError(message ?? 'Upstream subscription failed', {
-      extensions: extensions ?? { code: 'SERVICE_UNAVAILABLE' },
-    });
+    // The subgraph's own code is relayed as it is; an error without one is the upstream's failure.
+    if (extensions)
+      return new GraphQLError(message ?? 'Upstream subscription failed', { extensions });
+    return new PlantgraphError('SERVICE_UNAVAILABLE', message ?? 'Upstream subscription failed');
   });
 }

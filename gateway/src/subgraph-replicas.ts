@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { PlantgraphError } from '@plantgraph/errors';
 
 /** Node's fetch signature, which @apollo/gateway's data sources accept as their fetcher. */
 type FetchFunction = typeof fetch;
@@ -58,9 +58,10 @@ export class SubgraphReplicas {
         if (!retryable(error, mutation)) break;
       }
     }
-    throw new GraphQLError(
+    throw new PlantgraphError(
+      'SERVICE_UNAVAILABLE',
       `Subgraph ${this.name} is unavailable: ${describeFailure(lastError, this.timeoutMs)}`,
-      { extensions: { code: 'SERVICE_UNAVAILABLE', subgraph: this.name } },
+      { subgraph: this.name },
     );
   };
 

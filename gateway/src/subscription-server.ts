@@ -1,4 +1,5 @@
 import { includesRole, SUBSCRIPTION_ROLE, type Identity } from '@plantgraph/auth';
+import { PlantgraphError } from '@plantgraph/errors';
 import { GraphQLError } from 'graphql';
 import type { Authenticate } from './authentication.ts';
 import { useServer } from 'graphql-ws/use/ws';
@@ -43,14 +44,13 @@ export function serveSubscriptions(
         subscribe: (args) => {
           try {
             const { identity } = args.contextValue as { identity?: Identity };
-            if (!identity)
-              throw new GraphQLError('Not authenticated', {
-                extensions: { code: 'UNAUTHENTICATED' },
-              });
+            // Over the socket errors go out as they are: no `http` extension, so no AuthenticationError.
+            if (!identity) throw new PlantgraphError('UNAUTHENTICATED', 'Not authenticated');
             if (!includesRole(identity.role, SUBSCRIPTION_ROLE)) {
-              throw new GraphQLError(`Subscriptions need the role ${SUBSCRIPTION_ROLE} or higher`, {
-                extensions: { code: 'FORBIDDEN' },
-              });
+              throw new PlantgraphError(
+                'FORBIDDEN',
+                `Subscriptions need the role ${SUBSCRIPTION_ROLE} or higher`,
+              );
             }
             return subscriptions.subscribe({
               document: args.document,
@@ -67,11 +67,9 @@ export function serveSubscriptions(
         },
         execute: () => ({
           errors: [
-            new GraphQLError(
+            new PlantgraphError(
+              'BAD_REQUEST',
               'Queries and mutations go over HTTP POST; this socket serves subscriptions.',
-              {
-                extensions: { code: 'BAD_REQUEST' },
-              },
             ),
           ],
         }),

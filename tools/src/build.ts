@@ -59,9 +59,9 @@ function externalImports(metafile: Metafile): Map<string, string> {
   const imports = new Map<string, string>();
   for (const [input, { imports: list }] of Object.entries(metafile.inputs)) {
     for (const imported of list) {
-      // Relative "externals" are type-only imports esbuild dropped or the plant bundle; <runtime> is
-      // esbuild's own helpers.
-      if (!imported.external || /^(node:|\.|<)/.test(imported.path)) continue;
+      // Relative and workspace "externals" are type-only imports esbuild dropped (`import { type X }`
+      // keeps its record) or the plant bundle; <runtime> is esbuild's own helpers.
+      if (!imported.external || /^(node:|\.|<|@plantgraph\/)/.test(imported.path)) continue;
       const name = packageName(imported.path);
       if (!imports.has(name)) imports.set(name, join(root, input));
     }

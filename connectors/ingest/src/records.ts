@@ -22,10 +22,22 @@ export type CounterKind = (typeof counterKinds)[number];
 export const alarmSeverities = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type AlarmSeverity = (typeof alarmSeverities)[number];
 
+/**
+ * The asset a record belongs to, as the mapping resolved it: events and their topics are built
+ * from the record alone, without looking names up by id.
+ */
+export interface AssetPlace {
+  assetId: string;
+  /** The asset's full path, e.g. "Acme Manufacturing/Dresden/Body Shop/Line 1/Press 01". */
+  assetPath: string;
+}
+
 /** A tag value at a time; `value` for numbers and booleans (1/0), `text` for strings. */
-export interface DatapointRecord {
+export interface DatapointRecord extends AssetPlace {
   kind: 'datapoint';
   tagId: string;
+  /** The tag's name on its asset. */
+  tag: string;
   time: Date;
   value: number | null;
   text: string | null;
@@ -33,27 +45,24 @@ export interface DatapointRecord {
 }
 
 /** The machine entered `state` at `time`. */
-export interface StateRecord {
+export interface StateRecord extends AssetPlace {
   kind: 'state';
-  assetId: string;
   time: Date;
   state: MachineState;
   reason: string | null;
 }
 
 /** Parts counted since the previous record of the same asset and counter. */
-export interface CounterRecord {
+export interface CounterRecord extends AssetPlace {
   kind: 'counter';
-  assetId: string;
   time: Date;
   counter: CounterKind;
   increment: number;
 }
 
 /** An alarm condition became active (raised) or inactive (cleared) at `time`. */
-export interface AlarmRecord {
+export interface AlarmRecord extends AssetPlace {
   kind: 'alarm';
-  assetId: string;
   time: Date;
   code: string;
   active: boolean;

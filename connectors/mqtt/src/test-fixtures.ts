@@ -80,6 +80,9 @@ export class FixtureMapper implements SignalMapper {
     const record: DatapointRecord = {
       kind: 'datapoint',
       tagId: mapping.tagId,
+      tag: mapping.tagId,
+      assetId: 'machine',
+      assetPath: 'Test/Machine',
       time: sample.time,
       value: typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : null,
       text: typeof value === 'string' ? value : null,

@@ -68,6 +68,9 @@ function testMapper(connectionId: string, mappings: TestMapping[]): SignalMapper
       const record: DatapointRecord = {
         kind: 'datapoint',
         tagId,
+        tag: tagId,
+        assetId: 'machine',
+        assetPath: 'Test/Machine',
         time,
         quality,
         value: null,

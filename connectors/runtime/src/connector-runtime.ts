@@ -8,6 +8,7 @@ import {
   HealthReporter,
   IngestWriter,
   resolvePlantConfig,
+  type AssetPlace,
   type Connector,
   type MqttConnectionConfig,
   type PlantSignalMapper,
@@ -57,7 +58,7 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
   const { sql, config, logger } = options;
   const resolved = await resolvePlantConfig(sql, config);
   const mapper = createSignalMapper(resolved);
-  const events = options.events && new EventPublisher(sql, options.events, logger);
+  const events = options.events && new EventPublisher(options.events, logger);
   const writer = new IngestWriter({
     sql,
     spoolDir: join(options.dataDir, 'spool'),
@@ -136,7 +137,6 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
       replayer.stop();
       await Promise.allSettled(connectors.map((connector) => connector.close()));
       await writer.close();
-      await events?.idle();
       await health.close();
     },
   };
@@ -156,11 +156,11 @@ function markOffline(
   reason: SparkplugDeath,
   logger: Logger,
 ): void {
-  const assetIds = assetsOfSparkplugDevice(resolved, connection.id, device);
-  if (assetIds.length === 0) return;
-  for (const assetId of assetIds) mapper.noteState(assetId, 'OFFLINE', reason);
+  const assets = assetsOfSparkplugDevice(resolved, connection.id, device);
+  if (assets.length === 0) return;
+  for (const { assetId } of assets) mapper.noteState(assetId, 'OFFLINE', reason);
   writer
-    .write(assetIds.map((assetId) => ({ kind: 'state', assetId, time, state: 'OFFLINE', reason })))
+    .write(assets.map((asset) => ({ kind: 'state', ...asset, time, state: 'OFFLINE', reason })))
     .catch((error: unknown) => logger.error({ err: error }, 'could not record OFFLINE state'));
 }
 
@@ -169,9 +169,9 @@ function assetsOfSparkplugDevice(
   resolved: ResolvedPlantConfig,
   connectionId: string,
   device: { group: string; edgeNode: string; device?: string },
-): string[] {
+): AssetPlace[] {
   const mappings = [...resolved.tags, ...resolved.states, ...resolved.counters, ...resolved.alarms];
-  const assetIds = mappings
+  const assets = mappings
     .filter((mapping) => mapping.connection === connectionId && 'sparkplug' in mapping.source)
     .filter((mapping) => {
       const source = (mapping.source as { sparkplug: typeof device }).sparkplug;
@@ -181,6 +181,9 @@ function assetsOfSparkplugDevice(
         (device.device === undefined || source.device === device.device)
       );
     })
-    .map((mapping) => mapping.assetId);
-  return [...new Set(assetIds)];
+    .map((mapping): [string, AssetPlace] => [
+      mapping.assetId,
+      { assetId: mapping.assetId, assetPath: mapping.asset },
+    ]);
+  return [...new Map(assets).values()];
 }

@@ -1,9 +1,23 @@
 import { resolve } from 'node:path';
 import { createLogger, uniqueClientId } from '@plantgraph/config';
-import { callerDirectory, dataDir, defineRole, listenHost, listenPort, mqttUrl, requiredDatabaseUrl } from '@plantgraph/service';
+import {
+  callerDirectory,
+  dataDir,
+  defineRole,
+  listenHost,
+  listenPort,
+  mqttUrl,
+  requiredDatabaseUrl,
+} from '@plantgraph/service';
 import { DEFAULT_BUS_PREFIX, EventBus } from '@plantgraph/bus';
 import { openDatabase } from '@plantgraph/db';
-import { closeServer, createServer, databaseAnswers, listen, mountProbes } from '@plantgraph/service';
+import {
+  closeServer,
+  createServer,
+  databaseAnswers,
+  listen,
+  mountProbes,
+} from '@plantgraph/service';
 import { loadPlantConfig, metricsRegistry } from '@plantgraph/ingest';
 import express from 'express';
 import { z } from 'zod';

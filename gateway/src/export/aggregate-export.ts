@@ -110,7 +110,7 @@ export async function* aggregateExport(
   const first = Math.max(1, Math.floor(FRAME_POINTS_PER_PAGE / spec.functions.length));
   let piece = encoder.header(aggregateColumns(spec));
   for (const tag of tags) {
-    const tagCells = encoder.fragment(TAG_COLUMNS, [tag.id, tag.name, tag.asset_path]);
+    const tagCells = encoder.fragment(TAG_COLUMNS, [tag.id, tag.name, tag.assetPath]);
     let after: string | null = null;
     do {
       const page: FramePage = await runFrame({

@@ -3,7 +3,14 @@ import type { ApolloServer } from '@apollo/server';
 import { includesRole, QUERY_ROLE, type Identity } from '@plantgraph/auth';
 import type { Logger } from '@plantgraph/config';
 import type { Sql } from '@plantgraph/db';
-import { PlantgraphError } from '@plantgraph/graph';
+import {
+  errorBody,
+  httpStatusOf,
+  InternalServerError,
+  isErrorCode,
+  PlantgraphError,
+  type ErrorCode,
+} from '@plantgraph/errors';
 import type { Request, RequestHandler, Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Authenticate } from '../authentication.ts';
@@ -31,24 +38,21 @@ export interface ExportEndpoint {
   close(): void;
 }
 
-const STATUS: Readonly<Record<string, number>> = {
-  BAD_USER_INPUT: 400,
-  NOT_FOUND: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  SERVICE_UNAVAILABLE: 503,
-};
+/** The codes that refuse an export; any other error is an internal one (500). */
+const REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'SERVICE_UNAVAILABLE',
+]);
 
 /** An error as the response to a refused export: status and a GraphQL-shaped body. */
 function refusal(error: unknown): { status: number; body: unknown } | undefined {
   if (!(error instanceof GraphQLError)) return undefined;
-  // `http` tells Apollo which status to send; the status line says it here.
-  const extensions = Object.fromEntries(
-    Object.entries(error.extensions).filter(([key]) => key !== 'http'),
-  );
-  const status = STATUS[String(extensions.code)];
-  if (status === undefined) return undefined;
-  return { status, body: { errors: [{ message: error.message, extensions }] } };
+  const { code } = error.extensions;
+  if (!isErrorCode(code) || !REFUSALS.has(code)) return undefined;
+  return { status: httpStatusOf(code), body: errorBody(error) };
 }
 
 function authorize(identity: Identity): void {
@@ -86,12 +90,8 @@ interface PreparedExport {
 function sendRefusal(response: Response, error: unknown, logger: Logger): void {
   const refused = refusal(error);
   if (!refused) logger.error({ err: error }, 'export failed before it started');
-  const { status, body } = refused ?? {
-    status: 500,
-    body: {
-      errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-    },
-  };
+  const internal = new InternalServerError();
+  const { status, body } = refused ?? { status: internal.httpStatus, body: errorBody(internal) };
   if (status === 401) response.set('WWW-Authenticate', 'Bearer');
   response.status(status).json(body);
 }

@@ -1,15 +1,16 @@
 import { openTestDatabase, type TestDatabase } from '@plantgraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvField, ENCODERS } from './export-format.ts';
-import { rawExport, rawSampleChunks } from './raw-export.ts';
+import type { ExportTag } from './export-tags.ts';
+import { rawExport } from './raw-export.ts';
 
 /**
- * Keyset chunks over samples that differ below the millisecond, where a millisecond key would
- * repeat or skip rows, and the encoding of awkward names.
+ * Samples that differ below the millisecond, written in milliseconds, and the encoding of
+ * awkward names. The keyset chunks themselves are the timeseries domain's (sample-chunks.test.ts).
  */
 
 let database: TestDatabase;
-let tag: { id: string; name: string; asset_path: string };
+let tag: ExportTag;
 const window = { from: new Date('2026-11-20T00:00:00Z'), to: new Date('2026-11-20T01:00:00Z') };
 
 beforeAll(async () => {
@@ -22,7 +23,7 @@ beforeAll(async () => {
     "insert into tag (asset_id, name) values ($1, 'Temp\nerature') returning id, name",
     [asset!.id],
   );
-  tag = { ...row!, asset_path: asset!.path };
+  tag = { ...row!, assetPath: asset!.path };
   // Ten samples 250 µs apart from 00:00:00.000100, one before and one at the window's end.
   await database.sql.query(
     `insert into datapoint (time, tag_id, value, text, quality)
@@ -39,21 +40,6 @@ beforeAll(async () => {
 afterAll(() => database?.close());
 
 describe('raw export', () => {
-  it('reads every sample once, in time order, whatever the chunk size', async () => {
-    for (const chunkRows of [1, 3, 10, 11]) {
-      const chunks = [];
-      for await (const chunk of rawSampleChunks(database.sql, tag.id, window, chunkRows)) {
-        chunks.push(chunk);
-      }
-      const times = chunks.flat().map((sample) => sample.time);
-      expect(times, `chunks of ${chunkRows}`).toHaveLength(10);
-      expect(times[0]).toBe('2026-11-20T00:00:00.000100Z');
-      expect(times[9]).toBe('2026-11-20T00:00:00.002350Z');
-      expect([...times].sort()).toEqual(times);
-      expect(chunks.every((chunk) => chunk.length <= chunkRows)).toBe(true);
-    }
-  });
-
   it('writes CSV with times in milliseconds and awkward text quoted', async () => {
     let text = '';
     for await (const piece of rawExport(database.sql, [tag], window, ENCODERS.csv, 4)) {

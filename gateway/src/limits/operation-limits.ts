@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
-import { LimitError } from './limit-error.ts';
+import { LimitError } from '@plantgraph/errors';
 import { measureOperation, type CostModel, type MeasureRequest } from './operation-cost.ts';
 
 export interface OperationLimits {
@@ -60,8 +59,10 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
             limits,
           );
           if (!error) return;
-          throw new GraphQLError(error.message, {
-            extensions: { ...error.extensions, http: { status: 400 } },
+          // `extensions.http` sets the response's status; Apollo Server strips it from the body.
+          throw new LimitError(error.code, error.message, {
+            ...error.extensions,
+            http: { status: error.httpStatus },
           });
         },
       };

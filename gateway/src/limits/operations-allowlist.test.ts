@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { LimitError } from './limit-error.ts';
+import { LimitError } from '@plantgraph/errors';
 import {
   AllowListError,
   allowListOf,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { RequestHandler } from 'express';
 import { print, type DocumentNode } from 'graphql';
 import { z } from 'zod';
-import { errorBody, LimitError } from './limit-error.ts';
+import { errorBody, LimitError } from '@plantgraph/errors';
 
 /** The hash Apollo's persisted queries use: sha256 of the query text, hex. */
 export const operationHash = (query: string): string =>
@@ -112,7 +112,7 @@ function hashOf({ extensions }: OperationReference): string | undefined {
  */
 export function allowListedOperations(allowList: OperationsAllowList): RequestHandler {
   return (request, response, next) => {
-    const refuse = (error: LimitError) => response.status(400).json(errorBody(error));
+    const refuse = (error: LimitError) => response.status(error.httpStatus).json(errorBody(error));
     if (request.method === 'GET') {
       const url = new URL(request.url, 'http://gateway');
       const params = url.searchParams;

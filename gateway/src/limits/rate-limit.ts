@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler } from 'express';
-import { errorBody, LimitError } from './limit-error.ts';
+import { errorBody, LimitError } from '@plantgraph/errors';
 
 /** Who a request comes from, for per-caller limits: by default the client's IP address. */
 export type CallerKey<Caller = Request> = (caller: Caller) => string;
@@ -89,6 +89,6 @@ export function rateLimit(limit: RateLimit, keyOf: CallerKey = clientAddress): R
       `Rate limit of ${limit.perMinute} requests per minute exceeded; retry in ${retryAfter} s`,
       { limit: limit.perMinute, retryAfter },
     );
-    response.status(429).set('Retry-After', String(retryAfter)).json(errorBody(error));
+    response.status(error.httpStatus).set('Retry-After', String(retryAfter)).json(errorBody(error));
   };
 }

@@ -8,7 +8,7 @@ import {
 } from 'graphql';
 import type { ConnectionInitMessage, Context, ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
-import { LimitError } from './limit-error.ts';
+import { LimitError } from '@plantgraph/errors';
 import { checkOperationLimits, type OperationLimits } from './operation-limits.ts';
 import type { OperationsAllowList } from './operations-allowlist.ts';
 import { clientAddress, type CallerKey } from './rate-limit.ts';

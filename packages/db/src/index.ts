@@ -26,3 +26,4 @@ export {
   type DatabaseOptions,
 } from './open-database.ts';
 export { migrateRole } from './migrate-role.ts';
+export { exactTimeOf, isExactTime } from './exact-time.ts';

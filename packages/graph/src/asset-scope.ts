@@ -1,30 +1,22 @@
 import DataLoader from 'dataloader';
-import { indexBy, loader, type GraphContext } from './context.ts';
+import { assetPathsByIds, type AssetPath } from '@plantgraph/assets-domain';
+import { loader, type GraphContext } from './context.ts';
 import { BadUserInputError, NotFoundError } from './errors.ts';
 import { parseId, parseIds } from './validation.ts';
 
 /**
  * Assets as every subgraph sees them when it filters by place: an id and the materialised path
- * (`Enterprise/Site/Area/Line/Equipment`). Subtrees are path prefixes, so `under` works the same
- * way for queries, streams and entity lookups in every subgraph.
+ * (`AssetPath` of the assets domain). Subtrees are path prefixes, so `under` works the same way
+ * for queries, streams and entity lookups in every subgraph.
  */
-export interface AssetPath {
-  id: string;
-  path: string;
-}
+export { isWithin, subtreePattern, type AssetPath } from '@plantgraph/assets-domain';
 
 /** Most ids one list argument (e.g. a subscription's assetIds) may hold. */
 export const MAX_LISTED_IDS = 1000;
 
-/** Asset paths read straight from the shared asset table; null for unknown ids. */
+/** Asset paths by id, batched per request; null for unknown ids. */
 export const assetPathById = (context: GraphContext) =>
-  new DataLoader<string, AssetPath | null>(async (ids) => {
-    const rows = await context.sql.query<AssetPath>(
-      'select id, path from asset where id = any($1::uuid[])',
-      [ids],
-    );
-    return indexBy(ids, rows, (row) => row.id);
-  });
+  new DataLoader<string, AssetPath | null>((ids) => assetPathsByIds(context.sql, ids));
 
 /** Checks a list argument of ids: 1 to MAX_LISTED_IDS well-formed ids, duplicates dropped. */
 export function parseIdList(values: readonly string[], argument: string, entity: string): string[] {
@@ -59,14 +51,4 @@ export async function requireAssetPaths(
     if (!asset) throw new NotFoundError('Asset', id, argument);
     return asset;
   });
-}
-
-/** Whether `path` is `root` itself or lies below it. */
-export function isWithin(path: string, root: string): boolean {
-  return path === root || path.startsWith(`${root}/`);
-}
-
-/** A LIKE pattern for everything below `path`, with LIKE's wildcards escaped. */
-export function subtreePattern(path: string): string {
-  return `${path.replace(/[\\%_]/g, '\\$&')}/%`;
 }

@@ -26,6 +26,8 @@ export interface SubgraphDefinition {
 export interface SubgraphModule {
   name: string;
   buildSchema(): Promise<GraphQLSchema>;
+  /** Whether its writes use Prisma; a standalone process builds a client only then. */
+  usesPrisma?: boolean;
 }
 
 const federationLink =

@@ -8,7 +8,11 @@ import type { PrismaClient } from '@plantgraph/db/prisma';
 /** What every subgraph needs from the process that runs it. */
 export interface GraphServices {
   sql: Sql;
-  prisma: PrismaClient;
+  /**
+   * Only for subgraphs whose module declares `usesPrisma` (master-data writes through Prisma);
+   * the others never build a client. Read it with `prismaOf`.
+   */
+  prisma?: PrismaClient;
   capabilities: StorageCapabilities;
   logger: Logger;
   /** The platform's event bus; without it, subscriptions answer SERVICE_UNAVAILABLE. */
@@ -66,4 +70,12 @@ export function indexBy<K, R>(
 ): (R | null)[] {
   const byKey = new Map(rows.map((row) => [keyOf(row), row]));
   return keys.map((key) => byKey.get(key) ?? null);
+}
+
+/** The Prisma client of a subgraph that declared `usesPrisma`; a startup mistake otherwise. */
+export function prismaOf(services: GraphServices): PrismaClient {
+  if (!services.prisma) {
+    throw new Error('This subgraph runs without Prisma: declare usesPrisma in its SubgraphModule');
+  }
+  return services.prisma;
 }

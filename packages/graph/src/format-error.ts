@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from '@plantgraph/config';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { fromDatabaseError } from './errors.ts';
+import { fromDatabaseError, InternalServerError } from './errors.ts';
 
 /**
  * Client errors pass through with their code; database constraint violations become client
@@ -17,11 +17,12 @@ export function createErrorFormatter(logger: Logger) {
       return { ...formatted, message: mapped.message, extensions: { ...mapped.extensions } };
     }
     logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'internal error');
+    const internal = new InternalServerError();
     return {
-      message: 'Internal server error',
+      message: internal.message,
       ...(formatted.path ? { path: formatted.path } : {}),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      extensions: { ...internal.extensions },
     };
   };
 }

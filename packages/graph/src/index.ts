@@ -21,6 +21,7 @@ export {
   groupBy,
   indexBy,
   loader,
+  prismaOf,
   type GraphContext,
   type GraphServices,
   type Identity,

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
+import { siteRoots, siteScopeCondition, withinSites } from '@plantgraph/assets-domain';
 import { getNamedType, type GraphQLResolveInfo } from 'graphql';
-import { assetPathById, isWithin, subtreePattern } from './asset-scope.ts';
+import { assetPathById } from './asset-scope.ts';
 import { loader, type GraphContext } from './context.ts';
 import { PlantgraphError } from './errors.ts';
 import type { FieldResolve } from './mutation-guard.ts';
@@ -10,21 +11,21 @@ import type { FieldResolve } from './mutation-guard.ts';
  * them. Every object the graph hands out that belongs to an asset carries `assetId` (or is an
  * Asset), so one check covers every subgraph: list fields drop what lies outside, a single
  * object outside is FORBIDDEN, entity references outside resolve to null, and event streams
- * skip events outside.
+ * skip events outside. The rule itself (which paths the sites cover) is the assets domain's.
  */
 
 /** The paths of the caller's sites; undefined when the caller may see every site. */
-export async function sitePaths(context: GraphContext): Promise<string[] | undefined> {
-  const { sites } = context.identity;
-  if (!sites) return undefined;
-  const found = await loader(context, assetPathById).loadMany(sites);
-  return found.flatMap((site) => (site && !(site instanceof Error) ? [site.path] : []));
+export function sitePaths(context: GraphContext): Promise<string[] | undefined> {
+  // Through the request's loader: every field's check reuses the sites' paths.
+  return siteRoots(context.identity.sites, async (ids) => {
+    const found = await loader(context, assetPathById).loadMany(ids);
+    return found.map((site) => (site instanceof Error ? null : site));
+  });
 }
 
 /** Whether an asset path lies within the caller's sites. */
 export async function pathInScope(context: GraphContext, path: string): Promise<boolean> {
-  const roots = await sitePaths(context);
-  return !roots || roots.some((root) => isWithin(path, root));
+  return withinSites(path, await sitePaths(context));
 }
 
 /** The asset a value belongs to, if it belongs to one. */
@@ -175,10 +176,5 @@ export async function scopeFilter(
   pathColumn: string,
   at: number,
 ): Promise<[clause: string, params: unknown[]]> {
-  const roots = await sitePaths(context);
-  if (!roots) return ['true', []];
-  return [
-    `(${pathColumn} = any($${at}::text[]) or ${pathColumn} like any($${at + 1}::text[]))`,
-    [roots, roots.map(subtreePattern)],
-  ];
+  return siteScopeCondition(pathColumn, at, await sitePaths(context));
 }

@@ -1,5 +1,17 @@
-import { createLogger, subgraphRegistration, uniqueClientId, type SubgraphName } from '@plantgraph/config';
-import { defineRole, gatewaySecret, listenHost, listenPort, mqttUrl, requiredDatabaseUrl } from '@plantgraph/service';
+import {
+  createLogger,
+  subgraphRegistration,
+  uniqueClientId,
+  type SubgraphName,
+} from '@plantgraph/config';
+import {
+  defineRole,
+  gatewaySecret,
+  listenHost,
+  listenPort,
+  mqttUrl,
+  requiredDatabaseUrl,
+} from '@plantgraph/service';
 import { DEFAULT_BUS_PREFIX, EventBus } from '@plantgraph/bus';
 import { openDatabase } from '@plantgraph/db';
 import { createPrismaClient } from '@plantgraph/db/prisma';
@@ -35,7 +47,8 @@ export const subgraphRole = (subgraph: SubgraphModule) =>
     async start(config) {
       const logger = createLogger(`${subgraph.name}-subgraph`);
       const database = await openDatabase({ databaseUrl: config.DATABASE_URL, migrate: 'verify' });
-      const prisma = await createPrismaClient(database.sql);
+      // Only subgraphs whose writes go through Prisma build a client (docs/architecture.md).
+      const prisma = subgraph.usesPrisma ? await createPrismaClient(database.sql) : undefined;
       // Subscriptions follow the event bus; without MQTT_URL they answer SERVICE_UNAVAILABLE.
       const events = config.MQTT_URL
         ? await EventBus.connect({
@@ -67,7 +80,7 @@ export const subgraphRole = (subgraph: SubgraphModule) =>
         async close() {
           await server.close();
           await events?.close();
-          await prisma.$disconnect();
+          await prisma?.$disconnect();
           await database.sql.close();
         },
       };

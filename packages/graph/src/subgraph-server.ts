@@ -11,14 +11,21 @@ import {
   verifyIdentity,
   type Identity,
 } from '@plantgraph/auth';
-import express, { type RequestHandler } from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import { createContext, type GraphContext, type GraphServices } from './context.ts';
+import { AuthenticationError, errorBody } from './errors.ts';
 import { createErrorFormatter } from './format-error.ts';
-import { closeServer, createServer, databaseAnswers, listen, mountProbes } from '@plantgraph/service';
+import {
+  closeServer,
+  createServer,
+  databaseAnswers,
+  listen,
+  mountProbes,
+} from '@plantgraph/service';
 
 export interface SubgraphServerOptions {
   name: string;
@@ -43,9 +50,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const unauthenticated = (message: string) => ({
-  errors: [{ message: `Unauthenticated: ${message}`, extensions: { code: 'UNAUTHENTICATED' } }],
-});
+/** Answers 401 with an UNAUTHENTICATED error body. */
+function refuse(response: Response, message: string): void {
+  const error = new AuthenticationError(`Unauthenticated: ${message}`);
+  response.status(error.httpStatus).json(errorBody(error));
+}
 
 /**
  * Express middleware admitting only requests the gateway signed; the verified identity is left
@@ -55,7 +64,7 @@ function gatewaySigned(secret: string): RequestHandler {
   return (request, response, next) => {
     // Only POSTs: a signature covers a body, and a GET has none to cover.
     if (request.method !== 'POST' || (request as RawBodyRequest).rawBody === undefined) {
-      response.status(401).json(unauthenticated('only signed POST requests are accepted'));
+      refuse(response, 'only signed POST requests are accepted');
       return;
     }
     try {
@@ -70,7 +79,7 @@ function gatewaySigned(secret: string): RequestHandler {
       next();
     } catch (error) {
       if (!(error instanceof SignatureError)) throw error;
-      response.status(401).json(unauthenticated(error.message));
+      refuse(response, error.message);
     }
   };
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Raised when a port is taken; names the variable that moves the service elsewhere. */
@@ -28,7 +28,22 @@ export function listen(
   });
 }
 
-export { createServer };
+/**
+ * Idle keep-alive connections stay open this long. Clients (load balancers, the gateway's fetch)
+ * close idle sockets on their own timer; when the server's runs out first, a client can send on
+ * a socket the server is closing and gets ECONNRESET. Longer than common proxies' 60 s idle
+ * timeout, so the client side always closes first.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/** An HTTP server whose keep-alive timeout outlasts its clients' (see above). */
+export function createServer(listener?: RequestListener): Server {
+  const server = listener ? createHttpServer(listener) : createHttpServer();
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Must exceed keepAliveTimeout, or Node may time out a request arriving on a reused socket.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  return server;
+}
 
 /** Closes a server and every open (keep-alive) connection. */
 export function closeServer(server: Server): Promise<void> {

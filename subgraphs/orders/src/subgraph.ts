@@ -7,6 +7,7 @@ import { OrderStatusChangeResolver, ProductionOrderResolver } from './order/orde
 /** Production orders, their lifecycle and status history; owns the ProductionOrder entity. */
 export const ordersSubgraph: SubgraphModule = {
   name: 'orders',
+  usesPrisma: true,
   buildSchema: () =>
     buildSubgraph({
       resolvers: [ProductionOrderResolver, OrderStatusChangeResolver, AssetOrdersResolver],

@@ -15,6 +15,7 @@ import { CharacteristicSpcResolver } from './spc/spc.resolver.ts';
  */
 export const qualitySubgraph: SubgraphModule = {
   name: 'quality',
+  usesPrisma: true,
   buildSchema: () =>
     buildSubgraph({
       resolvers: [

@@ -209,6 +209,9 @@ describe('discoverTag', () => {
         {
           kind: 'datapoint',
           tagId: mapping?.tagId,
+          tag: 'humidity',
+          assetId: ids[ROBOT],
+          assetPath: ROBOT,
           time: new Date('2026-03-02T10:00:00Z'),
           value: 55.5,
           text: null,

@@ -115,7 +115,10 @@ export function tagRule(mapping: ResolvedTagMapping, memory: Memory): Rule {
           const last = memory.stored.get(mapping.tagId);
           if (numeric && withinDeadband(last, next, mapping.deadband)) return [];
           memory.stored.set(mapping.tagId, next);
-          return [{ kind: 'datapoint', tagId: mapping.tagId, time, value, text, quality }];
+          const { tagId, tag, assetId, asset: assetPath } = mapping;
+          return [
+            { kind: 'datapoint', tagId, tag, assetId, assetPath, time, value, text, quality },
+          ];
         },
       };
     },
@@ -156,7 +159,8 @@ export function stateRule(mapping: ResolvedStateMapping, memory: Memory): Rule {
           const last = memory.states.get(mapping.assetId);
           if (last?.state === state && last.reason === reason) return [];
           memory.states.set(mapping.assetId, { state, reason });
-          return [{ kind: 'state', assetId: mapping.assetId, time: sample.time, state, reason }];
+          const { assetId, asset: assetPath } = mapping;
+          return [{ kind: 'state', assetId, assetPath, time: sample.time, state, reason }];
         },
       };
     },
@@ -192,8 +196,8 @@ export function counterRule(mapping: ResolvedCounterMapping): Rule {
             if (value >= previous) increment = value - previous;
           }
           if (increment === 0) return [];
-          const { assetId, counter } = mapping;
-          return [{ kind: 'counter', assetId, time: sample.time, counter, increment }];
+          const { assetId, asset: assetPath, counter } = mapping;
+          return [{ kind: 'counter', assetId, assetPath, time: sample.time, counter, increment }];
         },
       };
     },
@@ -237,8 +241,9 @@ export function alarmRule(mapping: ResolvedAlarmMapping, memory: Memory): Rule {
           const was = memory.alarms.get(key) ?? false;
           memory.alarms.set(key, active);
           if (was === active) return [];
-          const { assetId, code, severity, message } = mapping;
-          return [{ kind: 'alarm', assetId, time: sample.time, code, active, severity, message }];
+          const { assetId, asset: assetPath, code, severity, message } = mapping;
+          const time = sample.time;
+          return [{ kind: 'alarm', assetId, assetPath, time, code, active, severity, message }];
         },
       };
     },

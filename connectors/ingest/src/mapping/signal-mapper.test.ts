@@ -16,15 +16,19 @@ const CONNECTIONS: PlantConfigInput['connections'] = [
   { kind: 'mqtt', id: 'spb', clientId: 's', topics: ['spBv1.0/#'], format: 'sparkplug' },
 ];
 
-/** Resolves without a database: the ids are readable stand-ins. */
+/** A readable stand-in for the database id of an asset path or tag name. */
+const idOf = (name: string) => `id of ${name}`;
+
+/** Resolves without a database, with stand-in ids. */
 function mapperFor(mappings: PlantConfigInput['mappings']): PlantSignalMapper {
   const config = parsePlantConfig({ connections: CONNECTIONS, mappings }, 'test');
+  const withAsset = <M extends { asset: string }>(m: M) => ({ ...m, assetId: idOf(m.asset) });
   const resolved: ResolvedPlantConfig = {
     connections: config.connections,
-    tags: config.mappings.tags.map((m) => ({ ...m, assetId: m.asset, tagId: m.tag })),
-    states: config.mappings.states.map((m) => ({ ...m, assetId: m.asset })),
-    counters: config.mappings.counters.map((m) => ({ ...m, assetId: m.asset })),
-    alarms: config.mappings.alarms.map((m) => ({ ...m, assetId: m.asset })),
+    tags: config.mappings.tags.map((m) => ({ ...withAsset(m), tagId: idOf(m.tag) })),
+    states: config.mappings.states.map(withAsset),
+    counters: config.mappings.counters.map(withAsset),
+    alarms: config.mappings.alarms.map(withAsset),
   };
   return createSignalMapper(resolved);
 }
@@ -56,9 +60,17 @@ const plcTag = (tag: string, extra: Record<string, unknown> = {}) => ({
   tag,
   ...extra,
 });
-const datapoint = (tagId: string, value: number | null, text: string | null = null) => ({
+const datapoint = (
+  tag: string,
+  value: number | null,
+  text: string | null = null,
+  asset = PRESS,
+) => ({
   kind: 'datapoint',
-  tagId,
+  tagId: idOf(tag),
+  tag,
+  assetId: idOf(asset),
+  assetPath: asset,
   value,
   text,
   quality: 'GOOD',
@@ -73,7 +85,10 @@ describe('tag mappings', () => {
       records: [
         {
           kind: 'datapoint',
-          tagId: 'Oil Temperature',
+          tagId: idOf('Oil Temperature'),
+          tag: 'Oil Temperature',
+          assetId: idOf(PRESS),
+          assetPath: PRESS,
           time: at.time,
           value: 25.5,
           text: null,
@@ -153,7 +168,8 @@ describe('tag mappings', () => {
 describe('state mappings', () => {
   const state = (value: string, reason: string | null = null) => ({
     kind: 'state',
-    assetId: PRESS,
+    assetId: idOf(PRESS),
+    assetPath: PRESS,
     state: value,
     reason,
   });
@@ -189,7 +205,7 @@ describe('state mappings', () => {
       ],
     });
     expect(run(mapper, 'plc', 'ns=2;s=Press01.State', [100])).toEqual([[state('RUNNING')]]);
-    mapper.noteState(PRESS, 'OFFLINE', 'NDEATH');
+    mapper.noteState(idOf(PRESS), 'OFFLINE', 'NDEATH');
     expect(run(mapper, 'plc', 'ns=2;s=Press01.State', [100, 100])).toEqual([
       [state('RUNNING')],
       [],
@@ -219,7 +235,7 @@ describe('state mappings', () => {
 
 describe('counter mappings', () => {
   const counted = (increment: number, counter = 'GOOD') => [
-    { kind: 'counter', assetId: PRESS, counter, increment },
+    { kind: 'counter', assetId: idOf(PRESS), assetPath: PRESS, counter, increment },
   ];
 
   it('turns a running total into increments and survives a PLC reset', () => {
@@ -261,7 +277,8 @@ describe('counter mappings', () => {
 describe('alarm mappings', () => {
   const alarm = (code: string, active: boolean, severity = 'HIGH', message = `${code} text`) => ({
     kind: 'alarm',
-    assetId: PRESS,
+    assetId: idOf(PRESS),
+    assetPath: PRESS,
     code,
     active,
     severity,
@@ -326,7 +343,7 @@ describe('UNS JSON', () => {
     asset: ROBOT,
     tag,
   });
-  const robotPoint = (tagId: string, value: number) => ({ ...datapoint(tagId, value) });
+  const robotPoint = (tag: string, value: number) => datapoint(tag, value, null, ROBOT);
 
   it('matches topic filters as MQTT does', () => {
     const cases: [string, string, boolean][] = [
@@ -442,7 +459,7 @@ describe('addresses', () => {
       'Lyon/Machining/Uptime',
     ]);
     expect(run(mapper, 'spb', 'Lyon/Machining/Line1_Mill/Spindle Speed', [12000])).toEqual([
-      [datapoint('Spindle Speed', 12000)],
+      [datapoint('Spindle Speed', 12000, null, ROBOT)],
     ]);
     expect(mapper.covers('spb', 'Lyon/Machining/Uptime')).toBe(true);
     expect(mapper.covers('spb', 'Lyon/Machining/Line1_Mill/Uptime')).toBe(false);
@@ -464,12 +481,14 @@ describe('addresses', () => {
       scale: 1,
       offset: 0,
       deadband: 0,
-      assetId: ROBOT,
-      tagId: 'new-tag',
+      assetId: idOf(ROBOT),
+      tagId: idOf('New'),
     };
     expect(mapper.covers('uns', 'acme/new')).toBe(false);
     mapper.addTagMapping(mapping);
     mapper.addTagMapping(mapping);
-    expect(run(mapper, 'uns', 'acme/new', [{ value: 1 }])).toEqual([[datapoint('new-tag', 1)]]);
+    expect(run(mapper, 'uns', 'acme/new', [{ value: 1 }])).toEqual([
+      [datapoint('New', 1, null, ROBOT)],
+    ]);
   });
 });

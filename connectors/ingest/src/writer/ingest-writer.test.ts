@@ -7,7 +7,13 @@ import { openTestDatabase, type TestDatabase } from '@plantgraph/testing';
 import type { AlarmRecord, CounterRecord, IngestRecord, StateRecord } from '../records.ts';
 import { IngestWriter, type IngestWriterOptions } from './ingest-writer.ts';
 import type { StoredDeadLetter } from './items.ts';
-import { datapoints, seedMachines, temporaryDirectory, until } from './testing/fixtures.ts';
+import {
+  datapoints,
+  seedMachines,
+  temporaryDirectory,
+  TEST_PLACE,
+  until,
+} from './testing/fixtures.ts';
 
 const logger = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
 const T0 = Date.UTC(2026, 0, 1, 6);
@@ -48,11 +54,19 @@ async function count(text: string, params: unknown[] = []): Promise<number> {
 }
 
 const state = (assetId: string, seconds: number, value: StateRecord['state'], reason?: string) =>
-  ({ kind: 'state', assetId, time: at(seconds), state: value, reason: reason ?? null }) as const;
+  ({
+    kind: 'state',
+    assetId,
+    assetPath: TEST_PLACE.assetPath,
+    time: at(seconds),
+    state: value,
+    reason: reason ?? null,
+  }) as const;
 
 const alarm = (assetId: string, seconds: number, code: string, active: boolean): AlarmRecord => ({
   kind: 'alarm',
   assetId,
+  assetPath: TEST_PLACE.assetPath,
   time: at(seconds),
   code,
   active,
@@ -63,6 +77,7 @@ const alarm = (assetId: string, seconds: number, code: string, active: boolean):
 const counter = (assetId: string, seconds: number, increment: number): CounterRecord => ({
   kind: 'counter',
   assetId,
+  assetPath: TEST_PLACE.assetPath,
   time: at(seconds),
   counter: 'GOOD',
   increment,

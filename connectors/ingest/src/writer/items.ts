@@ -104,11 +104,20 @@ export function toSpoolLine(item: QueueItem): string {
 
 const time = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
 const uuid = z.string().min(1);
+/**
+ * Names a record carries for publishing. Lines spooled by a version whose records had none read
+ * back with empty names: they are stored all the same, and not published.
+ */
+const name = z.string().default('');
+const place = { assetId: uuid, assetPath: name };
 
 const spoolLineSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('datapoint'),
     tagId: uuid,
+    tag: name,
+    assetId: name,
+    assetPath: name,
     time,
     value: z.number().nullable(),
     text: z.string().nullable(),
@@ -116,21 +125,21 @@ const spoolLineSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('state'),
-    assetId: uuid,
+    ...place,
     time,
     state: z.enum(machineStates),
     reason: z.string().nullable(),
   }),
   z.object({
     kind: z.literal('counter'),
-    assetId: uuid,
+    ...place,
     time,
     counter: z.enum(counterKinds),
     increment: z.number(),
   }),
   z.object({
     kind: z.literal('alarm'),
-    assetId: uuid,
+    ...place,
     time,
     code: z.string(),
     active: z.boolean(),

@@ -2,6 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Sql } from '@plantgraph/db';
 import type { Connector, PlantConfig } from '@plantgraph/ingest';
 import type { OpcuaConnector } from '@plantgraph/opcua-connector';
+import { provisionDownloadTargets } from '@plantgraph/orders-domain';
 import { OpcuaOrderChannel } from './opcua-order-channel.ts';
 import type { DownloadTarget } from './order-dispatcher.ts';
 import { UnsOrderChannel } from './uns-order-channel.ts';
@@ -35,24 +36,13 @@ export async function openDownloadTargets(
   );
   if (problems.length > 0) throw new Error(problems.join('\n'));
 
-  await sql.query(
-    `insert into download_target (asset_id, connection, parameters, updated_at)
-     select * from unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[])
-     on conflict (asset_id) do update
-       set connection = excluded.connection, parameters = excluded.parameters,
-           updated_at = excluded.updated_at`,
-    [
-      config.downloads.map((download) => ids.get(download.asset)),
-      config.downloads.map((download) => download.connection),
-      config.downloads.map((download) => JSON.stringify(download.parameters)),
-      config.downloads.map(() => new Date()),
-    ],
-  );
-  // Interfaces this file's connections no longer list are gone from the machines too.
-  await sql.query(
-    `delete from download_target
-      where connection = any($1::text[]) and not (asset_id = any($2::uuid[]))`,
-    [config.connections.map((connection) => connection.id), [...ids.values()]],
+  await provisionDownloadTargets(
+    sql,
+    config.downloads.flatMap((download) => {
+      const assetId = ids.get(download.asset);
+      return assetId ? [{ ...download, assetId }] : [];
+    }),
+    config.connections.map((connection) => connection.id),
   );
 
   const clients = new Map<string, MqttClient>();

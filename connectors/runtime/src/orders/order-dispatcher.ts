@@ -2,7 +2,20 @@ import type { EventBus } from '@plantgraph/bus';
 import type { Logger } from '@plantgraph/config';
 import type { Sql } from '@plantgraph/db';
 import type { DownloadConfig } from '@plantgraph/ingest';
-import { applyMachineTransition } from './machine-transitions.ts';
+import {
+  applyMachineReport,
+  claimDownloadAttempt,
+  ordersOnMachines,
+  pendingDownloads,
+  ProductionOrderStatus,
+  recordMachineCounters,
+  scheduleDownloadRetry,
+  setpointsOf,
+  settleDownloadCommand,
+  type MachineReport,
+  type OrderOnMachine,
+  type PendingDownload,
+} from '@plantgraph/orders-domain';
 import type { MachineOrderProgress, OrderChannel } from './order-channel.ts';
 
 /** A machine this process can send orders to. */
@@ -21,26 +34,7 @@ export interface OrderDispatcherOptions {
   pollMs?: number;
 }
 
-interface PendingCommand {
-  id: string;
-  order_id: string;
-  equipment_id: string;
-  expires_at: Date | null;
-  attempts: number;
-  status: string;
-  number: string;
-  material: string;
-  quantity: number;
-}
-
-interface ActiveOrder {
-  id: string;
-  status: 'DOWNLOADED' | 'RUNNING';
-  equipment_id: string;
-  command_id: string | null;
-  produced_good: number;
-  produced_reject: number;
-}
+const { DOWNLOADING, DOWNLOADED, DOWNLOAD_FAILED, RUNNING, COMPLETED } = ProductionOrderStatus;
 
 /**
  * Carries out order downloads for the machines of this process and follows those orders on the
@@ -95,36 +89,22 @@ export class OrderDispatcher {
 
   async #round(): Promise<void> {
     const equipment = [...this.#targets.keys()];
-    const commands = await this.#options.sql.query<PendingCommand>(
-      `select c.id, c.order_id, c.equipment_id, c.expires_at, c.attempts, o.status::text as status,
-              o.number, o.material, o.quantity
-         from download_command c join production_order o on o.id = c.order_id
-        where c.state = 'PENDING' and c.next_attempt_at <= clock_timestamp()
-          and c.equipment_id = any($1::uuid[])
-        order by c.created_at
-        limit 50`,
-      [equipment],
-    );
-    for (const command of commands) await this.#attempt(command);
-    const orders = await this.#options.sql.query<ActiveOrder>(
-      `select o.id, o.status::text as status, o.equipment_id, o.produced_good, o.produced_reject,
-              (select c.id from download_command c
-                where c.order_id = o.id and c.state = 'ACKNOWLEDGED'
-                order by c.created_at desc limit 1) as command_id
-         from production_order o
-        where o.status in ('DOWNLOADED', 'RUNNING') and o.equipment_id = any($1::uuid[])`,
-      [equipment],
-    );
-    for (const order of orders) await this.#follow(order);
+    const { sql } = this.#options;
+    for (const command of await pendingDownloads(sql, equipment)) await this.#attempt(command);
+    for (const order of await ordersOnMachines(sql, equipment)) await this.#follow(order);
   }
 
-  async #attempt(command: PendingCommand): Promise<void> {
+  async #attempt(command: PendingDownload): Promise<void> {
     const target = this.#targets.get(command.equipment_id);
     if (!target) return;
     const { sql } = this.#options;
     const log = this.#log.child({ order: command.number, command: command.id });
-    if (command.status !== 'DOWNLOADING') {
-      await this.#finish(command.id, 'FAILED', `the order is ${command.status}, not DOWNLOADING`);
+    if (command.status !== DOWNLOADING) {
+      await settleDownloadCommand(sql, {
+        id: command.id,
+        state: 'FAILED',
+        error: `the order is ${command.status}, not DOWNLOADING`,
+      });
       return;
     }
     if (command.expires_at && command.expires_at.getTime() <= Date.now()) {
@@ -134,18 +114,9 @@ export class OrderDispatcher {
       );
       return;
     }
-    // Claim the attempt: only one process (or round) gets to send attempt n.
-    const claimed = await sql.query(
-      `update download_command set attempts = attempts + 1
-        where id = $1 and state = 'PENDING' and attempts = $2 returning id`,
-      [command.id, command.attempts],
-    );
-    if (claimed.length === 0) return;
+    if (!(await claimDownloadAttempt(sql, command))) return;
     const attempt = command.attempts + 1;
-    const parameters = await sql.query<{ name: string; value: number }>(
-      'select name, value from production_order_parameter where order_id = $1 order by position',
-      [command.order_id],
-    );
+    const parameters = await setpointsOf(sql, command.order_id);
     const { config, channel } = target;
     try {
       const ack = await channel.download(
@@ -167,10 +138,10 @@ export class OrderDispatcher {
         return;
       }
       log.info({ attempt, ack: ack.status }, 'order acknowledged by the machine');
-      await applyMachineTransition(sql, this.#options.events, {
+      await this.#report({
         orderId: command.order_id,
-        from: 'DOWNLOADING',
-        to: 'DOWNLOADED',
+        from: DOWNLOADING,
+        to: DOWNLOADED,
         command: { id: command.id, state: 'ACKNOWLEDGED', error: null },
         reason:
           ack.status === 'duplicate'
@@ -186,71 +157,61 @@ export class OrderDispatcher {
       }
       const delay = config.retryBackoffMs * 2 ** (attempt - 1);
       log.warn({ err: error, attempt, retryInMs: delay }, 'order download attempt failed');
-      await sql.query(
-        `update download_command
-            set last_error = $2, next_attempt_at = clock_timestamp() + $3 * interval '1 millisecond'
-          where id = $1 and state = 'PENDING'`,
-        [command.id, message, delay],
-      );
+      await scheduleDownloadRetry(sql, command.id, message, delay);
     }
   }
 
-  async #fail(command: PendingCommand, reason: string): Promise<void> {
-    await applyMachineTransition(this.#options.sql, this.#options.events, {
+  async #fail(command: PendingDownload, reason: string): Promise<void> {
+    await this.#report({
       orderId: command.order_id,
-      from: 'DOWNLOADING',
-      to: 'DOWNLOAD_FAILED',
+      from: DOWNLOADING,
+      to: DOWNLOAD_FAILED,
       reason,
-      set: { failure_reason: reason },
       command: { id: command.id, state: 'FAILED', error: reason },
     });
   }
 
-  async #finish(id: string, state: 'ACKNOWLEDGED' | 'FAILED', error: string | null): Promise<void> {
-    await this.#options.sql.query(
-      `update download_command
-          set state = $2::download_command_state, last_error = coalesce($3, last_error),
-              finished_at = clock_timestamp()
-        where id = $1 and state = 'PENDING'`,
-      [id, state, error],
-    );
+  /**
+   * Applies a machine's report through the orders domain. A report the status machine forbids
+   * for the order's current state is not written (see applyMachineReport); it is worth a warning
+   * because it means the machine and the order disagree. A stale one is a lost race, not news.
+   */
+  async #report(report: MachineReport): Promise<boolean> {
+    const outcome = await applyMachineReport(this.#options, report);
+    if (!outcome.applied && !outcome.stale) {
+      this.#log.warn(
+        { order: report.orderId, from: report.from, to: report.to, reason: report.reason },
+        `machine report refused: ${outcome.refused.message}`,
+      );
+    }
+    return outcome.applied;
   }
 
   /** Applies what the machine reports about the order it holds: start, counts, completion. */
-  async #follow(order: ActiveOrder): Promise<void> {
+  async #follow(order: OrderOnMachine): Promise<void> {
     const target = this.#targets.get(order.equipment_id);
     if (!target || !order.command_id) return;
     const progress: MachineOrderProgress | null = await target.channel.progress().catch(() => null);
     if (!progress || progress.commandId !== order.command_id) return;
-    const { sql, events } = this.#options;
     let status = order.status;
-    if (
-      status === 'DOWNLOADED' &&
-      (progress.state === 'RUNNING' || progress.state === 'COMPLETE')
-    ) {
-      const started = await applyMachineTransition(sql, events, {
+    if (status === DOWNLOADED && (progress.state === 'RUNNING' || progress.state === 'COMPLETE')) {
+      const started = await this.#report({
         orderId: order.id,
-        from: 'DOWNLOADED',
-        to: 'RUNNING',
+        from: DOWNLOADED,
+        to: RUNNING,
         reason: 'started on the machine',
-        set: { started_at: new Date() },
       });
-      if (started) status = 'RUNNING';
+      if (started) status = RUNNING;
     }
     if (progress.good !== order.produced_good || progress.reject !== order.produced_reject) {
-      await sql.query(
-        `update production_order set produced_good = $2, produced_reject = $3
-          where id = $1 and status in ('DOWNLOADED', 'RUNNING')`,
-        [order.id, progress.good, progress.reject],
-      );
+      await recordMachineCounters(this.#options.sql, order.id, progress);
     }
-    if (status === 'RUNNING' && progress.state === 'COMPLETE') {
-      await applyMachineTransition(sql, events, {
+    if (status === RUNNING && progress.state === 'COMPLETE') {
+      await this.#report({
         orderId: order.id,
-        from: 'RUNNING',
-        to: 'COMPLETED',
+        from: RUNNING,
+        to: COMPLETED,
         reason: `completed on the machine: ${progress.good} good, ${progress.reject} rejected`,
-        set: { completed_at: new Date() },
       });
     }
   }

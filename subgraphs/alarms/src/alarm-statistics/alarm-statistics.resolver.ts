@@ -1,7 +1,7 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import type { GraphContext } from '@plantgraph/graph';
 import { AlarmStatisticsArgs } from './alarm-statistics.args.ts';
-import { alarmStatistics } from './alarm-statistics.service.ts';
+import { alarmStatisticsOf } from './alarm-statistics.query.ts';
 import { AlarmStatistics } from './alarm-statistics.type.ts';
 
 @Resolver(() => AlarmStatistics)
@@ -16,6 +16,6 @@ export class AlarmStatisticsResolver {
     @Args(() => AlarmStatisticsArgs) args: AlarmStatisticsArgs,
     @Ctx() context: GraphContext,
   ): Promise<AlarmStatistics> {
-    return alarmStatistics(context, args);
+    return alarmStatisticsOf(context, args);
   }
 }

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { DateTime } from '@plantgraph/graph';
-import { AlarmSeverity, AlarmState } from './alarm.type.ts';
+import { AlarmSeverity, AlarmState } from '@plantgraph/alarms-domain';
 
 @ArgsType()
 export class AlarmsArgs {

@@ -1,5 +1,5 @@
 import { loader, parseId, type GraphContext, type ReferenceResolver } from '@plantgraph/graph';
-import { alarmById } from './alarm.service.ts';
+import { alarmById } from './alarm.loaders.ts';
 
 /** Async so that a malformed id nulls only its own representation, not the `_entities` list. */
 export const alarmReference: ReferenceResolver<{ id: string }> = {

@@ -13,7 +13,8 @@ import {
 import type { GraphContext } from '@plantgraph/graph';
 import { Asset } from '../asset/asset.type.ts';
 import { AcknowledgeAlarmArgs, AlarmChangedArgs, AlarmsArgs } from './alarm.args.ts';
-import { acknowledge, listAlarms, requireAlarm } from './alarm.service.ts';
+import { acknowledge } from './alarm.commands.ts';
+import { alarmPage, requireAlarm } from './alarm.loaders.ts';
 import { alarmTransitions } from './alarm.stream.ts';
 import { Alarm, AlarmConnection, AlarmTransition } from './alarm.type.ts';
 
@@ -28,7 +29,7 @@ export class AlarmResolver {
     description: 'Alarms, newest raisedAt first. Filters combine; `from`/`to` bound raisedAt.',
   })
   alarms(@Args(() => AlarmsArgs) args: AlarmsArgs, @Ctx() context: GraphContext) {
-    return listAlarms(context, args);
+    return alarmPage(context, args);
   }
 
   @Mutation(() => Alarm, {

@@ -5,8 +5,9 @@ import {
   requireEventBus,
   type GraphContext,
 } from '@plantgraph/graph';
+import { severityRank } from '@plantgraph/alarms-domain';
 import type { AlarmChangedArgs } from './alarm.args.ts';
-import { AlarmTransition, severityRank } from './alarm.type.ts';
+import { AlarmTransition } from './alarm.type.ts';
 
 /**
  * Alarm transitions from the event bus, filtered by subtree and severity. `under` is resolved to

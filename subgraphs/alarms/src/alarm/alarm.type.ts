@@ -1,26 +1,14 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionTypes, DateTime, type AlarmEvent } from '@plantgraph/graph';
+import { AlarmSeverity, AlarmState, severityRank, type AlarmRow } from '@plantgraph/alarms-domain';
 import { Asset } from '../asset/asset.type.ts';
 
-/** Alarm priority, lowest first; the database enum keeps this order for sorting. */
-export enum AlarmSeverity {
-  LOW = 'LOW',
-  MEDIUM = 'MEDIUM',
-  HIGH = 'HIGH',
-  CRITICAL = 'CRITICAL',
-}
+// The enums are the domain's; the graph names and describes them here.
 registerEnumType(AlarmSeverity, {
   name: 'AlarmSeverity',
   description: 'How urgent an alarm is, ordered LOW < MEDIUM < HIGH < CRITICAL.',
 });
 
-/** Where an alarm stands in its life cycle; derived from its timestamps, never stored. */
-export enum AlarmState {
-  ACTIVE = 'ACTIVE',
-  ACKNOWLEDGED = 'ACKNOWLEDGED',
-  CLEARED = 'CLEARED',
-  CLOSED = 'CLOSED',
-}
 registerEnumType(AlarmState, {
   name: 'AlarmState',
   description: 'Life cycle of an alarm after ISA-18.2, derived from clearedAt and acknowledgedAt.',
@@ -38,31 +26,6 @@ registerEnumType(AlarmState, {
     CLOSED: { description: 'Cleared and acknowledged: nothing left to do.' },
   },
 });
-
-/**
- * The SQL that derives AlarmState from the timestamps of `alarm_event` aliased `e`, so filters
- * and results apply the same rule.
- */
-export const alarmStateSql = `case
-    when e.cleared_at is null and e.acknowledged_at is null then 'ACTIVE'
-    when e.cleared_at is null then 'ACKNOWLEDGED'
-    when e.acknowledged_at is null then 'CLEARED'
-    else 'CLOSED'
-  end`;
-
-export interface AlarmRow {
-  id: string;
-  asset_id: string;
-  code: string;
-  message: string;
-  severity: AlarmSeverity;
-  state: AlarmState;
-  raised_at: Date;
-  cleared_at: Date | null;
-  acknowledged_at: Date | null;
-  acknowledged_by: string | null;
-  acknowledge_comment: string | null;
-}
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'An alarm raised on an asset, and what happened to it since.' })
@@ -117,18 +80,6 @@ export class Alarm {
 }
 
 export const AlarmConnection = connectionTypes(Alarm, 'Alarm', { withTotalCount: true });
-
-const SEVERITY_ORDER: readonly string[] = [
-  AlarmSeverity.LOW,
-  AlarmSeverity.MEDIUM,
-  AlarmSeverity.HIGH,
-  AlarmSeverity.CRITICAL,
-];
-
-/** Rank of a severity, LOW = 0 upwards; -1 for a value this graph does not know. */
-export function severityRank(severity: string): number {
-  return SEVERITY_ORDER.indexOf(severity);
-}
 
 @ObjectType({ description: 'An alarm being raised or cleared, as it happens.' })
 export class AlarmTransition {

@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { loader, type GraphContext } from '@plantgraph/graph';
-import { activeAlarmsByAssetId } from '../alarm/alarm.service.ts';
+import { activeAlarmsByAssetId } from '../alarm/alarm.loaders.ts';
 import { Alarm } from '../alarm/alarm.type.ts';
 import { Asset } from './asset.type.ts';
 

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import type { AssetRow } from '@plantgraph/assets-domain';
 import { connectionTypes } from '@plantgraph/graph';
 
 /** ISA-95 equipment hierarchy levels, top down. */
@@ -14,15 +15,6 @@ registerEnumType(AssetKind, {
   name: 'AssetKind',
   description: 'ISA-95 equipment hierarchy level.',
 });
-
-export interface AssetRow {
-  id: string;
-  parent_id: string | null;
-  kind: AssetKind;
-  name: string;
-  path: string;
-  description: string | null;
-}
 
 @Directive('@key(fields: "id")')
 @ObjectType({
@@ -54,7 +46,7 @@ export class Asset {
       id: row.id,
       name: row.name,
       path: row.path,
-      kind: row.kind,
+      kind: row.kind as AssetKind,
       description: row.description,
       parentId: row.parent_id,
     });

@@ -4,7 +4,7 @@ import {
   activeOrderOfAsset,
   downloadInterfaceOfAsset,
   ordersOfAsset,
-} from '../order/order.service.ts';
+} from '../order/order.loaders.ts';
 import {
   OrderDownloadInterface,
   ProductionOrder,

@@ -1,5 +1,5 @@
 import { loader, parseId, type GraphContext, type ReferenceResolver } from '@plantgraph/graph';
-import { orderById } from './order.service.ts';
+import { orderById } from './order.loaders.ts';
 
 export const productionOrderReference: ReferenceResolver<{ id: string }> = {
   __resolveReference: (reference: { id: string }, context: GraphContext) =>

@@ -11,6 +11,7 @@ import {
   Subscription,
 } from 'type-graphql';
 import { loader, type GraphContext } from '@plantgraph/graph';
+import { progressOf } from '@plantgraph/orders-domain';
 import {
   CancelProductionOrderArgs,
   DownloadOrderArgs,
@@ -19,15 +20,22 @@ import {
   ProductionOrdersArgs,
   UpdateProductionOrderArgs,
 } from './order.args.ts';
+import {
+  changeOrderStatus,
+  createProductionOrder,
+  createProductionOrders,
+  downloadProductionOrder,
+  MAX_BATCH_ORDERS,
+  updateProductionOrder,
+} from './order.commands.ts';
 import { CreateProductionOrderInput } from './order.input.ts';
 import {
-  listOrders,
+  orderPage,
   parametersOfOrder,
-  progressOf,
   requireOrder,
   statusHistoryOfOrder,
-} from './order.service.ts';
-import { downloadOrder } from './order-download.service.ts';
+} from './order.loaders.ts';
+import { orderStatusChanges } from './order.stream.ts';
 import {
   CreateProductionOrderResult,
   OrderParameter,
@@ -37,14 +45,6 @@ import {
   ProductionOrderConnection,
   ProductionOrderStatus,
 } from './order.type.ts';
-import { orderStatusChanges } from './order.stream.ts';
-import {
-  changeOrderStatus,
-  createOrder,
-  createOrders,
-  MAX_BATCH_ORDERS,
-  updateOrder,
-} from './order-writes.service.ts';
 
 @Resolver(() => ProductionOrder)
 export class ProductionOrderResolver {
@@ -64,7 +64,7 @@ export class ProductionOrderResolver {
     @Args(() => ProductionOrdersArgs) args: ProductionOrdersArgs,
     @Ctx() context: GraphContext,
   ) {
-    return listOrders(context, args);
+    return orderPage(context, args);
   }
 
   @FieldResolver(() => [OrderStatusChange], { description: 'Every status change, oldest first.' })
@@ -79,7 +79,7 @@ export class ProductionOrderResolver {
 
   @FieldResolver(() => OrderProgress)
   progress(@Root() order: ProductionOrder): OrderProgress {
-    return progressOf(order);
+    return Object.assign(new OrderProgress(), progressOf(order));
   }
 
   @Mutation(() => ProductionOrder, {
@@ -91,7 +91,7 @@ export class ProductionOrderResolver {
     @Arg('input', () => CreateProductionOrderInput) input: CreateProductionOrderInput,
     @Ctx() context: GraphContext,
   ): Promise<ProductionOrder> {
-    return createOrder(context, input);
+    return createProductionOrder(context, input);
   }
 
   @Mutation(() => [CreateProductionOrderResult], {
@@ -101,7 +101,7 @@ export class ProductionOrderResolver {
     @Arg('inputs', () => [CreateProductionOrderInput]) inputs: CreateProductionOrderInput[],
     @Ctx() context: GraphContext,
   ): Promise<CreateProductionOrderResult[]> {
-    return createOrders(context, inputs);
+    return createProductionOrders(context, inputs);
   }
 
   @Mutation(() => ProductionOrder, { description: 'CREATED → RELEASED: ready for download.' })
@@ -109,9 +109,7 @@ export class ProductionOrderResolver {
     @Args(() => OrderIdArgs) args: OrderIdArgs,
     @Ctx() context: GraphContext,
   ): Promise<ProductionOrder> {
-    return changeOrderStatus(context, args.id, ProductionOrderStatus.RELEASED, {
-      reason: args.reason,
-    });
+    return changeOrderStatus(context, args.id, ProductionOrderStatus.RELEASED, args.reason);
   }
 
   @Mutation(() => ProductionOrder, {
@@ -124,7 +122,7 @@ export class ProductionOrderResolver {
     @Args(() => DownloadOrderArgs) args: DownloadOrderArgs,
     @Ctx() context: GraphContext,
   ): Promise<ProductionOrder> {
-    return downloadOrder(context, args);
+    return downloadProductionOrder(context, args);
   }
 
   @Mutation(() => ProductionOrder, {
@@ -134,10 +132,7 @@ export class ProductionOrderResolver {
     @Args(() => OrderIdArgs) args: OrderIdArgs,
     @Ctx() context: GraphContext,
   ): Promise<ProductionOrder> {
-    return changeOrderStatus(context, args.id, ProductionOrderStatus.ABORTED, {
-      reason: args.reason,
-      data: { completedAt: new Date() },
-    });
+    return changeOrderStatus(context, args.id, ProductionOrderStatus.ABORTED, args.reason);
   }
 
   @Mutation(() => ProductionOrder, {
@@ -147,10 +142,7 @@ export class ProductionOrderResolver {
     @Args(() => OrderIdArgs) args: OrderIdArgs,
     @Ctx() context: GraphContext,
   ): Promise<ProductionOrder> {
-    return changeOrderStatus(context, args.id, ProductionOrderStatus.COMPLETED, {
-      reason: args.reason,
-      data: { completedAt: new Date() },
-    });
+    return changeOrderStatus(context, args.id, ProductionOrderStatus.COMPLETED, args.reason);
   }
 
   @Mutation(() => ProductionOrder, {
@@ -160,7 +152,7 @@ export class ProductionOrderResolver {
     @Args(() => UpdateProductionOrderArgs) args: UpdateProductionOrderArgs,
     @Ctx() context: GraphContext,
   ): Promise<ProductionOrder> {
-    return updateOrder(context, args.id, args.input);
+    return updateProductionOrder(context, args.id, args.input);
   }
 
   @Mutation(() => ProductionOrder, {
@@ -171,9 +163,7 @@ export class ProductionOrderResolver {
     @Args(() => CancelProductionOrderArgs) args: CancelProductionOrderArgs,
     @Ctx() context: GraphContext,
   ): Promise<ProductionOrder> {
-    return changeOrderStatus(context, args.id, ProductionOrderStatus.CANCELLED, {
-      reason: args.reason,
-    });
+    return changeOrderStatus(context, args.id, ProductionOrderStatus.CANCELLED, args.reason);
   }
 }
 

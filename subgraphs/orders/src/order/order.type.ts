@@ -1,49 +1,18 @@
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionTypes, DateTime, type OrderStatusEvent } from '@plantgraph/graph';
+import {
+  ProductionOrderStatus,
+  type OrderStatusChangeRow,
+  type ProductionOrderRow,
+} from '@plantgraph/orders-domain';
 import { Asset } from '../asset/asset.type.ts';
 
-/** Lifecycle of a production order, from planning to its end on the machine. */
-export enum ProductionOrderStatus {
-  CREATED = 'CREATED',
-  RELEASED = 'RELEASED',
-  DOWNLOADING = 'DOWNLOADING',
-  DOWNLOADED = 'DOWNLOADED',
-  RUNNING = 'RUNNING',
-  COMPLETED = 'COMPLETED',
-  ABORTED = 'ABORTED',
-  CANCELLED = 'CANCELLED',
-  DOWNLOAD_FAILED = 'DOWNLOAD_FAILED',
-}
 registerEnumType(ProductionOrderStatus, {
   name: 'ProductionOrderStatus',
   description: 'Lifecycle state of a production order.',
 });
 
-export interface ProductionOrderRow {
-  id: string;
-  number: string;
-  external_id: string | null;
-  material: string;
-  quantity: number;
-  unit: string;
-  status: ProductionOrderStatus;
-  priority: number;
-  due_at: Date | null;
-  asset_id: string;
-  site_id: string | null;
-  equipment_id: string | null;
-  planned_start_at: Date | null;
-  planned_end_at: Date | null;
-  produced_good: number;
-  produced_reject: number;
-  started_at: Date | null;
-  completed_at: Date | null;
-  failure_reason: string | null;
-  created_at: Date;
-  updated_at: Date;
-  /** `created_at` in microseconds since the epoch: the exact sort key for cursors. */
-  created_us: number;
-}
+export { ProductionOrderStatus };
 
 /** A setpoint sent to the machine with the order. */
 @ObjectType({ description: 'A typed setpoint of an order, checked against the machine limits.' })
@@ -187,16 +156,6 @@ export class ProductionOrder {
 export const ProductionOrderConnection = connectionTypes(ProductionOrder, 'ProductionOrder', {
   withTotalCount: true,
 });
-
-export interface OrderStatusChangeRow {
-  id: string;
-  order_id: string;
-  from_status: ProductionOrderStatus | null;
-  to_status: ProductionOrderStatus;
-  actor: string;
-  reason: string | null;
-  changed_at: Date;
-}
 
 /** One step of an order's lifecycle; creation is the step from nothing to CREATED. */
 @ObjectType({ description: 'One status change of a production order.' })

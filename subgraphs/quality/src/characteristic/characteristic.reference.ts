@@ -1,5 +1,5 @@
 import { loader, parseId, type GraphContext, type ReferenceResolver } from '@plantgraph/graph';
-import { characteristicById } from './characteristic.service.ts';
+import { characteristicById } from './characteristic.loaders.ts';
 
 export const characteristicReference: ReferenceResolver<{ id: string }> = {
   __resolveReference: (reference: { id: string }, context: GraphContext) =>

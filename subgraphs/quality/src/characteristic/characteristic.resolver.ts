@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { GraphContext } from '@plantgraph/graph';
-import { listCharacteristics, requireCharacteristic } from './characteristic.service.ts';
+import { listCharacteristics, requireCharacteristic } from './characteristic.loaders.ts';
 import { Characteristic } from './characteristic.type.ts';
 
 @Resolver(() => Characteristic)

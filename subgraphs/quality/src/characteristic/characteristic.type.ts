@@ -1,14 +1,5 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
-
-export interface CharacteristicRow {
-  id: string;
-  name: string;
-  unit: string | null;
-  lsl: number | null;
-  target: number | null;
-  usl: number | null;
-  description: string | null;
-}
+import type { CharacteristicRow } from '@plantgraph/quality-domain';
 
 /** A measured quality feature and its specification limits. */
 @Directive('@key(fields: "id")')

@@ -1,5 +1,5 @@
 import { loader, parseId, type GraphContext, type ReferenceResolver } from '@plantgraph/graph';
-import { measurementById } from './measurement.service.ts';
+import { measurementById } from './measurement.loaders.ts';
 
 export const measurementReference: ReferenceResolver<{ id: string }> = {
   __resolveReference: (reference: { id: string }, context: GraphContext) =>

@@ -1,9 +1,9 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { loader, type GraphContext } from '@plantgraph/graph';
-import { characteristicById } from '../characteristic/characteristic.service.ts';
+import { characteristicById } from '../characteristic/characteristic.loaders.ts';
 import { Characteristic } from '../characteristic/characteristic.type.ts';
 import { RecordMeasurementInput } from './measurement.input.ts';
-import { recordMeasurement } from './measurement.service.ts';
+import { recordMeasurement } from './measurement.commands.ts';
 import { Measurement } from './measurement.type.ts';
 
 @Resolver(() => Measurement)

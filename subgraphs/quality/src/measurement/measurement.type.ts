@@ -1,19 +1,8 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
 import { connectionTypes, DateTime } from '@plantgraph/graph';
+import type { MeasurementRow } from '@plantgraph/quality-domain';
 import { Asset } from '../asset/asset.type.ts';
 import { ProductionOrder } from '../order/order.type.ts';
-
-export interface MeasurementRow {
-  id: string;
-  characteristic_id: string;
-  asset_id: string;
-  order_id: string | null;
-  time: Date;
-  value: number;
-  in_spec: boolean;
-  /** `time` in microseconds since the epoch: the exact sort key for cursors. */
-  time_us: number;
-}
 
 /** One measured value of a characteristic, judged against its limits when it was recorded. */
 @Directive('@key(fields: "id")')

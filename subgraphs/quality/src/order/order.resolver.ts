@@ -1,7 +1,7 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { loader, type GraphContext } from '@plantgraph/graph';
 import { OrderMeasurementsArgs } from '../measurement/measurement.args.ts';
-import { measurementPageKey, measurementsOfOrder } from '../measurement/measurement.service.ts';
+import { measurementPageKey, measurementsOfOrder } from '../measurement/measurement.loaders.ts';
 import { MeasurementConnection } from '../measurement/measurement.type.ts';
 import { ProductionOrder } from './order.type.ts';
 

@@ -1,13 +1,9 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { loader, type GraphContext } from '@plantgraph/graph';
+import { MAX_CONTROL_CHART_MEASUREMENTS } from '@plantgraph/quality-domain';
 import { Characteristic } from '../characteristic/characteristic.type.ts';
 import { SpcArgs } from './spc.args.ts';
-import {
-  characteristicStatistics,
-  controlChartByKey,
-  MAX_CONTROL_CHART_MEASUREMENTS,
-  spcKey,
-} from './spc.service.ts';
+import { controlChartByKey, spcKey, statisticsOf } from './spc.loaders.ts';
 import { CharacteristicStatistics, ControlChart } from './spc.type.ts';
 
 @Resolver(() => Characteristic)
@@ -23,7 +19,7 @@ export class CharacteristicSpcResolver {
     @Ctx() context: GraphContext,
   ): Promise<CharacteristicStatistics> {
     const key = await spcKey(context, characteristic.id, args);
-    return characteristicStatistics(context, characteristic, key);
+    return statisticsOf(context, characteristic, key);
   }
 
   @FieldResolver(() => ControlChart, {

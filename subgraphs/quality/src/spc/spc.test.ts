@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '@plantgraph/graph';
 import { openTestDatabase, SubgraphClient, type TestDatabase } from '@plantgraph/testing';
 import { qualitySubgraph } from '../subgraph.ts';
-import { MAX_CONTROL_CHART_MEASUREMENTS } from './spc.service.ts';
+import { MAX_CONTROL_CHART_MEASUREMENTS } from '@plantgraph/quality-domain';
 
 let database: TestDatabase;
 let client: SubgraphClient;

@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { DateTime } from '@plantgraph/graph';
+import type * as quality from '@plantgraph/quality-domain';
 
 @ObjectType({
   description:
@@ -7,7 +8,7 @@ import { DateTime } from '@plantgraph/graph';
     'Cp/Cpk use the within-subgroup sigma R̄/d2, Pp/Ppk the overall sample standard deviation; ' +
     'an index is null when a limit it needs is missing or its sigma is null or zero.',
 })
-export class CharacteristicStatistics {
+export class CharacteristicStatistics implements quality.CharacteristicStatistics {
   @Field(() => Int, { description: 'Measurements in the window.' })
   count!: number;
 
@@ -74,7 +75,7 @@ export class CharacteristicStatistics {
 }
 
 @ObjectType({ description: 'Centre line and 3-sigma control limits of one chart.' })
-export class ControlLimits {
+export class ControlLimits implements quality.ControlLimits {
   @Field(() => Float)
   centerLine!: number;
 
@@ -91,7 +92,7 @@ export class ControlLimits {
 }
 
 @ObjectType({ description: 'One subgroup of consecutive measurements: a point on both charts.' })
-export class ControlChartSubgroup {
+export class ControlChartSubgroup implements quality.ControlChartSubgroup {
   @Field(() => DateTime, { description: 'Time of its first measurement.' })
   start!: Date;
 
@@ -118,7 +119,7 @@ export class ControlChartSubgroup {
   description:
     'X-bar/R control chart over a window, limits computed from the window itself (Phase I).',
 })
-export class ControlChart {
+export class ControlChart implements quality.ControlChart {
   @Field(() => Int)
   subgroupSize!: number;
 
@@ -141,4 +142,17 @@ export class ControlChart {
     description: 'R chart: CL = R̄, limits D3·R̄ and D4·R̄; null without a complete subgroup.',
   })
   range!: ControlLimits | null;
+
+  static fromChart(chart: quality.ControlChart): ControlChart {
+    const limits = (values: quality.ControlLimits | null) =>
+      values && Object.assign(new ControlLimits(), values);
+    return Object.assign(new ControlChart(), {
+      ...chart,
+      subgroups: chart.subgroups.map((subgroup) =>
+        Object.assign(new ControlChartSubgroup(), subgroup),
+      ),
+      xBar: limits(chart.xBar),
+      range: limits(chart.range),
+    });
+  }
 }

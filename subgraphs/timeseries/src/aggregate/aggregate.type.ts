@@ -1,20 +1,9 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTime } from '@plantgraph/graph';
+import { AggregateFunction, GapFill, type BucketRow } from '@plantgraph/timeseries-domain';
 
-/** What `Tag.aggregate` and `timeseriesFrame` compute per time bucket. */
-export enum AggregateFunction {
-  AVG = 'AVG',
-  MIN = 'MIN',
-  MAX = 'MAX',
-  SUM = 'SUM',
-  COUNT = 'COUNT',
-  FIRST = 'FIRST',
-  LAST = 'LAST',
-  STDDEV = 'STDDEV',
-  TIME_WEIGHTED_AVG = 'TIME_WEIGHTED_AVG',
-  INTEGRAL = 'INTEGRAL',
-  BAD_COUNT = 'BAD_COUNT',
-}
+export { AggregateFunction, GapFill };
+
 registerEnumType(AggregateFunction, {
   name: 'AggregateFunction',
   description:
@@ -44,13 +33,6 @@ registerEnumType(AggregateFunction, {
   },
 });
 
-/** How buckets without samples appear. */
-export enum GapFill {
-  NONE = 'NONE',
-  NULL = 'NULL',
-  PREVIOUS = 'PREVIOUS',
-  LINEAR = 'LINEAR',
-}
 registerEnumType(GapFill, {
   name: 'GapFill',
   description:
@@ -69,26 +51,6 @@ registerEnumType(GapFill, {
     },
   },
 });
-
-/** The row one bucket of one tag comes back as from the aggregate statements. */
-export interface BucketRow {
-  tag_index: number;
-  bucket_start: Date;
-  bucket_end: Date;
-  /** Every sample in the bucket, counted or not: 0 marks a gap. */
-  samples: number;
-  count: number;
-  bad_count: number;
-  avg?: number | null;
-  min?: number | null;
-  max?: number | null;
-  sum?: number | null;
-  first?: number | null;
-  last?: number | null;
-  stddev?: number | null;
-  time_weighted_avg?: number | null;
-  integral?: number | null;
-}
 
 @ObjectType({
   description:

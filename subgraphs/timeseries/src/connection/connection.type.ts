@@ -1,19 +1,17 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTime } from '@plantgraph/graph';
+import {
+  ConnectionKind,
+  ConnectionState,
+  isStale,
+  STALE_AFTER_MS,
+  type ConnectionRow,
+} from '@plantgraph/timeseries-domain';
 
-export enum ConnectionKind {
-  OPCUA = 'opcua',
-  MQTT = 'mqtt',
-}
+export { ConnectionKind, ConnectionState };
+
 registerEnumType(ConnectionKind, { name: 'ConnectionKind' });
 
-export enum ConnectionState {
-  CONNECTING = 'CONNECTING',
-  CONNECTED = 'CONNECTED',
-  RECONNECTING = 'RECONNECTING',
-  DISCONNECTED = 'DISCONNECTED',
-  FAILED = 'FAILED',
-}
 registerEnumType(ConnectionState, {
   name: 'ConnectionState',
   valuesConfig: {
@@ -24,24 +22,6 @@ registerEnumType(ConnectionState, {
     FAILED: { description: 'Gave up; the configuration or the peer needs attention.' },
   },
 });
-
-export interface ConnectionRow {
-  id: string;
-  kind: ConnectionKind;
-  endpoint: string;
-  state: ConnectionState;
-  since: Date;
-  last_error: string | null;
-  messages_per_second: number;
-  items: number;
-  last_message_at: Date | null;
-  spool_depth: number;
-  dead_letters: number;
-  reported_at: Date;
-}
-
-/** A connector's status older than this is reported as stale: its process stopped reporting. */
-export const STALE_AFTER_MS = 30_000;
 
 @ObjectType({ description: 'A machine connection (OPC UA server, MQTT broker) and its health.' })
 export class Connection {
@@ -100,7 +80,7 @@ export class Connection {
       spoolDepth: row.spool_depth,
       deadLetters: row.dead_letters,
       reportedAt: row.reported_at,
-      stale: now - row.reported_at.getTime() > STALE_AFTER_MS,
+      stale: isStale(row, now),
     });
   }
 }

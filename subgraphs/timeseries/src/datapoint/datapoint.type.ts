@@ -1,5 +1,6 @@
 import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionTypes, DateTime, type TagValueEvent } from '@plantgraph/graph';
+import type { Sample } from '@plantgraph/timeseries-domain';
 import { Tag } from '../tag/tag.type.ts';
 
 /** OPC UA-style status of a sample. */
@@ -18,13 +19,6 @@ registerEnumType(DatapointQuality, {
   },
 });
 
-export interface DatapointRow {
-  time: Date;
-  value: number | null;
-  text: string | null;
-  quality: DatapointQuality;
-}
-
 @ObjectType({ description: 'One sample of a tag.' })
 export class Datapoint {
   @Field(() => DateTime)
@@ -39,12 +33,12 @@ export class Datapoint {
   @Field(() => DatapointQuality)
   quality!: DatapointQuality;
 
-  static fromRow(row: DatapointRow): Datapoint {
+  static fromRow(row: Sample): Datapoint {
     return Object.assign(new Datapoint(), {
       time: row.time,
       value: row.value,
       text: row.text,
-      quality: row.quality,
+      quality: row.quality as DatapointQuality,
     });
   }
 }

@@ -1,19 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { connectionTypes, DateTime } from '@plantgraph/graph';
-
-export interface DeadLetterRow {
-  id: string;
-  connection: string;
-  address: string;
-  payload: Uint8Array;
-  payload_size: number;
-  reason: string;
-  received_at: Date;
-  received_us: number;
-  replay_requested_at: Date | null;
-  replayed_at: Date | null;
-  replay_error: string | null;
-}
+import type { DeadLetterRow } from '@plantgraph/timeseries-domain';
 
 @ObjectType({
   description: 'A message no mapping could turn into data, kept for inspection and replay.',

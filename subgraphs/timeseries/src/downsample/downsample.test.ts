@@ -3,7 +3,7 @@ import { openTestDatabase, SubgraphClient, type TestDatabase } from '@plantgraph
 import { seedAnalyticsPlant, SPRING, type AnalyticsPlant } from '../aggregate/analytics-fixture.ts';
 import type { Sample } from '../aggregate/expected-aggregates.ts';
 import { timeseriesSubgraph } from '../subgraph.ts';
-import { largestTriangleThreeBuckets } from './lttb.ts';
+import { largestTriangleThreeBuckets } from '@plantgraph/timeseries-domain';
 
 interface Point {
   time: string;

@@ -1,9 +1,8 @@
 import { registerEnumType } from 'type-graphql';
+import { DownsampleMethod } from '@plantgraph/timeseries-domain';
 
-export enum DownsampleMethod {
-  LTTB = 'LTTB',
-  MIN_MAX = 'MIN_MAX',
-}
+export { DownsampleMethod };
+
 registerEnumType(DownsampleMethod, {
   name: 'DownsampleMethod',
   description: 'How `Tag.downsample` picks the samples a chart shows.',

@@ -11,18 +11,20 @@ import {
   PlantgraphError,
   requireAssetPath,
   sitePaths,
-  subtreePattern,
   type GraphContext,
 } from '@plantgraph/graph';
 import {
-  aggregateRequest,
   aggregateRows,
-  dialectOf,
   FUNCTION_COLUMN,
-  requestTime,
-} from '../aggregate/aggregate.service.ts';
-import { pageEndStatement, type AggregateRequest } from '../aggregate/aggregate.statement.ts';
-import { GapFill, type BucketRow } from '../aggregate/aggregate.type.ts';
+  GapFill,
+  pageBounds,
+  tagsByIds,
+  tagsUnder,
+  type AggregateRequest,
+  type BucketRow,
+  type TagOnAsset,
+} from '@plantgraph/timeseries-domain';
+import { aggregateRequest, requestTime } from '../aggregate/aggregate.service.ts';
 import { Tag } from '../tag/tag.type.ts';
 import type { FrameArgs } from './frame.args.ts';
 import { FrameColumn, TimeseriesFrame } from './frame.type.ts';
@@ -32,17 +34,8 @@ export const MAX_FRAME_POINTS = 100_000;
 /** Most buckets a frame's whole window may hold, over all its pages. */
 export const MAX_FRAME_BUCKETS = 1_000_000;
 
-interface FrameTag {
-  id: string;
-  name: string;
-  asset_path: string;
-}
-
-const tagColumns =
-  'select t.id, t.name, a.path as asset_path from tag t join asset a on a.id = t.asset_id';
-
 /** The frame's tags: the listed ones in their order, or those under an asset by path and name. */
-async function frameTags(context: GraphContext, args: FrameArgs): Promise<FrameTag[]> {
+async function frameTags(context: GraphContext, args: FrameArgs): Promise<TagOnAsset[]> {
   const { tagIds, under, tagName } = args;
   if (tagIds && (under === null || under === undefined)) {
     if (tagName !== null && tagName !== undefined) {
@@ -50,24 +43,21 @@ async function frameTags(context: GraphContext, args: FrameArgs): Promise<FrameT
     }
     return listedTags(context, tagIds);
   }
-  if (under && !tagIds) return tagsUnder(context, under, tagName ?? null);
+  if (under && !tagIds) return tagsUnderAsset(context, under, tagName ?? null);
   throw new BadUserInputError('tagIds', 'give either tagIds or under (with tagName)');
 }
 
 /** The listed tags in their order; a tag outside the caller's sites is FORBIDDEN. */
-async function listedTags(context: GraphContext, values: readonly string[]): Promise<FrameTag[]> {
+async function listedTags(context: GraphContext, values: readonly string[]): Promise<TagOnAsset[]> {
   const ids = parseIdList(values, 'tagIds', 'Tag');
-  const rows = await context.sql.query<FrameTag>(`${tagColumns} where t.id = any($1::uuid[])`, [
-    ids,
-  ]);
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  const tags = ids.map((id) => {
-    const tag = byId.get(id);
+  const found = await tagsByIds(context.sql, ids);
+  const tags = ids.map((id, index) => {
+    const tag = found[index];
     if (!tag) throw new NotFoundError('Tag', id, 'tagIds');
     return tag;
   });
   for (const tag of tags) {
-    if (!(await pathInScope(context, tag.asset_path))) {
+    if (!(await pathInScope(context, tag.assetPath))) {
       throw new PlantgraphError(
         'FORBIDDEN',
         `Argument "tagIds": tag "${tag.id}" is outside the sites you may see`,
@@ -78,30 +68,20 @@ async function listedTags(context: GraphContext, values: readonly string[]): Pro
   return tags;
 }
 
-async function tagsUnder(
+async function tagsUnderAsset(
   context: GraphContext,
   under: string,
   tagName: string | null,
-): Promise<FrameTag[]> {
+): Promise<TagOnAsset[]> {
   if (tagName === '') throw new BadUserInputError('tagName', 'must not be empty');
   const asset = await requireAssetPath(context, under, 'under');
   // Like every list, the tags of a subtree leave out those outside the caller's sites.
-  const rows = await context.sql.query<FrameTag>(
-    `${tagColumns}
-      where (a.id = $1 or a.path like $2) and ($3::text is null or t.name = $3)
-        and ($5::text[] is null or exists (
-              select 1 from unnest($5::text[]) as site(path)
-               where a.path = site.path or starts_with(a.path, site.path || '/')))
-      order by a.path, t.name
-      limit $4`,
-    [
-      asset.id,
-      subtreePattern(asset.path),
-      tagName,
-      MAX_LISTED_IDS + 1,
-      (await sitePaths(context)) ?? null,
-    ],
-  );
+  const rows = await tagsUnder(context.sql, {
+    asset,
+    tagName,
+    limit: MAX_LISTED_IDS + 1,
+    siteRoots: await sitePaths(context),
+  });
   if (rows.length > MAX_LISTED_IDS) {
     throw new BadUserInputError(
       'under',
@@ -112,7 +92,7 @@ async function tagsUnder(
 }
 
 /** Ties a cursor to the arguments it was made for; `first` may change from page to page. */
-function fingerprint(tags: readonly FrameTag[], request: AggregateRequest): string {
+function fingerprint(tags: readonly TagOnAsset[], request: AggregateRequest): string {
   // Not effectiveEnd: the request time moves from page to page.
   const { from, to, interval, timeZone, functions, fill, includeBadQuality } = request;
   const key = JSON.stringify([
@@ -143,16 +123,11 @@ async function pageEnd(
   start: string,
   rows: number,
 ): Promise<string> {
-  const statement = pageEndStatement(request, dialectOf(context), start, rows);
-  const [bounds] = await context.sql.query<{ bucket_start: Date; page_end: Date }>(
-    statement.text,
-    statement.values,
-  );
-  if (!bounds) throw new Error('The page bounds statement returned no row');
-  if (start !== request.from && bounds.bucket_start.toISOString() !== start) {
+  const bounds = await pageBounds(context.sql, context.capabilities, request, start, rows);
+  if (start !== request.from && bounds.bucketStart.toISOString() !== start) {
     throw new BadUserInputError('after', 'the cursor does not point at a bucket start');
   }
-  const end = bounds.page_end.toISOString();
+  const end = bounds.pageEnd.toISOString();
   return end < request.to ? end : request.to;
 }
 
@@ -188,7 +163,8 @@ export async function timeseriesFrame(
       ? await pageEnd(context, request, start, rows)
       : request.to;
   const buckets = await aggregateRows(
-    context,
+    context.sql,
+    context.capabilities,
     tags.map((tag) => tag.id),
     request,
     { start, end },
@@ -206,7 +182,7 @@ export async function timeseriesFrame(
           tag: Object.assign(new Tag(), { id: tag.id }),
           tagId: tag.id,
           tagName: tag.name,
-          assetPath: tag.asset_path,
+          assetPath: tag.assetPath,
           function: fn,
           values: kept.map(({ index }) => {
             const value = buckets[tagIndex]?.[index]?.[FUNCTION_COLUMN[fn]];

@@ -1,17 +1,10 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTime, type StateEvent } from '@plantgraph/graph';
+import { MachineState, type MachineStatePeriod } from '@plantgraph/timeseries-domain';
 import { Asset } from '../asset/asset.type.ts';
 
-/** What a machine is doing, as its controller or an operator reports it. */
-export enum MachineState {
-  RUNNING = 'RUNNING',
-  IDLE = 'IDLE',
-  STOPPED = 'STOPPED',
-  DOWN = 'DOWN',
-  SETUP = 'SETUP',
-  MAINTENANCE = 'MAINTENANCE',
-  OFFLINE = 'OFFLINE',
-}
+export { MachineState };
+
 registerEnumType(MachineState, {
   name: 'MachineState',
   description: 'What a machine is doing.',
@@ -25,13 +18,6 @@ registerEnumType(MachineState, {
     OFFLINE: { description: 'No connection to the machine; its real state is unknown.' },
   },
 });
-
-export interface MachineStateRow {
-  since: Date;
-  until: Date | null;
-  state: MachineState;
-  reason: string | null;
-}
 
 @ObjectType({ description: 'A period during which a machine stayed in one state.' })
 export class MachineStateInfo {
@@ -52,7 +38,7 @@ export class MachineStateInfo {
   @Field(() => String, { nullable: true, description: 'Why, e.g. a fault or stop reason.' })
   reason!: string | null;
 
-  static fromRow(row: MachineStateRow): MachineStateInfo {
+  static fromRow(row: MachineStatePeriod): MachineStateInfo {
     return Object.assign(new MachineStateInfo(), {
       state: row.state,
       since: row.since,

@@ -1,8 +1,8 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { loader, type GraphContext } from '@plantgraph/graph';
+import { lossesOf, oeeBucketOf } from '@plantgraph/timeseries-domain';
 import { Asset } from '../asset/asset.type.ts';
 import { OeeArgs, OeeLossesArgs } from './oee.args.ts';
-import { lossesOf, oeeBucketOf } from './oee-figures.ts';
 import { MAX_OEE_BUCKETS, oeeFactsOf, oeeKey, oeeLossesKey } from './oee.service.ts';
 import { OeeBucket, OeeLoss } from './oee.type.ts';
 import { Shift } from './shift.type.ts';
@@ -25,7 +25,7 @@ export class AssetOeeResolver {
     @Ctx() context: GraphContext,
   ): Promise<OeeBucket[]> {
     const facts = await loader(context, oeeFactsOf).load(oeeKey(asset.id, args));
-    return facts.map(oeeBucketOf);
+    return facts.map((bucket) => Object.assign(new OeeBucket(), oeeBucketOf(bucket)));
   }
 
   @FieldResolver(() => [OeeLoss], {
@@ -39,7 +39,8 @@ export class AssetOeeResolver {
     @Args(() => OeeLossesArgs) args: OeeLossesArgs,
     @Ctx() context: GraphContext,
   ): Promise<OeeLoss[]> {
-    return lossesOf(await loader(context, oeeFactsOf).load(oeeLossesKey(asset.id, args)));
+    const facts = await loader(context, oeeFactsOf).load(oeeLossesKey(asset.id, args));
+    return lossesOf(facts).map((line) => Object.assign(new OeeLoss(), line));
   }
 
   @FieldResolver(() => [Shift], {

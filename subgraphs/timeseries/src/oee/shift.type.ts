@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Asset } from '../asset/asset.type.ts';
-import type { ShiftDefinition } from './shift-calendar.ts';
+import type { ShiftDefinition } from '@plantgraph/timeseries-domain';
 
 @ObjectType({
   description:

@@ -1,15 +1,10 @@
 import DataLoader from 'dataloader';
-import { indexBy, loader, NotFoundError, parseIdList, type GraphContext } from '@plantgraph/graph';
+import { tagsExist } from '@plantgraph/assets-domain';
+import { loader, NotFoundError, parseIdList, type GraphContext } from '@plantgraph/graph';
 
-/** Whether each tag exists, read straight from the shared tag table. */
+/** Whether each tag exists, as the assets domain knows it. */
 export const tagExists = (context: GraphContext) =>
-  new DataLoader<string, boolean>(async (ids) => {
-    const rows = await context.sql.query<{ id: string }>(
-      'select id from tag where id = any($1::uuid[])',
-      [ids],
-    );
-    return indexBy(ids, rows, (row) => row.id).map((row) => row !== null);
-  });
+  new DataLoader<string, boolean>((ids) => tagsExist(context.sql, ids));
 
 /** Checks that every listed tag exists; NOT_FOUND naming `argument` for the first unknown. */
 export async function requireTagIds(

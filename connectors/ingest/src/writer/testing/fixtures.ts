@@ -37,11 +37,19 @@ export async function seedMachines(sql: Sql, site = 'Test Site') {
   return { machines, tags };
 }
 
+/** Names for the records of writer tests: the writer stores by id and never reads them. */
+export const TEST_PLACE = {
+  tag: 'Test Tag',
+  assetId: '00000000-0000-4000-8000-000000000000',
+  assetPath: 'Test Site/Test Press',
+};
+
 /** `count` datapoints of one tag, one second apart from `start`. */
 export function datapoints(tagId: string, count: number, start = Date.UTC(2026, 0, 1)) {
   return Array.from({ length: count }, (_, index): DatapointRecord => ({
     kind: 'datapoint',
     tagId,
+    ...TEST_PLACE,
     time: new Date(start + index * 1000),
     value: index,
     text: null,

@@ -1,0 +1,42 @@
+import {
+  ConflictError,
+  NotFoundError,
+  parseId,
+  requireRowInScope,
+  type GraphContext,
+} from '@plantgraph/graph';
+import {
+  acknowledgeAlarm,
+  AlarmAlreadyAcknowledged,
+  AlarmNotFound,
+} from '@plantgraph/alarms-domain';
+import { Alarm } from './alarm.type.ts';
+
+/**
+ * Acknowledges an alarm as the caller, within the caller's sites. Refusals name the alarm as the
+ * caller wrote it: NOT_FOUND when unknown, CONFLICT when someone acknowledged it before.
+ */
+export async function acknowledge(
+  context: GraphContext,
+  id: string,
+  comment: string | null,
+): Promise<Alarm> {
+  const alarmId = parseId(id, 'id', 'Alarm');
+  try {
+    const row = await acknowledgeAlarm(
+      context.sql,
+      { alarmId, actor: context.identity.subject, comment },
+      { alarm: (alarm, field) => requireRowInScope(context, 'alarm_event', alarm, field) },
+    );
+    return Alarm.fromRow(row);
+  } catch (error) {
+    if (error instanceof AlarmNotFound) throw new NotFoundError('Alarm', id);
+    if (error instanceof AlarmAlreadyAcknowledged) {
+      throw new ConflictError(
+        `Alarm "${id}" was already acknowledged by ${error.acknowledgedBy} ` +
+          `at ${error.acknowledgedAt.toISOString()}`,
+      );
+    }
+    throw error;
+  }
+}

@@ -1,6 +1,0 @@
-/**
- * SQL for "lies below": a LIKE pattern matching every path below the path in `column`, with
- * LIKE's wildcards in the names escaped (the SQL twin of `subtreePattern` in @plantgraph/graph).
- */
-export const belowPath = (column: string) =>
-  `replace(replace(replace(${column}, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '/%'`;
