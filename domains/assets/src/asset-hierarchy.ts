@@ -1,4 +1,4 @@
-import type { Sql } from '@plantgraph/db';
+import { groupBy, type Sql } from '@plantgraph/db';
 import { ancestorPaths, subtreePattern } from './asset-path.ts';
 import { siteScopeCondition } from './site-scope.ts';
 
@@ -19,18 +19,6 @@ export interface AssetRow {
 const COLUMNS = ['id', 'parent_id', 'kind', 'name', 'path', 'description'];
 const columns = (alias?: string) =>
   COLUMNS.map((column) => (alias ? `${alias}.${column}` : column)).join(', ');
-
-/** `rows` grouped by `keyOf`, in the order of `keys`: one statement answers many keys. */
-function groupedBy<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (row: R) => K): R[][] {
-  const groups = new Map<K, R[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-  }
-  return keys.map((key) => groups.get(key) ?? []);
-}
 
 /** Assets by id, in the order asked; null for unknown ids. */
 export async function assetsByIds(sql: Sql, ids: readonly string[]): Promise<(AssetRow | null)[]> {
@@ -54,7 +42,7 @@ export async function childrenOf(sql: Sql, parentIds: readonly string[]): Promis
     `select ${columns()} from asset where parent_id = any($1::uuid[]) order by name`,
     [parentIds],
   );
-  return groupedBy(parentIds, rows, (row) => row.parent_id);
+  return groupBy(parentIds, rows, (row) => row.parent_id);
 }
 
 /** The assets above each path, the enterprise first, in the order of `paths`. */
@@ -84,7 +72,7 @@ export async function descendantsOf(sql: Sql, keys: readonly SubtreeKey[]): Prom
     [keys.map((key) => subtreePattern(key.path)), keys.map((key) => key.kind)],
   );
   const ordinals = keys.map((_, index) => index + 1);
-  return groupedBy(ordinals, rows, (row) => Number(row.key_index)).map((group) =>
+  return groupBy(ordinals, rows, (row) => Number(row.key_index)).map((group) =>
     group.map(({ key_index: _, ...asset }) => asset),
   );
 }

@@ -1,4 +1,4 @@
-import type { Sql } from '@plantgraph/db';
+import { microsOf, timestampFromMicros, type Sql } from '@plantgraph/db';
 import type { SetpointLimit } from './order-download.ts';
 import type { ProductionOrderStatus } from './order-status.ts';
 
@@ -76,13 +76,6 @@ const ORDER_COLUMNS = [
   'created_at',
   'updated_at',
 ];
-
-/** SQL for `column` (timestamptz) as microseconds since the epoch, exact. */
-const microsOf = (column: string) => `(extract(epoch from ${column}) * 1000000)::int8`;
-
-/** SQL turning the microseconds in `parameter` back into a timestamptz, exact. */
-const timestampFromMicros = (parameter: string) =>
-  `(timestamptz 'epoch' + ${parameter}::int8 * interval '1 microsecond')`;
 
 /** The production_order columns a ProductionOrderRow needs, read through `alias`. */
 function orderColumns(alias: string): string {

@@ -1,4 +1,4 @@
-import type { Sql } from '@plantgraph/db';
+import { microsOf, timestampFromMicros, type Sql } from '@plantgraph/db';
 
 /** A measurement row as the reads return it. */
 export interface MeasurementRow {
@@ -12,13 +12,6 @@ export interface MeasurementRow {
   /** `time` in microseconds since the epoch: the exact sort key for cursors. */
   time_us: number;
 }
-
-/** SQL for `column` (timestamptz) as microseconds since the epoch, exact. */
-const microsOf = (column: string) => `(extract(epoch from ${column}) * 1000000)::int8`;
-
-/** SQL turning the microseconds in `parameter` back into a timestamptz, exact. */
-const timestampFromMicros = (parameter: string) =>
-  `(timestamptz 'epoch' + ${parameter}::int8 * interval '1 microsecond')`;
 
 /** The measurement columns a MeasurementRow needs, read through `alias`. */
 const columns = (alias: string) =>

@@ -1,6 +1,6 @@
 import type { Sql } from '@plantgraph/db';
 import { NotFoundError } from '@plantgraph/errors';
-import { microsOf, timestampFromMicros } from './sql-time.ts';
+import { microsOf, timestampFromMicros } from '@plantgraph/db';
 
 /** A message no mapping could turn into data, as the dead_letter table keeps it. */
 export interface DeadLetterRow {

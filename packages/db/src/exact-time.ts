@@ -16,3 +16,13 @@ export function exactTimeOf(column: string): string {
 export function isExactTime(value: unknown): value is string {
   return typeof value === 'string' && EXACT_TIME.test(value);
 }
+
+/** SQL for `column` (timestamptz) as microseconds since the epoch, exact (integer cursors). */
+export function microsOf(column: string): string {
+  return `(extract(epoch from ${column}) * 1000000)::int8`;
+}
+
+/** SQL turning the microseconds in `parameter` back into a timestamptz, exact. */
+export function timestampFromMicros(parameter: string): string {
+  return `(timestamptz 'epoch' + ${parameter}::int8 * interval '1 microsecond')`;
+}

@@ -26,4 +26,5 @@ export {
   type DatabaseOptions,
 } from './open-database.ts';
 export { migrateRole } from './migrate-role.ts';
-export { exactTimeOf, isExactTime } from './exact-time.ts';
+export { exactTimeOf, isExactTime, microsOf, timestampFromMicros } from './exact-time.ts';
+export { groupBy, indexBy } from './rows-by-key.ts';

@@ -78,13 +78,6 @@ export {
   type Outcome,
 } from './mutation-guard.ts';
 export {
-  checkBucketCount,
-  parseInterval,
-  requireTimeZone,
-  type BucketInterval,
-  type IntervalUnit,
-} from './intervals.ts';
-export {
   assetIdOf,
   inScope,
   pathInScope,

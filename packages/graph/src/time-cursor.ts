@@ -12,15 +12,7 @@ export interface TimeCursor {
   id: string;
 }
 
-/** SQL for `column` (timestamptz) as microseconds since the epoch, exact. */
-export function microsOf(column: string): string {
-  return `(extract(epoch from ${column}) * 1000000)::int8`;
-}
-
-/** SQL turning the microseconds in `parameter` back into a timestamptz, exact. */
-export function timestampFromMicros(parameter: string): string {
-  return `(timestamptz 'epoch' + ${parameter}::int8 * interval '1 microsecond')`;
-}
+export { microsOf, timestampFromMicros } from '@plantgraph/db';
 
 /** Decodes an `after` cursor made from `[micros, id]`; anything else is bad input. */
 export function decodeTimeCursor(

@@ -1,3 +1,4 @@
+import type { BucketInterval } from './intervals.ts';
 /** What `Tag.aggregate` and `timeseriesFrame` compute per time bucket. */
 export enum AggregateFunction {
   AVG = 'AVG',
@@ -21,19 +22,7 @@ export enum GapFill {
   LINEAR = 'LINEAR',
 }
 
-export type IntervalUnit = 'millisecond' | 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month';
-
-/** A checked bucket length ("15 minutes", "1 month"), as the adapters parse it. */
-export interface BucketInterval {
-  count: number;
-  unit: IntervalUnit;
-  /** Calendar intervals (day, week, month) follow the time zone's local midnight and DST. */
-  calendar: boolean;
-  /** Fixed length in milliseconds; for calendar units the nominal length (1 day = 24 h). */
-  approxMs: number;
-  /** The same interval as PostgreSQL reads it, e.g. `15 minutes`, `1 mon`. */
-  sql: string;
-}
+export type { BucketInterval, IntervalUnit } from './intervals.ts';
 
 export type SqlDialect = 'timescale' | 'plain';
 

@@ -1,4 +1,4 @@
-import { microsOf } from '../sql-time.ts';
+import { microsOf } from '@plantgraph/db';
 import {
   AggregateFunction,
   GapFill,

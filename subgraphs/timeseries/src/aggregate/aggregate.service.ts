@@ -1,14 +1,10 @@
-import {
-  BadUserInputError,
-  checkBucketCount,
-  checkTimeWindow,
-  parseInterval,
-  requireTimeZone,
-  type GraphContext,
-} from '@plantgraph/graph';
+import { BadUserInputError, checkTimeWindow, type GraphContext } from '@plantgraph/graph';
 import {
   aggregateRows,
+  checkBucketCount,
   dialectFor,
+  parseInterval,
+  requireTimeZone,
   withoutGaps,
   type AggregateRequest,
   type SqlDialect,

@@ -1,17 +1,13 @@
 import DataLoader from 'dataloader';
+import { BadUserInputError, checkTimeWindow, type GraphContext } from '@plantgraph/graph';
 import {
-  BadUserInputError,
   checkBucketCount,
-  checkTimeWindow,
-  parseInterval,
-  requireTimeZone,
-  type BucketInterval,
-  type GraphContext,
-} from '@plantgraph/graph';
-import {
   MAX_OEE_BUCKETS,
   oeeFacts,
+  parseInterval,
+  requireTimeZone,
   type BucketFacts,
+  type BucketInterval,
   type OeeKey,
 } from '@plantgraph/timeseries-domain';
 import type { OeeArgs, OeeLossesArgs } from './oee.args.ts';

@@ -1,4 +1,4 @@
-import { BadUserInputError } from './errors.ts';
+import { BadUserInputError } from '@plantgraph/errors';
 
 /**
  * Bucket intervals as clients write them ("15 minutes", "1 hour", "1 day", "1 week", "1 month")
