@@ -1,5 +1,6 @@
 import type { Logger } from '@plantgraph/config';
 import type { Sql } from '@plantgraph/db';
+import { pendingReplays, settleReplay, type PendingReplay } from '@plantgraph/timeseries-domain';
 import type {
   IngestRecord,
   IngestSink,
@@ -8,14 +9,6 @@ import type {
   SourceSample,
 } from '@plantgraph/ingest';
 import { decodeDeadLetter } from './dead-letter-decoding.ts';
-
-interface PendingLetter {
-  id: string;
-  connection: string;
-  address: string;
-  payload: Uint8Array;
-  received_at: Date;
-}
 
 export interface DeadLetterReplayerOptions {
   sql: Sql;
@@ -58,18 +51,12 @@ export class DeadLetterReplayer {
   async replayPending(): Promise<number> {
     const { sql, config } = this.options;
     const connectionIds = config.connections.map((connection) => connection.id);
-    const letters = await sql.query<PendingLetter>(
-      `select id, connection, address, payload, received_at from dead_letter
-        where replay_requested_at is not null and replayed_at is null and replay_error is null
-          and connection = any($1::text[])
-        order by received_at limit 500`,
-      [connectionIds],
-    );
+    const letters = await pendingReplays(sql, connectionIds, 500);
     for (const letter of letters) await this.replay(letter);
     return letters.length;
   }
 
-  private async replay(letter: PendingLetter): Promise<void> {
+  private async replay(letter: PendingReplay): Promise<void> {
     const connection = this.options.config.connections.find((c) => c.id === letter.connection);
     const decoded = connection
       ? decodeDeadLetter(
@@ -81,12 +68,7 @@ export class DeadLetterReplayer {
       : { ok: false as const, reason: `connection "${letter.connection}" is not configured` };
     const outcome = decoded.ok ? this.mapAll(decoded.samples) : decoded;
     if (outcome.ok) await this.options.sink.write(outcome.records);
-    await this.options.sql.query(
-      outcome.ok
-        ? 'update dead_letter set replayed_at = now(), replay_error = null where id = $1'
-        : 'update dead_letter set replay_error = $2 where id = $1',
-      outcome.ok ? [letter.id] : [letter.id, outcome.reason],
-    );
+    await settleReplay(this.options.sql, letter.id, outcome);
   }
 
   private mapAll(

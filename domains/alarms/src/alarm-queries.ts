@@ -1,4 +1,9 @@
-import { siteScopeCondition, subtreePattern, type AssetPath } from '@plantgraph/assets-domain';
+import {
+  joinAsset,
+  siteScopeCondition,
+  subtreePattern,
+  type AssetPath,
+} from '@plantgraph/assets-domain';
 import { exactTimeOf, type Sql } from '@plantgraph/db';
 import { alarmStateSql, type AlarmSeverity, type AlarmState } from './alarm-state.ts';
 
@@ -21,6 +26,9 @@ export interface AlarmRow {
 export const alarmColumns = `e.id, e.asset_id, e.code, e.message, e.severity, e.raised_at, e.cleared_at,
   e.acknowledged_at, e.acknowledged_by, e.acknowledge_comment, ${alarmStateSql} as state`;
 
+/** The alarm's asset, aliased `a`, joined to `alarm_event` aliased `e`: for path filters. */
+export const withAlarmAsset = joinAsset('a', 'e.asset_id');
+
 /** raised_at with all its microseconds, for cursors (see exactTimeOf). */
 const exactRaisedAt = exactTimeOf('e.raised_at');
 
@@ -30,6 +38,19 @@ export function alarmsByIds(sql: Sql, ids: readonly string[]): Promise<AlarmRow[
     `select ${alarmColumns} from alarm_event e where e.id = any($1::uuid[])`,
     [ids],
   );
+}
+
+/** The asset each alarm was raised on, in the order of `alarmIds`; null for unknown alarms. */
+export async function assetsOfAlarms(
+  sql: Sql,
+  alarmIds: readonly string[],
+): Promise<(string | null)[]> {
+  const rows = await sql.query<{ id: string; asset_id: string }>(
+    'select id, asset_id from alarm_event where id = any($1::uuid[])',
+    [alarmIds],
+  );
+  const assets = new Map(rows.map((row) => [row.id, row.asset_id]));
+  return alarmIds.map((id) => assets.get(id) ?? null);
 }
 
 /** The alarms of these assets not yet cleared, most severe first, then the newest. */
@@ -94,7 +115,7 @@ export async function listAlarms(
   const [rows, [count]] = await Promise.all([
     sql.query<ListedAlarm>(
       `select ${alarmColumns}, ${exactRaisedAt} as cursor_time
-         from alarm_event e join asset a on a.id = e.asset_id
+         from alarm_event e ${withAlarmAsset}
         where ${where} and ${pageScope}
           and ($7::timestamptz is null or (e.raised_at, e.id) < ($7::timestamptz, $8::uuid))
         order by e.raised_at desc, e.id desc
@@ -108,7 +129,7 @@ export async function listAlarms(
       ],
     ),
     sql.query<{ total: number }>(
-      `select count(*) as total from alarm_event e join asset a on a.id = e.asset_id
+      `select count(*) as total from alarm_event e ${withAlarmAsset}
         where ${where} and ${countScope}`,
       [...params, ...countScopeParams],
     ),

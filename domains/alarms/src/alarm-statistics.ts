@@ -1,6 +1,6 @@
 import { subtreePattern, type AssetPath } from '@plantgraph/assets-domain';
 import type { Sql } from '@plantgraph/db';
-import { alarmColumns, type AlarmRow } from './alarm-queries.ts';
+import { alarmColumns, withAlarmAsset, type AlarmRow } from './alarm-queries.ts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -115,7 +115,7 @@ interface SummaryRow {
 const summaryStatement = `
   with raised as (
     select e.raised_at, e.cleared_at, e.acknowledged_at
-      from alarm_event e join asset a on a.id = e.asset_id
+      from alarm_event e ${withAlarmAsset}
      where ${inScope} and e.raised_at >= $4::timestamptz and e.raised_at < $5::timestamptz
   ),
   slots as (
@@ -166,7 +166,7 @@ const codeStatement = `
     select e.asset_id, a.path, e.code, e.raised_at, e.raised_at >= $4::timestamptz as raised_in,
            extract(epoch from least(coalesce(e.cleared_at, $5::timestamptz), $5::timestamptz)
                               - greatest(e.raised_at, $4::timestamptz)) as active_seconds
-      from alarm_event e join asset a on a.id = e.asset_id
+      from alarm_event e ${withAlarmAsset}
      where ${inScope}
        and ((e.raised_at >= $4::timestamptz and e.raised_at < $5::timestamptz)
             or ${activePeriod} && tstzrange($4::timestamptz, $5::timestamptz))
@@ -210,7 +210,7 @@ const codeStatement = `
  */
 const standingStatement = `
   select ${alarmColumns}, (count(*) over ())::int as standing_count
-    from alarm_event e join asset a on a.id = e.asset_id
+    from alarm_event e ${withAlarmAsset}
    where ${inScope} and ${activePeriod} @> $4::timestamptz and e.raised_at < $5::timestamptz
    order by e.raised_at, e.id
    limit $6`;

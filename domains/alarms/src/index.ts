@@ -12,6 +12,7 @@ export { AlarmAlreadyAcknowledged, AlarmDomainError, AlarmNotFound } from './ala
 export {
   activeAlarmsOfAssets,
   alarmsByIds,
+  assetsOfAlarms,
   listAlarms,
   type AlarmCursor,
   type AlarmListFilter,
@@ -31,3 +32,10 @@ export {
   type AlarmStatistics,
   type AlarmStatisticsRequest,
 } from './alarm-statistics.ts';
+export {
+  clearAlarmEvents,
+  insertAlarmEvents,
+  openAlarmEvents,
+  type NewAlarmEvent,
+  type OpenAlarmEvent,
+} from './alarm-ingest.ts';

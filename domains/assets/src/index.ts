@@ -21,9 +21,25 @@ export {
   type SubtreeKey,
 } from './asset-hierarchy.ts';
 export { belowPath } from './below-path.ts';
+export { assetIdsWhere, assetIdsWithin, assetPathOf, joinAsset } from './asset-fragments.ts';
 export {
   machinesAtOrBelow,
   sitesAroundRelation,
+  unknownSiteIds,
   type MachineOnSite,
 } from './machines-and-sites.ts';
 export { tagsExist } from './tag-existence.ts';
+export { assetIdsByPath } from './assets-by-path.ts';
+export { existingReferences, type ExistingReferences } from './references-exist.ts';
+export {
+  upsertMappedTags,
+  type MappedTag,
+  type ProvisionedTag,
+  type TagDataType,
+} from './tag-provisioning.ts';
+export {
+  assetBySlugPath,
+  createDiscoveredTag,
+  slugify,
+  type DiscoveredTag,
+} from './uns-discovery.ts';

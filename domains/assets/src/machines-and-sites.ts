@@ -58,3 +58,12 @@ export function sitesAroundRelation(assetIdsParameter: string): string {
              or s.path like ${belowPath('a.path')})
       where a.id = any(${assetIdsParameter})`;
 }
+
+/** Those of `ids` that are no SITE: unknown assets and assets of another kind. */
+export async function unknownSiteIds(sql: Sql, ids: readonly string[]): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>(
+    `select s as id from unnest($1::uuid[]) s where s not in (select id from asset where kind = 'SITE')`,
+    [ids],
+  );
+  return rows.map((row) => row.id);
+}

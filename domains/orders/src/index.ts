@@ -58,6 +58,7 @@ export {
 export { progressOf, type OrderProgress, type ProgressSource } from './order-progress.ts';
 export {
   activeOrdersOfAssets,
+  assetsOfOrders,
   downloadTargetsOf,
   findOrders,
   listOrders,

@@ -1,3 +1,4 @@
+import { assetPathOf } from '@plantgraph/assets-domain';
 import type { Sql } from '@plantgraph/db';
 import { AssetNotFound, InvalidOrderInput, OrderConflict, OrderNotFound } from './order-errors.ts';
 import type { OrderStatusStep } from './order-events.ts';
@@ -94,18 +95,18 @@ interface Equipment {
 
 async function equipmentOf(tx: Sql, equipmentId: string): Promise<Equipment> {
   const [equipment] = await tx.query<{ path: string; parameters: SetpointLimit[] | null }>(
-    `select a.path, t.parameters from asset a left join download_target t on t.asset_id = a.id
-      where a.id = $1`,
+    `select ${assetPathOf('$1::uuid')} as path,
+            (select parameters from download_target where asset_id = $1::uuid) as parameters`,
     [equipmentId],
   );
-  if (!equipment) throw new AssetNotFound(equipmentId, 'equipmentId');
+  if (!equipment?.path) throw new AssetNotFound(equipmentId, 'equipmentId');
   return { path: equipment.path, limits: equipment.parameters };
 }
 
 async function assertDownloadable(tx: Sql, orderId: string, equipmentId: string): Promise<void> {
   // One statement at a time: a transaction is one connection.
   const [order] = await tx.query<{ path: string }>(
-    'select a.path from production_order o join asset a on a.id = o.asset_id where o.id = $1',
+    `select ${assetPathOf('o.asset_id')} as path from production_order o where o.id = $1`,
     [orderId],
   );
   if (!order) throw new OrderNotFound(orderId, 'orderId');

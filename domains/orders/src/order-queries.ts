@@ -1,3 +1,4 @@
+import { assetIdsWhere } from '@plantgraph/assets-domain';
 import { microsOf, timestampFromMicros, type Sql } from '@plantgraph/db';
 import type { SetpointLimit } from './order-download.ts';
 import type { ProductionOrderStatus } from './order-status.ts';
@@ -177,7 +178,7 @@ export async function listOrders(
   const where = `($1::text is null or o.status::text = $1) and ($2::uuid is null or o.asset_id = $2)`;
   const params = [filter.status ?? null, filter.assetId ?? null];
   const scoped = (clause: string) =>
-    clause === 'true' ? clause : `o.asset_id in (select id from asset where ${clause})`;
+    clause === 'true' ? clause : `o.asset_id in ${assetIdsWhere(clause)}`;
   const [pageScope, pageScopeParams] = await filter.scope('path', 6);
   const [countScope, countScopeParams] = await filter.scope('path', 3);
   const [rows, [count]] = await Promise.all([
@@ -201,6 +202,19 @@ export async function listOrders(
     ),
   ]);
   return { rows, total: count?.total ?? 0 };
+}
+
+/** The asset each order is for, in the order of `orderIds`; null for unknown orders. */
+export async function assetsOfOrders(
+  sql: Sql,
+  orderIds: readonly string[],
+): Promise<(string | null)[]> {
+  const rows = await sql.query<{ id: string; asset_id: string }>(
+    'select id, asset_id from production_order where id = any($1::uuid[])',
+    [orderIds],
+  );
+  const assets = new Map(rows.map((row) => [row.id, row.asset_id]));
+  return orderIds.map((id) => assets.get(id) ?? null);
 }
 
 /** Setpoints of these orders, each order's in the order they were given. */

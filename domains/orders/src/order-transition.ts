@@ -1,3 +1,4 @@
+import { assetPathOf } from '@plantgraph/assets-domain';
 import type { Sql } from '@plantgraph/db';
 import { OrderChangedConcurrently, OrderNotFound } from './order-errors.ts';
 import { publishStatusChange, type OrderStatusStep } from './order-events.ts';
@@ -112,9 +113,8 @@ async function writeStep(
   const [order] = await tx.query<{ number: string; asset_id: string; path: string }>(
     `update production_order o
         set status = $3::text::production_order_status, updated_at = $4 ${assignments}
-       from asset a
-      where o.id = $1 and o.status::text = $2 and a.id = o.asset_id
-      returning o.number, o.asset_id, a.path`,
+      where o.id = $1 and o.status::text = $2
+      returning o.number, o.asset_id, ${assetPathOf('o.asset_id')} as path`,
     [orderId, from, to, at, ...columns.map(([, value]) => value)],
   );
   if (!order) throw new OrderChangedConcurrently(orderId);

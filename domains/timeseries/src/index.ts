@@ -84,3 +84,23 @@ export {
   type TimeRange,
 } from './oee/shift-calendar.ts';
 export { shiftsOfAssets, shiftsOfSites } from './oee/shifts.ts';
+export {
+  insertCounterIncrements,
+  insertDatapoints,
+  insertMachineStates,
+  type NewCounterIncrement,
+  type NewDatapoint,
+  type NewMachineState,
+} from './ingest-writes.ts';
+export { lastMachineStates, type LastMachineState } from './last-machine-states.ts';
+export {
+  insertDeadLetters,
+  pendingReplays,
+  settleReplay,
+  type NewDeadLetter,
+  type PendingReplay,
+} from './dead-letter-writes.ts';
+export {
+  upsertConnectionStatus,
+  type ConnectionStatusReport,
+} from './connection-status-reports.ts';

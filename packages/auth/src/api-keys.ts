@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Sql } from '@plantgraph/db';
+import { appendAuditEntry, type Sql } from '@plantgraph/db';
 import type { Identity } from './identity.ts';
 import { isRole, type Role } from './roles.ts';
 
@@ -93,13 +93,14 @@ export async function auditRefusedAuthentication(
   sql: Sql,
   attempt: { presented: string; reason: string; transport: 'http' | 'websocket' },
 ): Promise<void> {
-  await sql.query(
-    `insert into audit_log (actor, operation, entity_type, entity_id, input, outcome, error_code, result)
-     values ($1, 'authenticate', null, null, $2::jsonb, 'DENIED', 'UNAUTHENTICATED', $3::jsonb)`,
-    [
-      attempt.presented,
-      JSON.stringify({ transport: attempt.transport }),
-      JSON.stringify({ message: attempt.reason }),
-    ],
-  );
+  await appendAuditEntry(sql, {
+    actor: attempt.presented,
+    operation: 'authenticate',
+    entityType: null,
+    entityId: null,
+    input: { transport: attempt.transport },
+    outcome: 'DENIED',
+    errorCode: 'UNAUTHENTICATED',
+    result: { message: attempt.reason },
+  });
 }

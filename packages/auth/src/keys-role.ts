@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { defineRole, requiredDatabaseUrl } from '@plantgraph/service';
+import { unknownSiteIds } from '@plantgraph/assets-domain';
 import { openDatabase, type Sql } from '@plantgraph/db';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { isRole, ROLES } from './roles.ts';
@@ -58,12 +59,7 @@ async function create(
   sites: string[] | null,
   label: string,
 ): Promise<number> {
-  const unknown = sites
-    ? await sql.query<{ id: string }>(
-        `select s from unnest($1::uuid[]) s where s not in (select id from asset where kind = 'SITE')`,
-        [sites],
-      )
-    : [];
+  const unknown = sites ? await unknownSiteIds(sql, sites) : [];
   if (unknown.length > 0) {
     console.error(`--sites: ${(sites ?? []).join(', ')} must all be site ids`);
     return 2;

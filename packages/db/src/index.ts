@@ -28,3 +28,11 @@ export {
 export { migrateRole } from './migrate-role.ts';
 export { exactTimeOf, isExactTime, microsOf, timestampFromMicros } from './exact-time.ts';
 export { groupBy, indexBy } from './rows-by-key.ts';
+export {
+  appendAuditEntry,
+  auditEntries,
+  type AuditFilter,
+  type AuditLogRow,
+  type AuditOutcome,
+  type NewAuditEntry,
+} from './audit-log.ts';

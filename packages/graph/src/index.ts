@@ -82,13 +82,14 @@ export {
   inScope,
   pathInScope,
   requireInScope,
-  requireRowInScope,
+  requireOwnedInScope,
   scopeFilter,
   scopeResult,
   scopeResults,
   sitePaths,
   withOwner,
   type AssetOwned,
+  type AssetOwnerLookup,
 } from './site-scope.ts';
 export { DateTime } from './scalars.ts';
 export {

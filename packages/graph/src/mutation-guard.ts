@@ -1,5 +1,6 @@
 import { GraphQLError, getNamedType, type GraphQLResolveInfo } from 'graphql';
 import { includesRole, requiredRole, type Role } from '@plantgraph/auth';
+import { appendAuditEntry, type AuditOutcome, type NewAuditEntry } from '@plantgraph/db';
 import type { GraphContext, Identity } from './context.ts';
 import { PlantgraphError } from './errors.ts';
 
@@ -18,7 +19,7 @@ export function authorizeMutation(identity: Identity, operation: string): void {
   if (!includesRole(identity.role, needed)) throw forbidden(operation, needed);
 }
 
-export type Outcome = 'OK' | 'ERROR' | 'DENIED';
+export type Outcome = AuditOutcome;
 
 /** Entity type and id an audit entry is filed under: the mutation's return type and its id. */
 function subjectOf(
@@ -33,32 +34,12 @@ function subjectOf(
   return { entityType, entityId: typeof id === 'string' ? id : null };
 }
 
-export interface AuditEntryInput {
-  operation: string;
-  entityType: string | null;
-  entityId: string | null;
-  input: unknown;
-  outcome: Outcome;
-  errorCode?: string | null;
-  result?: unknown;
-}
+/** An audit entry as a mutation files it; the actor is the context's caller. */
+export type AuditEntryInput = Omit<NewAuditEntry, 'actor'>;
 
 /** Appends one entry to the audit log as the context's caller. */
 export async function recordAudit(context: GraphContext, entry: AuditEntryInput): Promise<void> {
-  await context.sql.query(
-    `insert into audit_log (actor, operation, entity_type, entity_id, input, outcome, error_code, result)
-     values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8::jsonb)`,
-    [
-      context.identity.subject,
-      entry.operation,
-      entry.entityType,
-      entry.entityId,
-      JSON.stringify(entry.input ?? null),
-      entry.outcome,
-      entry.errorCode ?? null,
-      JSON.stringify(entry.result ?? null),
-    ],
-  );
+  await appendAuditEntry(context.sql, { ...entry, actor: context.identity.subject });
 }
 
 /** The error code a client saw for `error`. */

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { siteRoots, siteScopeCondition, withinSites } from '@plantgraph/assets-domain';
+import type { Sql } from '@plantgraph/db';
 import { getNamedType, type GraphQLResolveInfo } from 'graphql';
 import { assetPathById } from './asset-scope.ts';
 import { loader, type GraphContext } from './context.ts';
@@ -142,15 +143,42 @@ export function assetIdOf(
   return loader(context, factory).load(id);
 }
 
-/** Like requireInScope, for a row of `table` named by `argument`. */
-export async function requireRowInScope(
+/**
+ * A domain's read of the asset each of its rows belongs to, in the order of `ids`, null for
+ * unknown ids (e.g. the orders domain's `assetsOfOrders`).
+ */
+export type AssetOwnerLookup = (
+  sql: Sql,
+  ids: readonly string[],
+) => Promise<readonly (string | null)[]>;
+
+const lookupLoaders = new Map<
+  AssetOwnerLookup,
+  (context: GraphContext) => DataLoader<string, string | null>
+>();
+
+/** The asset a row belongs to, as `assetsOf` tells; null for unknown ids. Batched per request. */
+function ownerOf(context: GraphContext, assetsOf: AssetOwnerLookup, id: string) {
+  let factory = lookupLoaders.get(assetsOf);
+  if (!factory) {
+    factory = (ctx) => new DataLoader<string, string | null>((ids) => assetsOf(ctx.sql, ids));
+    lookupLoaders.set(assetsOf, factory);
+  }
+  return loader(context, factory).load(id);
+}
+
+/**
+ * Like requireInScope, for a row of another domain named by `argument`: `assetsOf` is that
+ * domain's read of its rows' assets.
+ */
+export async function requireOwnedInScope(
   context: GraphContext,
-  table: AssetOwned,
+  assetsOf: AssetOwnerLookup,
   id: string,
   argument: string,
 ): Promise<void> {
   if (!context.identity.sites) return;
-  const assetId = await assetIdOf(context, table, id);
+  const assetId = await ownerOf(context, assetsOf, id);
   // Unknown rows are left to the mutation, which answers NOT_FOUND.
   if (assetId) await requireInScope(context, assetId, argument);
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '@plantgraph/config';
-import type { BulkColumn, Sql } from '@plantgraph/db';
+import type { Sql } from '@plantgraph/db';
+import { upsertConnectionStatus } from '@plantgraph/timeseries-domain';
 import type { IngestWriter } from '../writer/ingest-writer.ts';
 import {
   ConnectionTracker,
@@ -27,27 +28,6 @@ export interface ConnectionStatus extends ConnectionSnapshot {
   spoolDepth: number;
   deadLetters: number;
 }
-
-const col = (name: string, type: string): BulkColumn => ({ name, type });
-
-const STATUS_COLUMNS = [
-  col('id', 'text'),
-  col('kind', 'text'),
-  col('endpoint', 'text'),
-  col('state', 'text'),
-  col('since', 'timestamptz'),
-  col('last_error', 'text'),
-  col('messages_per_second', 'float8'),
-  col('items', 'int4'),
-  col('last_message_at', 'timestamptz'),
-  col('spool_depth', 'int8'),
-  col('dead_letters', 'int8'),
-  col('reported_at', 'timestamptz'),
-];
-
-const UPSERT = `on conflict (id) do update set ${STATUS_COLUMNS.slice(1)
-  .map(({ name }) => `${name} = excluded.${name}`)
-  .join(', ')}`;
 
 /**
  * The health of every connection a process owns. Connectors report into the `ConnectionHealth`
@@ -133,23 +113,8 @@ export class HealthReporter {
 
   async #upsert(): Promise<boolean> {
     if (this.#connections.size === 0 || this.#writer?.databaseAvailable === false) return false;
-    const reportedAt = new Date(this.#now());
-    const rows = this.statuses().map((status) => [
-      status.id,
-      status.kind,
-      status.endpoint,
-      status.state,
-      status.since,
-      status.lastError,
-      status.messagesPerSecond,
-      status.items,
-      status.lastMessageAt,
-      status.spoolDepth,
-      status.deadLetters,
-      reportedAt,
-    ]);
     try {
-      await this.#sql.bulkInsert('connection_status', STATUS_COLUMNS, rows, UPSERT);
+      await upsertConnectionStatus(this.#sql, this.statuses(), new Date(this.#now()));
       return true;
     } catch (error) {
       this.#logger.debug({ err: error }, 'connection health not reported');

@@ -13,6 +13,8 @@ export {
   type ResolvedAlarmMapping,
 } from './resolve.ts';
 export { createSignalMapper, type PlantSignalMapper } from './signal-mapper.ts';
-export { discoverTag, slugify } from './discovery.ts';
+export { discoverTag } from './discovery.ts';
+// UNS topics' spelling of names, which discovery matches: part of the mapping's vocabulary.
+export { slugify } from '@plantgraph/assets-domain';
 export { sourceAddress } from './sources.ts';
 export { topicMatches } from './topic.ts';

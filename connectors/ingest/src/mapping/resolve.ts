@@ -1,3 +1,4 @@
+import { assetIdsByPath, upsertMappedTags } from '@plantgraph/assets-domain';
 import { ConfigError } from '@plantgraph/config';
 import type { Sql } from '@plantgraph/db';
 import type {
@@ -28,11 +29,7 @@ async function assetIds(sql: Sql, config: PlantConfig): Promise<Map<string, stri
   const paths = new Set(
     Object.values(config.mappings).flatMap((group) => group.map((m) => m.asset)),
   );
-  const rows = await sql.query<{ id: string; path: string }>(
-    'select id, path from asset where path = any($1::text[])',
-    [[...paths]],
-  );
-  const ids = new Map(rows.map((row) => [row.path, row.id]));
+  const ids = await assetIdsByPath(sql, [...paths]);
   const problems = Object.entries(config.mappings).flatMap(([group, mappings]) =>
     mappings.flatMap((mapping, index) =>
       ids.has(mapping.asset)
@@ -66,26 +63,16 @@ async function upsertTags(
     const key = tagKey(lookup(assets, mapping.asset), mapping.tag);
     if (!rows.has(key)) rows.set(key, mapping);
   }
-  if (rows.size === 0) return new Map();
-  const list = [...rows.values()];
-  const tags = await sql.query<{ id: string; asset_id: string; name: string }>(
-    `insert into tag (asset_id, name, data_type, unit, description, source)
-     select * from unnest($1::uuid[], $2::text[], $3::text[]::tag_data_type[], $4::text[],
-                          $5::text[], $6::text[])
-     on conflict (asset_id, name) do update set
-       data_type = excluded.data_type,
-       unit = coalesce(excluded.unit, tag.unit),
-       description = coalesce(excluded.description, tag.description),
-       source = excluded.source
-     returning id, asset_id, name`,
-    [
-      list.map((mapping) => lookup(assets, mapping.asset)),
-      list.map((mapping) => mapping.tag),
-      list.map((mapping) => mapping.dataType),
-      list.map((mapping) => mapping.unit ?? null),
-      list.map((mapping) => mapping.description ?? null),
-      list.map((mapping) => sourceText(mapping.source)),
-    ],
+  const tags = await upsertMappedTags(
+    sql,
+    [...rows.values()].map((mapping) => ({
+      assetId: lookup(assets, mapping.asset),
+      name: mapping.tag,
+      dataType: mapping.dataType,
+      unit: mapping.unit ?? null,
+      description: mapping.description ?? null,
+      source: sourceText(mapping.source),
+    })),
   );
   return new Map(tags.map((tag) => [tagKey(tag.asset_id, tag.name), tag.id]));
 }

@@ -1,4 +1,11 @@
-import type { BulkColumn, Sql } from '@plantgraph/db';
+import { clearAlarmEvents, insertAlarmEvents, openAlarmEvents } from '@plantgraph/alarms-domain';
+import type { Sql } from '@plantgraph/db';
+import {
+  insertCounterIncrements,
+  insertDatapoints,
+  insertDeadLetters,
+  insertMachineStates,
+} from '@plantgraph/timeseries-domain';
 import type {
   AlarmRecord,
   CounterRecord,
@@ -18,55 +25,6 @@ export interface BatchOutcome {
   /** Dead letters stored: queued ones and rejected records. */
   letters: StoredDeadLetter[];
 }
-
-const col = (name: string, type: string): BulkColumn => ({ name, type });
-
-const DATAPOINT_COLUMNS = [
-  col('time', 'timestamptz'),
-  col('tag_id', 'uuid'),
-  col('value', 'float8'),
-  col('text', 'text'),
-  col('quality', 'datapoint_quality'),
-];
-const COUNTER_COLUMNS = [
-  col('time', 'timestamptz'),
-  col('asset_id', 'uuid'),
-  col('kind', 'counter_kind'),
-  col('increment', 'float8'),
-];
-const STATE_COLUMNS = [
-  col('time', 'timestamptz'),
-  col('asset_id', 'uuid'),
-  col('state', 'machine_state_code'),
-  col('reason', 'text'),
-];
-const ALARM_COLUMNS = [
-  col('asset_id', 'uuid'),
-  col('code', 'text'),
-  col('message', 'text'),
-  col('severity', 'alarm_severity'),
-  col('raised_at', 'timestamptz'),
-  col('cleared_at', 'timestamptz'),
-];
-const DEAD_LETTER_COLUMNS = [
-  col('id', 'uuid'),
-  col('connection', 'text'),
-  col('address', 'text'),
-  col('payload', 'bytea'),
-  col('payload_size', 'int4'),
-  col('reason', 'text'),
-  col('received_at', 'timestamptz'),
-];
-
-const CLEAR_ALARMS = `
-  update alarm_event as e set cleared_at = u.cleared_at
-    from unnest($1::uuid[], $2::timestamptz[]) as u (id, cleared_at)
-   where e.id = u.id and e.cleared_at is null`;
-
-const ACTIVE_ALARMS = `
-  select id, asset_id, code, raised_at from alarm_event
-   where cleared_at is null and asset_id = any($1::uuid[])
-   order by raised_at`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -150,13 +108,6 @@ interface ActiveAlarm {
   created?: NewAlarmEvent;
 }
 
-interface ActiveAlarmRow {
-  id: string;
-  asset_id: string;
-  code: string;
-  raised_at: Date;
-}
-
 /**
  * Applies raises and clears in time order against the active events: a raise while the alarm is
  * active does nothing, a clear closes the active events raised at or before it. The outcome is one
@@ -170,7 +121,7 @@ async function planAlarms(tx: Sql, alarms: readonly AlarmRecord[]) {
   if (alarms.length === 0) return { created, clears, applied };
   const assetIds = [...new Set(alarms.map((alarm) => alarm.assetId))];
   const active = new Map<string, ActiveAlarm[]>();
-  for (const row of await tx.query<ActiveAlarmRow>(ACTIVE_ALARMS, [assetIds])) {
+  for (const row of await openAlarmEvents(tx, assetIds)) {
     const key = `${row.asset_id}|${row.code}`;
     active.set(key, [...(active.get(key) ?? []), { raisedAt: row.raised_at, id: row.id }]);
   }
@@ -206,63 +157,26 @@ function without<T>(all: readonly T[], kept: readonly T[]): T[] {
   return all.filter((item) => !keep.has(item));
 }
 
-const hex = (payload: Buffer): string => `\\x${payload.toString('hex')}`;
-
 type AlarmPlan = Awaited<ReturnType<typeof planAlarms>>;
 
 /** One bulk insert per table with rows, plus the update that clears stored alarm events. */
 async function store(tx: Sql, valid: Split, states: readonly StateRecord[], alarms: AlarmPlan) {
-  await tx.bulkInsert(
-    'datapoint',
-    DATAPOINT_COLUMNS,
-    valid.datapoints.map((r) => [r.time, r.tagId, r.value, r.text, r.quality]),
-    'on conflict (tag_id, time) do nothing',
-  );
-  await tx.bulkInsert(
-    'counter_increment',
-    COUNTER_COLUMNS,
-    valid.counters.map((r) => [r.time, r.assetId, r.counter, r.increment]),
-    'on conflict do nothing',
-  );
-  await tx.bulkInsert(
-    'machine_state',
-    STATE_COLUMNS,
-    states.map((r) => [r.time, r.assetId, r.state, r.reason ?? null]),
-    'on conflict do nothing',
-  );
-  await tx.bulkInsert(
-    'alarm_event',
-    ALARM_COLUMNS,
-    alarms.created.map(({ record: r, clearedAt }) => [
-      r.assetId,
-      r.code,
-      r.message,
-      r.severity,
-      r.time,
+  await insertDatapoints(tx, valid.datapoints);
+  await insertCounterIncrements(tx, valid.counters);
+  await insertMachineStates(tx, states);
+  await insertAlarmEvents(
+    tx,
+    alarms.created.map(({ record: r, clearedAt }) => ({
+      assetId: r.assetId,
+      code: r.code,
+      message: r.message,
+      severity: r.severity,
+      raisedAt: r.time,
       clearedAt,
-    ]),
-    'on conflict (asset_id, code, raised_at) do nothing',
+    })),
   );
-  if (alarms.clears.length > 0) {
-    await tx.query(CLEAR_ALARMS, [
-      alarms.clears.map((clear) => clear.id),
-      alarms.clears.map((clear) => clear.clearedAt.toISOString()),
-    ]);
-  }
-  await tx.bulkInsert(
-    'dead_letter',
-    DEAD_LETTER_COLUMNS,
-    valid.letters.map((l) => [
-      l.id,
-      l.connection,
-      l.address,
-      hex(l.payload),
-      l.payloadSize,
-      l.reason,
-      l.time,
-    ]),
-    'on conflict (id) do nothing',
-  );
+  await clearAlarmEvents(tx, alarms.clears);
+  await insertDeadLetters(tx, valid.letters);
 }
 
 function outcomeOf(

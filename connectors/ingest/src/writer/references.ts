@@ -1,4 +1,6 @@
+import { existingReferences } from '@plantgraph/assets-domain';
 import type { Sql } from '@plantgraph/db';
+import { lastMachineStates } from '@plantgraph/timeseries-domain';
 import type { MachineState } from '../records.ts';
 
 /** An asset's state as far as deduplication cares: the state and its reason. */
@@ -16,26 +18,6 @@ interface AssetEntry extends TagEntry {
   last: LastState | null;
 }
 
-interface ResolvedRow {
-  kind: 'tag' | 'asset';
-  id: string;
-  state: MachineState | null;
-  reason: string | null;
-}
-
-// One round trip answers which ids exist and, for assets, their latest stored state.
-const RESOLVE = `
-  select 'tag' as kind, t.id::text as id, null::text as state, null::text as reason
-    from tag t where t.id = any($1::uuid[])
-  union all
-  select 'asset', a.id::text, s.state::text, s.reason
-    from asset a
-    left join lateral (
-      select m.state, m.reason from machine_state m
-       where m.asset_id = a.id order by m.time desc limit 1
-    ) s on true
-   where a.id = any($2::uuid[])`;
-
 /**
  * Which tag and asset ids exist, and each asset's last stored machine state. The time-series
  * tables carry no foreign keys, so the writer checks references itself; entries are re-checked
@@ -50,7 +32,10 @@ export class ReferenceCache {
     this.#ttlMs = ttlMs;
   }
 
-  /** Looks up, in one query, every id not checked within the TTL. */
+  /**
+   * Looks up every id not checked within the TTL: which exist, in one query, and the last stored
+   * state of the assets that do, in a second one when there are any.
+   */
   async resolve(
     sql: Sql,
     tagIds: ReadonlySet<string>,
@@ -60,13 +45,12 @@ export class ReferenceCache {
     const tags = [...tagIds].filter((id) => !this.#fresh(this.#tags.get(id), now));
     const assets = [...assetIds].filter((id) => !this.#fresh(this.#assets.get(id), now));
     if (tags.length === 0 && assets.length === 0) return;
-    const rows = await sql.query<ResolvedRow>(RESOLVE, [tags, assets]);
-    const found = new Map(rows.map((row) => [`${row.kind}:${row.id}`, row]));
-    for (const id of tags) this.#tags.set(id, { checkedAt: now, exists: found.has(`tag:${id}`) });
+    const existing = await existingReferences(sql, tags, assets);
+    const states = await lastMachineStates(sql, [...existing.assets]);
+    for (const id of tags) this.#tags.set(id, { checkedAt: now, exists: existing.tags.has(id) });
     for (const id of assets) {
-      const row = found.get(`asset:${id}`);
-      const last = row?.state ? { state: row.state, reason: row.reason } : null;
-      this.#assets.set(id, { checkedAt: now, exists: row !== undefined, last });
+      const last = states.get(id) ?? null;
+      this.#assets.set(id, { checkedAt: now, exists: existing.assets.has(id), last });
     }
   }
 

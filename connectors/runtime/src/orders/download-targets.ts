@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import { assetIdsByPath } from '@plantgraph/assets-domain';
 import type { Sql } from '@plantgraph/db';
 import type { Connector, PlantConfig } from '@plantgraph/ingest';
 import type { OpcuaConnector } from '@plantgraph/opcua-connector';
@@ -24,11 +25,7 @@ export async function openDownloadTargets(
   busUrl: string,
 ): Promise<OpenedTargets> {
   const paths = config.downloads.map((download) => download.asset);
-  const rows = await sql.query<{ id: string; path: string }>(
-    'select id, path from asset where path = any($1::text[])',
-    [paths],
-  );
-  const ids = new Map(rows.map((row) => [row.path, row.id]));
+  const ids = await assetIdsByPath(sql, paths);
   const problems = config.downloads.flatMap((download, index) =>
     ids.has(download.asset)
       ? []

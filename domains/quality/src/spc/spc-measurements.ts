@@ -1,3 +1,4 @@
+import { assetIdsWithin } from '@plantgraph/assets-domain';
 import type { Sql } from '@plantgraph/db';
 import { BadUserInputError } from '@plantgraph/errors';
 import {
@@ -45,9 +46,7 @@ export const keyRows = `unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::ti
 export const measurementsOfKey = (withAsset: boolean) => `m.characteristic_id = q.characteristic_id
   ${withAsset ? 'and m.asset_id = q.asset_id' : ''}
   and m.time >= q.from_time and m.time < q.to_time
-  and ($6::text[] is null or m.asset_id in (
-    select a.id from asset a join unnest($6::text[]) as site(path)
-        on a.path = site.path or starts_with(a.path, site.path || '/')))`;
+  and ($6::text[] is null or m.asset_id in ${assetIdsWithin('$6::text[]')})`;
 
 /**
  * Runs `statement` for every key in at most two statements (keys with an asset, keys without)

@@ -2,13 +2,14 @@ import {
   ConflictError,
   NotFoundError,
   parseId,
-  requireRowInScope,
+  requireOwnedInScope,
   type GraphContext,
 } from '@plantgraph/graph';
 import {
   acknowledgeAlarm,
   AlarmAlreadyAcknowledged,
   AlarmNotFound,
+  assetsOfAlarms,
 } from '@plantgraph/alarms-domain';
 import { Alarm } from './alarm.type.ts';
 
@@ -26,7 +27,7 @@ export async function acknowledge(
     const row = await acknowledgeAlarm(
       context.sql,
       { alarmId, actor: context.identity.subject, comment },
-      { alarm: (alarm, field) => requireRowInScope(context, 'alarm_event', alarm, field) },
+      { alarm: (alarm, field) => requireOwnedInScope(context, assetsOfAlarms, alarm, field) },
     );
     return Alarm.fromRow(row);
   } catch (error) {

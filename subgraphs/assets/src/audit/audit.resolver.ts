@@ -1,17 +1,16 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import { includesRole } from '@plantgraph/auth';
+import { auditEntries } from '@plantgraph/db';
 import {
   BadUserInputError,
   decodeTimeCursor,
-  microsOf,
   pageSize,
   PlantgraphError,
-  timestampFromMicros,
   toConnection,
   type GraphContext,
 } from '@plantgraph/graph';
 import { AuditLogArgs } from './audit.args.ts';
-import { AuditEntry, AuditEntryConnection, type AuditRow } from './audit.type.ts';
+import { AuditEntry, AuditEntryConnection } from './audit.type.ts';
 
 @Resolver()
 export class AuditResolver {
@@ -33,27 +32,14 @@ export class AuditResolver {
     if (args.from && args.to && args.from > args.to) {
       throw new BadUserInputError('from', 'must not be after "to"');
     }
-    const rows = await context.sql.query<AuditRow>(
-      `select id, time, ${microsOf('time')} as time_us, actor, operation, entity_type, entity_id,
-              input, outcome, error_code, result
-         from audit_log
-        where ($1::text is null or entity_type = $1)
-          and ($2::text is null or entity_id = $2)
-          and ($3::timestamptz is null or time >= $3)
-          and ($4::timestamptz is null or time < $4)
-          and ($5::int8 is null or (time, id) < (${timestampFromMicros('$5')}, $6::uuid))
-        order by time desc, id desc
-        limit $7`,
-      [
-        args.entityType ?? null,
-        args.entityId ?? null,
-        args.from ?? null,
-        args.to ?? null,
-        after?.micros ?? null,
-        after?.id ?? null,
-        first + 1,
-      ],
-    );
+    const rows = await auditEntries(context.sql, {
+      entityType: args.entityType ?? null,
+      entityId: args.entityId ?? null,
+      from: args.from ?? null,
+      to: args.to ?? null,
+      after: after ?? null,
+      limit: first + 1,
+    });
     return toConnection(rows, first, AuditEntry.fromRow, (row) => [row.time_us, row.id]);
   }
 }

@@ -1,20 +1,9 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import type { AuditLogRow } from '@plantgraph/db';
 import { connectionTypes, DateTime } from '@plantgraph/graph';
 import { GraphQLJSON } from './json.scalar.ts';
 
-export interface AuditRow {
-  id: string;
-  time: Date;
-  time_us: number;
-  actor: string;
-  operation: string;
-  entity_type: string | null;
-  entity_id: string | null;
-  input: unknown;
-  outcome: string;
-  error_code: string | null;
-  result: unknown;
-}
+export type AuditRow = AuditLogRow;
 
 @ObjectType({ description: 'One mutation as it was asked for and how it ended. Never changed.' })
 export class AuditEntry {

@@ -6,10 +6,11 @@ import {
   prismaOf,
   recordAudit,
   requireInScope,
-  requireRowInScope,
+  requireOwnedInScope,
   type GraphContext,
 } from '@plantgraph/graph';
 import {
+  assetsOfOrders,
   createOrder,
   downloadOrder,
   transitionOrder,
@@ -36,7 +37,7 @@ export const MAX_BATCH_ORDERS = 500;
 function accessOf(context: GraphContext): OrderAccess {
   return {
     asset: (assetId, field) => requireInScope(context, assetId, field),
-    order: (orderId, field) => requireRowInScope(context, 'production_order', orderId, field),
+    order: (orderId, field) => requireOwnedInScope(context, assetsOfOrders, orderId, field),
   };
 }
 

@@ -4,9 +4,10 @@ import {
   parseId,
   prismaOf,
   requireInScope,
-  requireRowInScope,
+  requireOwnedInScope,
   type GraphContext,
 } from '@plantgraph/graph';
+import { assetsOfOrders } from '@plantgraph/orders-domain';
 import {
   recordMeasurement as record,
   type MeasurementAccess,
@@ -20,7 +21,7 @@ import type { Measurement } from './measurement.type.ts';
 function accessOf(context: GraphContext): MeasurementAccess {
   return {
     asset: (assetId, field) => requireInScope(context, assetId, field),
-    order: (orderId, field) => requireRowInScope(context, 'production_order', orderId, field),
+    order: (orderId, field) => requireOwnedInScope(context, assetsOfOrders, orderId, field),
   };
 }
 

@@ -1,0 +1,68 @@
+import type { BulkColumn, Sql } from '@plantgraph/db';
+import type { ConnectionKind, ConnectionState } from './connection-status.ts';
+
+/** What the process owning a connection reports about it. */
+export interface ConnectionStatusReport {
+  id: string;
+  kind: `${ConnectionKind}`;
+  endpoint: string;
+  state: `${ConnectionState}`;
+  since: Date;
+  lastError: string | null;
+  messagesPerSecond: number;
+  items: number;
+  lastMessageAt: Date | null;
+  spoolDepth: number;
+  deadLetters: number;
+}
+
+const col = (name: string, type: string): BulkColumn => ({ name, type });
+
+const STATUS_COLUMNS = [
+  col('id', 'text'),
+  col('kind', 'text'),
+  col('endpoint', 'text'),
+  col('state', 'text'),
+  col('since', 'timestamptz'),
+  col('last_error', 'text'),
+  col('messages_per_second', 'float8'),
+  col('items', 'int4'),
+  col('last_message_at', 'timestamptz'),
+  col('spool_depth', 'int8'),
+  col('dead_letters', 'int8'),
+  col('reported_at', 'timestamptz'),
+];
+
+const UPSERT = `on conflict (id) do update set ${STATUS_COLUMNS.slice(1)
+  .map(({ name }) => `${name} = excluded.${name}`)
+  .join(', ')}`;
+
+/**
+ * Upserts one `connection_status` row per report in one statement, all stamped `reportedAt`, so
+ * any replica can answer health queries (and tell a stale report, see `isStale`).
+ */
+export function upsertConnectionStatus(
+  sql: Sql,
+  reports: readonly ConnectionStatusReport[],
+  reportedAt: Date,
+): Promise<void> {
+  return sql.bulkInsert(
+    'connection_status',
+    STATUS_COLUMNS,
+    reports.map((status) => [
+      status.id,
+      status.kind,
+      status.endpoint,
+      status.state,
+      status.since,
+      status.lastError,
+      status.messagesPerSecond,
+      status.items,
+      status.lastMessageAt,
+      status.spoolDepth,
+      status.deadLetters,
+      reportedAt,
+    ]),
+    UPSERT,
+  );
+}
