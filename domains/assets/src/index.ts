@@ -43,3 +43,5 @@ export {
   slugify,
   type DiscoveredTag,
 } from './uns-discovery.ts';
+export { tagsOfAssets, tagsWithIds, type TagRecord } from './tag-reads.ts';
+export { tagsByIds, tagsUnder, type TagOnAsset, type TagsUnderAsset } from './tags-on-assets.ts';

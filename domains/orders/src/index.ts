@@ -84,3 +84,4 @@ export {
 } from './order-status.ts';
 export { transitionOrder, type OrderTransition } from './order-transition.ts';
 export type { OrderAccess, OrdersDatabase, PlanningDatabase } from './orders-database.ts';
+export { orderMaterialJoin } from './order-fragments.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyPages, type HistoryPageKey } from './sample-history.ts';
 import { latestSamples } from './latest-sample.ts';
 import { sampleChunks } from './sample-chunks.ts';
-import { tagsByIds, tagsUnder } from './tag-lookup.ts';
+import { tagsByIds, tagsUnder } from '@plantgraph/assets-domain';
 
 /**
  * The reads of datapoint over samples 250 µs apart, several in one millisecond: a key cut to the

@@ -3,7 +3,13 @@ export { checkBucketCount, parseInterval, requireTimeZone } from './aggregate/in
 export { latestSamples } from './latest-sample.ts';
 export { historyPages, type HistoryPageKey, type HistorySample } from './sample-history.ts';
 export { SAMPLE_CHUNK_ROWS, sampleChunks, type ExactSample } from './sample-chunks.ts';
-export { tagsByIds, tagsUnder, type TagOnAsset, type TagsUnderAsset } from './tag-lookup.ts';
+// Exports and frames name tags by asset path; the assets domain owns those reads.
+export {
+  tagsByIds,
+  tagsUnder,
+  type TagOnAsset,
+  type TagsUnderAsset,
+} from '@plantgraph/assets-domain';
 export {
   AggregateFunction,
   FUNCTION_COLUMN,

@@ -5,7 +5,7 @@ import type { BucketInterval } from '../aggregate/aggregate-request.ts';
 import type { MachineState } from '../machine-states.ts';
 import { intervalBuckets, scheduledSegments, type Segment } from './buckets.ts';
 import type { BucketFacts, CounterKind } from './oee-figures.ts';
-import { orderMaterialJoin } from './order-material.ts';
+import { orderMaterialJoin } from '@plantgraph/orders-domain';
 import {
   mergeRanges,
   shiftOccurrences,
@@ -316,7 +316,7 @@ interface CountTotalRow {
  * Counter increments per machine, bucket and kind within the scheduled segments, with the ideal
  * cycle time of the material of the order they were counted for (else the machine's default).
  * Increments are summed per order before orders and cycle times are joined; the order's
- * material is the one read of the orders domain's table (see `orderMaterialJoin`).
+ * material comes through the orders domain's `orderMaterialJoin`.
  */
 async function countTotals(sql: Sql, inputs: ScopeInputs): Promise<CountTotalRow[]> {
   return sql.query<CountTotalRow>(

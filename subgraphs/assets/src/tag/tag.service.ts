@@ -7,25 +7,18 @@ import {
   parseId,
   type GraphContext,
 } from '@plantgraph/graph';
-import { Tag, type TagRow } from './tag.type.ts';
-
-const columns = 'id, asset_id, name, data_type, unit, description, source';
+import { tagsOfAssets, tagsWithIds } from '@plantgraph/assets-domain';
+import { Tag, type TagDataType } from './tag.type.ts';
 
 export const tagById = (context: GraphContext) =>
   new DataLoader<string, Tag | null>(async (ids) => {
-    const rows = await context.sql.query<TagRow>(
-      `select ${columns} from tag where id = any($1::uuid[])`,
-      [ids],
-    );
+    const rows = await tagsWithIds<TagDataType>(context.sql, ids);
     return indexBy(ids, rows.map(Tag.fromRow), (tag) => tag.id);
   });
 
 export const tagsByAssetId = (context: GraphContext) =>
   new DataLoader<string, Tag[]>(async (assetIds) => {
-    const rows = await context.sql.query<TagRow>(
-      `select ${columns} from tag where asset_id = any($1::uuid[]) order by name`,
-      [assetIds],
-    );
+    const rows = await tagsOfAssets<TagDataType>(context.sql, assetIds);
     return groupBy(assetIds, rows.map(Tag.fromRow), (tag) => tag.assetId);
   });
 

@@ -1,3 +1,4 @@
+import type { TagRecord } from '@plantgraph/assets-domain';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum TagDataType {
@@ -8,15 +9,7 @@ export enum TagDataType {
 }
 registerEnumType(TagDataType, { name: 'TagDataType' });
 
-export interface TagRow {
-  id: string;
-  asset_id: string;
-  name: string;
-  data_type: TagDataType;
-  unit: string | null;
-  description: string | null;
-  source: string | null;
-}
+export type TagRow = TagRecord<TagDataType>;
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A signal of an asset: a sensor value, a setpoint, a status bit.' })

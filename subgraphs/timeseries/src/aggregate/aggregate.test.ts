@@ -8,7 +8,7 @@ import {
   SPRING,
   type AnalyticsPlant,
   type TagKey,
-} from './analytics-fixture.ts';
+} from '../testing/analytics-fixture.ts';
 import {
   expectedBuckets,
   type ExpectedBucket,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, SubgraphClient, type TestDatabase } from '@plantgraph/testing';
-import { seedAnalyticsPlant, SPRING, type AnalyticsPlant } from '../aggregate/analytics-fixture.ts';
+import { seedAnalyticsPlant, SPRING, type AnalyticsPlant } from '../testing/analytics-fixture.ts';
 import type { Sample } from '../aggregate/expected-aggregates.ts';
 import { timeseriesSubgraph } from '../subgraph.ts';
 import { largestTriangleThreeBuckets } from '@plantgraph/timeseries-domain';

@@ -6,7 +6,7 @@ import {
   SPRING,
   type AnalyticsPlant,
   type TagKey,
-} from '../aggregate/analytics-fixture.ts';
+} from '../testing/analytics-fixture.ts';
 import {
   expectedBuckets,
   matches,

@@ -1,5 +1,5 @@
 import type { Sql } from '@plantgraph/db';
-import type { Quality, Sample } from './expected-aggregates.ts';
+import type { Quality, Sample } from '../aggregate/expected-aggregates.ts';
 
 /**
  * Test data for the analytic fields: a small plant whose tags have irregular sampling, gaps,

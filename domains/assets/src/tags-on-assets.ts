@@ -1,4 +1,4 @@
-import { subtreePattern, type AssetPath } from '@plantgraph/assets-domain';
+import { subtreePattern, type AssetPath } from './asset-path.ts';
 import type { Sql } from '@plantgraph/db';
 
 /** A tag with the path of the asset it belongs to, as exports and reports name it. */
