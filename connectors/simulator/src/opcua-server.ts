@@ -25,11 +25,14 @@ import {
 } from 'node-opcua';
 import { DOWNLOAD_STATUS, type Machine, type OrderDownload, type PointType } from './machine.ts';
 import { createMachines, siteEquipment } from './plant.ts';
+import { PortInUseError } from '@plantgraph/service';
 
 /** How `startOpcuaSimulator` serves; every option has a demo default. */
 export interface OpcuaSimulatorOptions {
   /** 0 picks a free port once; restarts keep it. */
   port?: number;
+  /** The variable that moves the port, named when it is taken (default PLANTGRAPH_OPCUA_PORT). */
+  portVariable?: string;
   host?: string;
   /** Defaults to the Dresden site. */
   equipment?: readonly PlantEquipment[];
@@ -100,7 +103,10 @@ export async function startOpcuaSimulator(
       });
     await starting;
   };
-  await start();
+  await start().catch((error: unknown) => {
+    if (!String(error).includes('EADDRINUSE')) throw error;
+    throw new PortInUseError(port, options.portVariable ?? 'PLANTGRAPH_OPCUA_PORT');
+  });
   const timer = setInterval(() => {
     const now = Date.now();
     for (const machine of machines) machine.step(now);

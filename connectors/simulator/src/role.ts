@@ -52,11 +52,6 @@ export const simulatorRole = defineRole({
       port: config.PLANTGRAPH_OPCUA_PORT,
       host: config.PLANTGRAPH_OPCUA_HOST,
       user: username && password ? { username, password } : undefined,
-    }).catch((error: unknown) => {
-      if (!String(error).includes('EADDRINUSE')) throw error;
-      throw new ConfigError([
-        `PLANTGRAPH_OPCUA_PORT: port ${config.PLANTGRAPH_OPCUA_PORT} is already in use`,
-      ]);
     });
     const mqtt = await startMqttSimulator({ ...model, url: config.MQTT_URL }).catch(
       async (error: unknown) => {
