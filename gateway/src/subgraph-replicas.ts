@@ -9,7 +9,8 @@ type FetchFunction = typeof fetch;
  */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-const MUTATION = /^\s*mutation\b/;
+const MUTATION = /^(?:\\[nrt]|\s)*mutation\b/;
+const QUERY_FIRST = '{"query":"';
 
 /** How long one subgraph request may take before the gateway answers SERVICE_UNAVAILABLE. */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
@@ -71,13 +72,14 @@ export class SubgraphReplicas {
   }
 }
 
+/**
+ * Whether a subgraph request is a mutation, read from the start of its body without parsing it
+ * (this runs for every subgraph request): RemoteGraphQLDataSource serialises the query first.
+ * Anything not shaped so counts as a mutation, which is never repeated after it was sent.
+ */
 function isMutation(body: unknown): boolean {
-  if (typeof body !== 'string') return false;
-  try {
-    return MUTATION.test((JSON.parse(body) as { query?: string }).query ?? '');
-  } catch {
-    return false;
-  }
+  if (typeof body !== 'string' || !body.startsWith(QUERY_FIRST)) return true;
+  return MUTATION.test(body.slice(QUERY_FIRST.length, QUERY_FIRST.length + 64));
 }
 
 function systemCode(error: unknown): string | undefined {
