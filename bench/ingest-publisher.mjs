@@ -1,14 +1,21 @@
 // Publishes Sparkplug B data for the ingest benchmark from its own thread, so the publisher and
 // the connector under test each get a core. Births first, then DDATA by alias, one device per
-// message, every metric changing on every message.
+// message, every metric changing on every message. One worker is one edge node (`edgeNode`, devices
+// D<firstDevice>…); with `recordTimestamps` it hands back every DDATA timestamp for latency.
 import { parentPort, workerData } from 'node:worker_threads';
 import mqtt from 'mqtt';
 import { encodePayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
 
 const { url, group, devices, metricsPerDevice, messages, messagesPerSecond } = workerData;
-const client = await mqtt.connectAsync(url, { clientId: `bench-edge-${group}`, clean: true });
+const edgeNode = workerData.edgeNode ?? 'E';
+const firstDevice = workerData.firstDevice ?? 0;
+const client = await mqtt.connectAsync(url, {
+  clientId: `bench-edge-${group}-${edgeNode}`,
+  clean: true,
+});
 const topic = (type, device) =>
-  `spBv1.0/${group}/${type}/E${device === undefined ? '' : `/${device}`}`;
+  `spBv1.0/${group}/${type}/${edgeNode}${device === undefined ? '' : `/${device}`}`;
+const deviceName = (device) => `D${firstDevice + device}`;
 let seq = 0;
 const nextSeq = () => {
   const value = seq;
@@ -19,6 +26,7 @@ const alias = (device, metric) => device * metricsPerDevice + metric + 1;
 
 async function publishBirths() {
   seq = 0;
+  births++;
   await client.publishAsync(
     topic('NBIRTH'),
     Buffer.from(
@@ -37,7 +45,7 @@ async function publishBirths() {
       value: 0,
     }));
     await client.publishAsync(
-      topic('DBIRTH', `D${device}`),
+      topic('DBIRTH', deviceName(device)),
       Buffer.from(encodePayload({ timestamp: Date.now(), seq: nextSeq(), metrics })),
     );
   }
@@ -47,6 +55,7 @@ async function publishBirths() {
 // edge node must, or the host ignores our data from then on.
 let rebirthRequested = false;
 let rebirths = 0;
+let births = 0;
 await client.subscribeAsync(topic('NCMD'));
 client.on('message', () => {
   rebirthRequested = true;
@@ -57,6 +66,7 @@ await new Promise((resolve) => parentPort.once('message', resolve));
 
 const started = Date.now();
 const lastStamp = new Array(devices).fill(0);
+const timestamps = workerData.recordTimestamps ? new Float64Array(messages) : undefined;
 for (let message = 0; message < messages; message++) {
   if (rebirthRequested) {
     rebirthRequested = false;
@@ -68,10 +78,11 @@ for (let message = 0; message < messages; message++) {
   // measured here this stays within a millisecond of the publish time.
   const timestamp = Math.max(Date.now(), lastStamp[device] + 1);
   lastStamp[device] = timestamp;
+  if (timestamps) timestamps[message] = timestamp;
   // Paced to the target rate: a broker drops QoS 1 messages beyond a subscriber's queue limit
   // (Mosquitto: max_queued_messages), so an unpaced burst measures the broker, not the pipeline.
-  const due = started + (message * 1000) / messagesPerSecond;
-  if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+  const wait = started + (message * 1000) / messagesPerSecond - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const metrics = Array.from({ length: metricsPerDevice }, (_, metric) => ({
     alias: alias(device, metric),
     type: 'Double',
@@ -80,7 +91,14 @@ for (let message = 0; message < messages; message++) {
   }));
   const payload = Buffer.from(encodePayload({ timestamp, seq: nextSeq(), metrics }));
   // QoS 1 keeps the publisher from outrunning the broker; Sparkplug data is usually QoS 0.
-  await client.publishAsync(topic('DDATA', `D${device}`), payload, { qos: 1 });
+  await client.publishAsync(topic('DDATA', deviceName(device)), payload, { qos: 1 });
 }
-parentPort.postMessage({ kind: 'published', ms: Date.now() - started, rebirths });
+parentPort.postMessage({
+  kind: 'published',
+  ms: Date.now() - started,
+  rebirths,
+  // Every DBIRTH carries each metric's value once, so births store rows too.
+  datapoints: (messages + births * devices) * metricsPerDevice,
+  timestamps,
+});
 await client.endAsync();

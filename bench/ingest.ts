@@ -4,6 +4,11 @@
  * table. Prints rates, their ratio and publish-to-row latency.
  *
  *   npm run bench:ingest [-- --datapoints 1000000 --rate 100000]
+ *   npm run bench:ingest -- --processes 2 [--runs 3 --edge-nodes 2 --drain-seconds 10 --bus]
+ *
+ * `--processes 1|2` runs the connectors as separate `plantgraph connectors` processes, each owning
+ * a partition of the edge nodes; 2 also takes the one-process baseline in the same run (see
+ * bench/ingest-processes.ts and docs/benchmarks.md).
  *
  * BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test):
  * a scratch database is created next to it and dropped afterwards. BENCH_MQTT_URL (default
@@ -26,15 +31,38 @@ import {
   type IngestRecord,
 } from '@plantgraph/ingest';
 import { startMqttConnector } from '@plantgraph/mqtt-connector';
+import { runProcessBench } from './ingest-processes.ts';
 
+/** Settings given on the command line that depart from the defaults, printed with the results. */
+const departures: string[] = [];
 const argument = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+  if (index < 0) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isFinite(value)) throw new Error(`--${name} needs a number`);
+  if (value !== fallback) departures.push(`--${name} ${value}`);
+  return value;
+};
+const flag = (name: string) => {
+  const given = process.argv.includes(`--${name}`);
+  if (given) departures.push(`--${name}`);
+  return given;
 };
 const DEVICES = 10;
 const METRICS_PER_DEVICE = 100;
 const datapoints = argument('datapoints', 1_000_000);
 const targetRate = argument('rate', 100_000);
+// Without --processes the pipeline runs in this process (the original method); with it, as
+// separate `plantgraph connectors` processes (bench/ingest-processes.ts).
+const processes = argument('processes', 0);
+const runs = argument('runs', 3);
+const edgeNodes = argument('edge-nodes', 2);
+const drainSeconds = argument('drain-seconds', 10);
+const bus = flag('bus');
+if (![0, 1, 2].includes(processes)) throw new Error('--processes must be 1 or 2');
+if (processes > 0 && (DEVICES % edgeNodes !== 0 || edgeNodes % Math.max(processes, 1) !== 0)) {
+  throw new Error(`--edge-nodes must divide ${DEVICES} devices and be a multiple of --processes`);
+}
 const messages = Math.ceil(datapoints / METRICS_PER_DEVICE);
 // Births carry every metric's value once, so they store rows of their own.
 const total = messages * METRICS_PER_DEVICE + DEVICES * METRICS_PER_DEVICE;
@@ -43,6 +71,8 @@ const adminUrl =
   process.env.TEST_DATABASE_URL ??
   'postgres://postgres@127.0.0.1:5432/test';
 const mqttUrl = process.env.BENCH_MQTT_URL ?? process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+if (process.env.BENCH_DATABASE_URL) departures.push(`BENCH_DATABASE_URL=${adminUrl}`);
+if (process.env.BENCH_MQTT_URL) departures.push(`BENCH_MQTT_URL=${mqttUrl}`);
 const logger = createLogger('bench', 'warn');
 
 async function admin(statement: string) {
@@ -65,11 +95,39 @@ const database = await openDatabase({ databaseUrl: url.toString() });
 const { sql } = database;
 
 try {
-  const group = `Bench${randomBytes(3).toString('hex')}`;
   await sql.exec(`insert into asset (kind, name, path) values ('ENTERPRISE', 'Bench', 'Bench');
     insert into asset (parent_id, kind, name, path)
       select (select id from asset where path = 'Bench'), 'EQUIPMENT', 'D' || d, 'Bench/D' || d
         from generate_series(0, ${DEVICES - 1}) d;`);
+  if (processes > 0) {
+    await runProcessBench({
+      sql,
+      databaseUrl: url.toString(),
+      mqttUrl,
+      datapoints,
+      rate: targetRate,
+      processes,
+      runs,
+      edgeNodes,
+      devices: DEVICES,
+      metricsPerDevice: METRICS_PER_DEVICE,
+      drainSeconds,
+      bus,
+      departures,
+      postgresVersion: database.capabilities.postgresVersion,
+    });
+  } else {
+    await runInProcess();
+  }
+} finally {
+  await sql.close();
+  await admin(`drop database if exists ${name} with (force)`);
+  rmSync(spoolDir, { recursive: true, force: true });
+}
+
+/** The original method: connector, mapping and writer in this process, then a raw bulk insert. */
+async function runInProcess() {
+  const group = `Bench${randomBytes(3).toString('hex')}`;
   const config = parsePlantConfig(
     {
       connections: [
@@ -192,6 +250,7 @@ Ingest benchmark (${cpus().length} cores, PostgreSQL ${database.capabilities.pos
       ? ` + TimescaleDB ${database.capabilities.timescaleVersion}`
       : ', plain tables'
   }, broker ${mqttUrl})
+Settings departing from the defaults: ${departures.length > 0 ? departures.join(' ') : 'none'}
 Method: ${messages.toLocaleString()} Sparkplug B DDATA messages x ${METRICS_PER_DEVICE} metrics (aliases) from
 ${DEVICES} devices, published at QoS 1 from a worker thread paced to ${targetRate.toLocaleString()} datapoints/s; MQTT connector -> mapping -> batched writer
 (5,000 rows/batch, unnest) -> datapoint. Then the same rows bulk-inserted directly, 5,000 per statement.
@@ -209,8 +268,4 @@ ${DEVICES} devices, published at QoS 1 from a worker thread paced to ${targetRat
 | publish -> row latency p50           | ${percentile(sorted, 50).toFixed(0)} ms |
 | publish -> row latency p99           | ${percentile(sorted, 99).toFixed(0)} ms |
 `);
-} finally {
-  await sql.close();
-  await admin(`drop database if exists ${name} with (force)`);
-  rmSync(spoolDir, { recursive: true, force: true });
 }

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
@@ -7,8 +7,14 @@ import WebSocket from 'ws';
 import { EventBus, type PlantEvent, type StateEvent } from '@plantgraph/bus';
 import { loadSupergraphSdl, startGateway } from '@plantgraph/gateway';
 import { subgraphModules } from '@plantgraph/demo';
-import { activeEventStreams, startSubgraphServer, type RunningServer } from '@plantgraph/graph';
-import { subscribe, testBroker, type TestBroker } from '@plantgraph/testing';
+import {
+  ACKNOWLEDGE,
+  activeEventStreams,
+  isAcknowledgement,
+  startSubgraphServer,
+  type RunningServer,
+} from '@plantgraph/graph';
+import { acknowledged, subscribe, testBroker, type TestBroker } from '@plantgraph/testing';
 import { startTestPlant, type TestPlant } from './fixtures/plant.ts';
 import { eventually } from './fixtures/live-plant.ts';
 
@@ -83,8 +89,14 @@ async function idle(): Promise<void> {
   );
 }
 
-/** `machineStateChanged` under the site through a graphql-ws client of its own. */
-function subscribeThrough(gatewayUrl: string): Subscription & { client: Client } {
+/**
+ * `machineStateChanged` under the site through a graphql-ws client of its own, once the gateway
+ * acknowledged it (`acknowledge: false`: a client that does not ask, returned at once).
+ */
+async function subscribeThrough(
+  gatewayUrl: string,
+  { acknowledge = true } = {},
+): Promise<Subscription & { client: Client }> {
   // No retries: a dropped connection must show as an error, not as a silent resubscription.
   const client = createClient({
     url: webSocketUrl(gatewayUrl),
@@ -92,7 +104,10 @@ function subscribeThrough(gatewayUrl: string): Subscription & { client: Client }
     retryAttempts: 0,
     connectionParams: plant.connectionParams,
   });
-  const subscription = subscribe(client, STATE_CHANGES, { under: site.id });
+  const variables = { under: site.id };
+  const subscription = acknowledge
+    ? await acknowledged(client, STATE_CHANGES, variables)
+    : subscribe(client, STATE_CHANGES, variables);
   let ended = false;
   void subscription.ended.then(() => (ended = true));
   return {
@@ -107,33 +122,47 @@ function subscribeThrough(gatewayUrl: string): Subscription & { client: Client }
 
 /**
  * `machineStateChanged` under the site over a graphql-transport-ws socket driven by hand, so the
- * test decides when it reads (`socket.pause()`) and how it leaves (`socket.terminate()`).
+ * test decides when it reads (`socket.pause()`) and how it leaves (`socket.terminate()`). Returns
+ * once the gateway acknowledged the subscription; `results` holds what followed.
  */
 async function subscribeByHand(gatewayUrl: string): Promise<Subscription & { socket: WebSocket }> {
   const socket = new WebSocket(webSocketUrl(gatewayUrl), 'graphql-transport-ws');
   const results: Result[] = [];
   let ended = false;
-  const acknowledged = new Promise<void>((resolve, reject) => {
+  let subscribed: () => void = () => undefined;
+  const live = new Promise<void>((resolve) => (subscribed = resolve));
+  const connected = new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
     socket.once('close', () => reject(new Error('the gateway closed the socket')));
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as { type: string; payload?: unknown };
       if (message.type === 'connection_ack') resolve();
+      else if (message.type === 'next' && isAcknowledgement(message.payload as Result))
+        subscribed();
       else if (message.type === 'next') results.push(message.payload as Result);
       else if (message.type === 'error') results.push({ errors: message.payload as never });
-      if (message.type === 'error' || message.type === 'complete') ended = true;
+      // Ended before the acknowledgement: go on, so the test fails on what it received.
+      if (message.type === 'error' || message.type === 'complete') {
+        ended = true;
+        subscribed();
+      }
     });
   });
   await once(socket, 'open');
   socket.send(JSON.stringify({ type: 'connection_init', payload: plant.connectionParams }));
-  await acknowledged;
+  await connected;
   socket.send(
     JSON.stringify({
       id: 'by-hand',
       type: 'subscribe',
-      payload: { query: STATE_CHANGES, variables: { under: site.id } },
+      payload: {
+        query: STATE_CHANGES,
+        variables: { under: site.id },
+        extensions: { [ACKNOWLEDGE]: true },
+      },
     }),
   );
+  await live;
   return {
     socket,
     results,
@@ -182,30 +211,6 @@ function burst(label: string, count: number, padding = ''): StateEvent[] {
     ),
   );
 }
-
-/**
- * Publishes uniquely named markers until every subscription has received one: from then on they
- * are live end to end (gateway, upstream subscription, subgraph, bus). Returns the marker prefix.
- */
-async function warmUp(subscriptions: Subscription[]): Promise<string> {
-  const prefix = `warm-up-${randomBytes(4).toString('hex')}`;
-  let sent = 0;
-  await eventually(
-    async () => {
-      publisher.publish(stateEvent('IDLE', `${prefix}-${sent++}`));
-      return subscriptions.every((subscription) =>
-        reasons(subscription).some((reason) => reason?.startsWith(prefix)),
-      );
-    },
-    30_000,
-    'a warm-up event at every subscription',
-  );
-  return prefix;
-}
-
-/** Received after warm-up markers: those are published before anything else and left out. */
-const afterWarmUp = (subscription: Subscription) =>
-  changes(subscription).filter(({ reason }) => !reason?.startsWith('warm-up-'));
 
 beforeAll(async () => {
   // Embedded even when TEST_MQTT_URL is set. The flood below needs the reading client to keep up
@@ -263,11 +268,12 @@ describe('federated subscriptions across gateways and subgraph replicas', () => 
     await idle();
     // Two clients per gateway with the identical subscription: whether a gateway shares one
     // upstream subscription between them or not, each client gets its own copy of each event.
-    const subscriptions = [firstGateway(), firstGateway(), secondGateway(), secondGateway()].map(
-      subscribeThrough,
+    const subscriptions = await Promise.all(
+      [firstGateway(), firstGateway(), secondGateway(), secondGateway()].map((gateway) =>
+        subscribeThrough(gateway),
+      ),
     );
     try {
-      await warmUp(subscriptions);
       const sent = burst('burst', 20);
       const elsewhere: PlantEvent[] = sent.flatMap((event, index) => [
         // Another site's machine: outside the subscribed subtree.
@@ -309,7 +315,7 @@ describe('federated subscriptions across gateways and subgraph replicas', () => 
         expect(subscription.ended()).toBe(false);
         const received = reasons(subscription);
         expect(new Set(received).size).toBe(received.length);
-        expect(afterWarmUp(subscription)).toEqual([...sent, last].map(expected));
+        expect(changes(subscription)).toEqual([...sent, last].map(expected));
       }
     } finally {
       await Promise.all(subscriptions.map((subscription) => subscription.close()));
@@ -318,33 +324,32 @@ describe('federated subscriptions across gateways and subgraph replicas', () => 
 
   it('keeps delivering to a client while another client of the same gateway stops reading', async () => {
     await idle();
-    const reader = subscribeThrough(firstGateway());
+    const reader = await subscribeThrough(firstGateway());
     const stalled = await subscribeByHand(firstGateway());
     try {
-      await warmUp([reader, stalled]);
       stalled.socket.pause();
       // 200 changes of ~50 kB, ~10 MB per client: more than the loopback socket buffers hold, so
       // the gateway's writes to the stalled client block while the reader's must go on.
       const sent = burst('large', 200, ` ${'x'.repeat(50_000)}`);
       for (const event of sent) publisher.publish(event);
       await eventually(
-        async () => afterWarmUp(reader).length >= sent.length,
+        async () => changes(reader).length >= sent.length,
         60_000,
         'every event at the reading client',
       );
       expect(errors(reader)).toEqual([]);
-      expect(afterWarmUp(reader)).toEqual(sent.map(expected));
-      expect(afterWarmUp(stalled).length).toBeLessThan(sent.length);
+      expect(changes(reader)).toEqual(sent.map(expected));
+      expect(changes(stalled).length).toBeLessThan(sent.length);
 
       // The stalled client lost nothing: once it reads again it gets the rest, in order.
       stalled.socket.resume();
       await eventually(
-        async () => afterWarmUp(stalled).length >= sent.length,
+        async () => changes(stalled).length >= sent.length,
         30_000,
         'every event at the client that read again',
       );
       expect(errors(stalled)).toEqual([]);
-      expect(afterWarmUp(stalled)).toEqual(sent.map(expected));
+      expect(changes(stalled)).toEqual(sent.map(expected));
     } finally {
       await reader.close();
       await stalled.close();
@@ -353,10 +358,9 @@ describe('federated subscriptions across gateways and subgraph replicas', () => 
 
   it('ends the subscription of a client that falls too far behind, and no other', async () => {
     await idle();
-    const reader = subscribeThrough(firstGateway());
+    const reader = await subscribeThrough(firstGateway());
     const stalled = await subscribeByHand(firstGateway());
     try {
-      await warmUp([reader, stalled]);
       stalled.socket.pause();
       // 2000 changes of ~8 kB: more than the socket buffers hold (a few MB) plus the 1000 results
       // the gateway queues for a client before it gives up on it. Quick, too: a socket paused
@@ -364,12 +368,12 @@ describe('federated subscriptions across gateways and subgraph replicas', () => 
       const sent = burst('flood', 2000, ` ${'x'.repeat(8_000)}`);
       for (const event of sent) publisher.publish(event);
       await eventually(
-        async () => afterWarmUp(reader).length >= sent.length,
+        async () => changes(reader).length >= sent.length,
         60_000,
         'every event at the reading client',
       );
       expect(errors(reader)).toEqual([]);
-      expect(afterWarmUp(reader)).toEqual(sent.map(expected));
+      expect(changes(reader)).toEqual(sent.map(expected));
 
       stalled.socket.resume();
       await eventually(async () => stalled.ended(), 30_000, 'the stalled subscription to end');
@@ -377,7 +381,7 @@ describe('federated subscriptions across gateways and subgraph replicas', () => 
         expect.objectContaining({ extensions: { code: 'SERVICE_UNAVAILABLE' } }),
       ]);
       // What it got before the cut is a prefix of what was sent, in order.
-      const kept = afterWarmUp(stalled);
+      const kept = changes(stalled);
       expect(kept.length).toBeLessThan(sent.length);
       expect(kept).toEqual(sent.slice(0, kept.length).map(expected));
       // The reader still holds the upstream subscription the two shared.
@@ -392,17 +396,21 @@ describe('federated subscriptions across gateways and subgraph replicas', () => 
 
   it('leaves no upstream subscription behind when clients dispose or drop their socket', async () => {
     await idle();
-    const disposing = subscribeThrough(firstGateway());
+    const disposing = await subscribeThrough(firstGateway());
     const dropping = await subscribeByHand(firstGateway());
     try {
-      await warmUp([disposing, dropping]);
       expect(await clientCount(firstGateway())).toBe(2);
       expect(await upstreamCount(firstGateway())).toBeGreaterThanOrEqual(1);
       expect(activeEventStreams()).toBeGreaterThanOrEqual(1);
 
       await disposing.client.dispose();
       // The other client of the same gateway keeps its subscription.
-      await warmUp([dropping]);
+      publisher.publish(stateEvent('IDLE', 'still-there'));
+      await eventually(
+        async () => reasons(dropping).includes('still-there'),
+        10_000,
+        'the remaining client to receive',
+      );
       expect(await clientCount(firstGateway())).toBe(1);
       expect(await upstreamCount(firstGateway())).toBeGreaterThanOrEqual(1);
 
@@ -425,13 +433,89 @@ describe('federated subscriptions across gateways and subgraph replicas', () => 
     }
   });
 
-  // Last: it replaces the second gateway's subgraph.
-  it('resubscribes upstream after the subgraph restarts, without ending the client subscription', async () => {
+  it('moves a subscription to the next replica when its replica goes, and reports the gap', async () => {
     await idle();
-    const unaffected = subscribeThrough(firstGateway());
-    const restarted = subscribeThrough(secondGateway());
+    const first = await startReplica(0);
+    const next = await startReplica(0);
+    // A gateway of its own whose timeseries has two replicas. Nothing but the subscription goes
+    // to timeseries here, so its first connection takes the first replica.
+    const gateway = await startGateway({
+      supergraphSdl: loadSupergraphSdl(),
+      subgraphUrls: {
+        ...Object.fromEntries(
+          Object.entries(plant.plant.subgraphs).map(([name, server]) => [name, server.url]),
+        ),
+        timeseries: `${first.url},${next.url}`,
+      },
+      port: 0,
+      host: '127.0.0.1',
+      sandbox: false,
+      logger: plant.database.services.logger,
+      gatewaySecret: plant.plant.gatewaySecret,
+      sql: plant.database.sql,
+    });
+    let firstClosed = false;
+    const subscription = await subscribeThrough(gateway.url);
     try {
-      await warmUp([unaffected, restarted]);
+      const before = stateEvent('IDLE', 'before-failover');
+      publisher.publish(before);
+      await eventually(
+        async () => reasons(subscription).includes('before-failover'),
+        10_000,
+        'an event through the first replica',
+      );
+      await first.close();
+      firstClosed = true;
+      await eventually(
+        async () => subscription.results.some((result) => isAcknowledgement(result)),
+        30_000,
+        'the acknowledgement from the next replica',
+      );
+      const after = stateEvent('RUNNING', 'after-failover');
+      publisher.publish(after);
+      await eventually(
+        async () => reasons(subscription).includes('after-failover'),
+        10_000,
+        'an event through the next replica',
+      );
+      expect(subscription.ended()).toBe(false);
+      expect(errors(subscription)).toEqual([]);
+      expect(changes(subscription)).toEqual([expected(before), expected(after)]);
+      expect(subscription.results.map((result) => result.extensions)).toEqual([
+        undefined,
+        { subscribed: true, gap: true },
+        undefined,
+      ]);
+      expect(await upstreamCount(gateway.url)).toBe(1);
+    } finally {
+      await subscription.close();
+      await gateway.close();
+      if (!firstClosed) await first.close();
+      await next.close();
+    }
+  });
+
+  // Last: it replaces the second gateway's subgraph.
+  it('resubscribes upstream after the subgraph restarts and reports the gap to every client', async () => {
+    await idle();
+    const unaffected = await subscribeThrough(firstGateway());
+    const restarted = await subscribeThrough(secondGateway());
+    // Shares the upstream of `restarted` but never asked for acknowledgements.
+    const plain = await subscribeThrough(secondGateway(), { acknowledge: false });
+    try {
+      // `plain` cannot tell when it is accepted; the gauge counts it once it is.
+      await eventually(
+        async () => (await clientCount(secondGateway())) === 2,
+        10_000,
+        'both subscriptions on the second gateway',
+      );
+      const before = stateEvent('IDLE', 'before-restart');
+      publisher.publish(before);
+      await eventually(
+        async () => reasons(plain).includes('before-restart'),
+        10_000,
+        'an event before the restart',
+      );
       const { port } = replica;
       await replica.close();
 
@@ -445,27 +529,44 @@ describe('federated subscriptions across gateways and subgraph replicas', () => 
       );
 
       replica = await startReplica(port);
-      await warmUp([restarted]);
+      // The upstream is live again: the gateway says so, and that events may be missing.
+      await eventually(
+        async () => restarted.results.some((result) => isAcknowledgement(result)),
+        30_000,
+        'the acknowledgement after the resubscription',
+      );
       const afterRestart = stateEvent('RUNNING', 'after-restart');
       publisher.publish(afterRestart);
       await eventually(
-        async () => reasons(restarted).includes('after-restart'),
+        async () =>
+          reasons(restarted).includes('after-restart') && reasons(plain).includes('after-restart'),
         10_000,
         'an event published after the restart',
       );
 
-      expect(restarted.ended()).toBe(false);
-      expect(errors(restarted)).toEqual([]);
-      expect(changes(restarted).at(-1)).toEqual(expected(afterRestart));
-      // The second gateway really goes through the replica: it could not see what was published
-      // while the replica was down (the first gateway's subgraph did).
-      expect(reasons(restarted)).not.toContain('while-down');
-      expect(await upstreamCount(secondGateway())).toBeGreaterThanOrEqual(1);
+      for (const subscription of [restarted, plain]) {
+        expect(subscription.ended()).toBe(false);
+        expect(errors(subscription)).toEqual([]);
+        expect(changes(subscription)).toEqual([expected(before), expected(afterRestart)]);
+      }
+      // Nothing of the gap is delivered, and nothing is skipped silently: a client that asked
+      // for acknowledgements is told as soon as the upstream is back, the other one with the
+      // first event after it.
+      expect(restarted.results.map((result) => result.extensions)).toEqual([
+        undefined,
+        { subscribed: true, gap: true },
+        undefined,
+      ]);
+      expect(plain.results.map((result) => result.extensions)).toEqual([undefined, { gap: true }]);
+      expect(await upstreamCount(secondGateway())).toBe(1);
+      expect(await clientCount(secondGateway())).toBe(2);
       expect(unaffected.ended()).toBe(false);
       expect(errors(unaffected)).toEqual([]);
+      expect(unaffected.results.every((result) => result.extensions === undefined)).toBe(true);
     } finally {
       await unaffected.close();
       await restarted.close();
+      await plain.close();
     }
   });
 });

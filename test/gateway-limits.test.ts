@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createApiKey } from '@plantgraph/auth';
 import { loadConfig } from '@plantgraph/config';
 import {
@@ -92,6 +93,24 @@ function subscribe(client: Client, query: string) {
   return { state, dispose };
 }
 
+/**
+ * How a raw graphql-ws handshake offering `payload` ends: acknowledged, or closed with a code.
+ * Raw `ws`, so nothing retries or hides the code.
+ */
+function handshake(url: string, payload: Record<string, unknown>): Promise<{ closeCode?: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload })));
+    socket.on('message', (data) => {
+      if ((JSON.parse(String(data)) as { type: string }).type !== 'connection_ack') return;
+      resolve({});
+      socket.close();
+    });
+    socket.on('close', (code) => resolve({ closeCode: code }));
+    socket.on('error', reject);
+  });
+}
+
 async function gauge(url: string, name: string): Promise<number> {
   const metrics = await (await fetch(url.replace(/graphql$/, 'metrics'))).text();
   return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics)?.[1]);
@@ -183,19 +202,17 @@ describe('request body size', () => {
 });
 
 describe('rate limits', () => {
+  const viewerKey = async (label: string) =>
+    (await createApiKey(plant.database.sql, { role: 'viewer', sites: null, label })).key;
+  const as = (key: string, extra: Record<string, string> = {}) => ({
+    ...plant.headers,
+    authorization: `Bearer ${key}`,
+    ...extra,
+  });
+
   it('answers 429 with Retry-After once a caller used its burst, and recovers', async () => {
-    // One request a second, three at once; callers are told apart by their credentials.
-    const url = await gatewayWith({
-      limits: {
-        rateLimit: { perMinute: 60, burst: 3 },
-        keyOf: (request) => request.header('authorization') ?? '',
-      },
-    });
-    const other = await createApiKey(plant.database.sql, {
-      role: 'viewer',
-      sites: null,
-      label: 'other caller',
-    });
+    // One request a second, three at once; every caller here comes from the same address.
+    const url = await gatewayWith({ limits: { rateLimit: { perMinute: 60, burst: 3 } } });
     const burst = await Promise.all([1, 2, 3, 4].map(() => post(url, { query: PLATFORM })));
     expect(burst.map(({ status }) => status).sort()).toEqual([200, 200, 200, 429]);
     const refused = burst.find(({ status }) => status === 429)!;
@@ -206,12 +223,82 @@ describe('rate limits', () => {
         extensions: { code: 'RATE_LIMITED', limit: 60, retryAfter: 1 },
       },
     ]);
-    const otherHeaders = { ...plant.headers, authorization: `Bearer ${other.key}` };
-    expect((await post(url, { query: PLATFORM }, otherHeaders)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const recovered = await post(url, { query: PLATFORM });
     expect(recovered.status).toBe(200);
     expect(recovered.data).toMatchObject({ platform: { version: expect.any(String) } });
+  });
+
+  it('counts per caller after authentication, not per address', async () => {
+    const url = await gatewayWith({ limits: { rateLimit: { perMinute: 60, burst: 2 } } });
+    const [first, second] = [await viewerKey('first caller'), await viewerKey('second caller')];
+    const statuses = async (key: string) => {
+      const answers = [];
+      for (let request = 0; request < 3; request++) {
+        answers.push((await post(url, { query: PLATFORM }, as(key))).status);
+      }
+      return answers;
+    };
+    // Both come from 127.0.0.1, as users behind one proxy would; each has a bucket of its own.
+    expect(await statuses(first)).toEqual([200, 200, 429]);
+    expect(await statuses(second)).toEqual([200, 200, 429]);
+  });
+
+  it('limits failed authentications per address, apart from valid callers', async () => {
+    const url = await gatewayWith({
+      limits: { failedAuthenticationLimit: { perMinute: 60, burst: 2 } },
+    });
+    const id = randomBytes(8).toString('hex');
+    const forged = `pgk_${id}_${randomBytes(32).toString('base64url')}`;
+    const refusals = async () =>
+      Number(
+        (
+          await plant.database.sql.query<{ count: string }>(
+            `select count(*) as count from audit_log where operation = 'authenticate' and actor = $1`,
+            [`key:${id}`],
+          )
+        )[0]!.count,
+      );
+    const attempts = [];
+    for (let attempt = 0; attempt < 4; attempt++) {
+      attempts.push(await post(url, { query: PLATFORM }, as(forged)));
+    }
+    expect(attempts.map(({ status }) => status)).toEqual([401, 401, 429, 429]);
+    expect(attempts[0]!.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(attempts[2]!.headers.get('retry-after')).toBe('1');
+    expect(attempts[2]!.errors).toEqual([
+      {
+        message: 'Too many failed authentications from this address (60 per minute); retry in 1 s',
+        extensions: { code: 'RATE_LIMITED', limit: 60, retryAfter: 1 },
+      },
+    ]);
+    // Refusals over the limit are not written to the audit log, so a flood cannot fill it.
+    expect(await refusals()).toBe(2);
+    expect((await post(url, { query: PLATFORM }, as(await viewerKey('same address')))).status).toBe(
+      200,
+    );
+    const { closeCode } = await handshake(url, { authorization: `Bearer ${forged}` });
+    expect(closeCode).toBe(4403);
+  });
+
+  it('believes X-Forwarded-For only from trusted proxies', async () => {
+    const limits = { failedAuthenticationLimit: { perMinute: 60, burst: 1 } };
+    const trusting = await gatewayWith({ limits: { ...limits, trustedProxies: ['127.0.0.1'] } });
+    const ignoring = await gatewayWith({ limits });
+    const anonymous = (forwardedFor: string) => ({
+      'content-type': 'application/json',
+      'x-forwarded-for': forwardedFor,
+    });
+    const status = async (url: string, forwardedFor: string) =>
+      (await post(url, { query: PLATFORM }, anonymous(forwardedFor))).status;
+    expect(await status(trusting, '198.51.100.1')).toBe(401);
+    expect(await status(trusting, '198.51.100.1')).toBe(429);
+    // Another client behind the trusted proxy: a budget of its own.
+    expect(await status(trusting, '198.51.100.2')).toBe(401);
+    // A client claiming to be someone else, behind the proxy: the proxy saw it as .1.
+    expect(await status(trusting, '203.0.113.5, 198.51.100.1')).toBe(429);
+    expect(await status(ignoring, '198.51.100.1')).toBe(401);
+    expect(await status(ignoring, '198.51.100.2')).toBe(429);
   });
 
   it('refuses a subscription over the per-caller limit and keeps the connection', async () => {
@@ -241,6 +328,64 @@ describe('rate limits', () => {
     await eventually(async () => (await clientSubscriptions()) === 2, 10_000, 'a new one');
     expect(fourth.state).toMatchObject({ results: [], error: undefined, completed: false });
     expect(closed()).toBe(false);
+  });
+});
+
+const redisUrl = process.env.TEST_REDIS_URL;
+
+describe.skipIf(!redisUrl)('limits shared by two gateways in Redis (TEST_REDIS_URL)', () => {
+  let gatewayUrls: string[];
+  let key: string;
+
+  beforeAll(async () => {
+    const limits = {
+      redisUrl,
+      rateLimit: { perMinute: 4, burst: 4 },
+      maxSubscriptionsPerCaller: 2,
+    };
+    gatewayUrls = [await gatewayWith({ limits }), await gatewayWith({ limits })];
+    // A caller of its own, so that no other run against the same Redis shares its counts.
+    ({ key } = await createApiKey(plant.database.sql, {
+      role: 'operator',
+      sites: null,
+      label: 'two gateways',
+    }));
+  });
+
+  it('allow a caller its rate limit once between them, not once each', async () => {
+    const headers = { ...plant.headers, authorization: `Bearer ${key}` };
+    const statuses = [];
+    for (let request = 0; request < 6; request++) {
+      const url = gatewayUrls[request % 2]!;
+      statuses.push((await post(url, { query: PLATFORM }, headers)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
+  it('count a caller’s subscriptions over both gateways', async () => {
+    const connectionParams = { authorization: `Bearer ${key}` };
+    const open = (url: string) =>
+      createClient({
+        url: url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams,
+        lazy: false,
+        retryAttempts: 0,
+      });
+    const [first, second] = gatewayUrls.map(open) as [Client, Client];
+    clients.push(first, second);
+    subscribe(first, STATE_CHANGES);
+    subscribe(second, STATE_CHANGES);
+    const held = async () =>
+      (await gauge(gatewayUrls[0]!, 'plantgraph_gateway_subscriptions')) +
+      (await gauge(gatewayUrls[1]!, 'plantgraph_gateway_subscriptions'));
+    await eventually(async () => (await held()) === 2, 10_000, 'one subscription on each');
+    const third = subscribe(first, STATE_CHANGES);
+    await eventually(async () => third.state.completed, 10_000, 'the refusal');
+    expect(third.state.results[0]?.errors?.[0]?.extensions).toEqual({
+      code: 'RATE_LIMITED',
+      limit: 2,
+    });
   });
 });
 

@@ -11,7 +11,7 @@ import {
   unsTopic,
   type PlantEquipment,
 } from '@plantgraph/demo-catalog';
-import { hasTestBroker, subscribe, TEST_BROKER_KINDS } from '@plantgraph/testing';
+import { acknowledged, hasTestBroker, TEST_BROKER_KINDS } from '@plantgraph/testing';
 import {
   eventually,
   startLiveGraph,
@@ -41,7 +41,7 @@ interface StateChange {
   };
 }
 
-type Subscription = ReturnType<typeof subscribe>;
+type Subscription = Awaited<ReturnType<typeof acknowledged>>;
 
 const changes = (subscription: Subscription) =>
   subscription.results.flatMap((result) => {
@@ -123,9 +123,12 @@ for (const broker of TEST_BROKER_KINDS) {
       const opcua = OPCUAClient.create({ endpointMustExist: false });
       await opcua.connect(plant.opcua.endpointUrl);
       const session = await opcua.createSession();
-      const subscription = subscribe(client, STATE_CHANGES, {
-        under: await assetId('SITE', 'Dresden'),
-      });
+      const subscription = await acknowledged(
+        client,
+        STATE_CHANGES,
+        { under: await assetId('SITE', 'Dresden') },
+        30_000,
+      );
       try {
         const monitoring = await session.createSubscription2({
           requestedPublishingInterval: 100,
@@ -174,11 +177,17 @@ for (const broker of TEST_BROKER_KINDS) {
       const robot = plant.mqtt.machines.find((machine) =>
         machine.equipment.asset.path.endsWith('/Paint Shop/Line 1/Paint Robot 01'),
       )!;
-      const subscription = subscribe(client, STATE_CHANGES, {
-        under: await assetId('SITE', 'Lyon'),
-      });
+      // Once acknowledged, whatever the connectors commit reaches the subscription.
+      const subscription = await acknowledged(
+        client,
+        STATE_CHANGES,
+        { under: await assetId('SITE', 'Lyon') },
+        30_000,
+      );
       try {
-        // Lyon's machines change state every few seconds: the first one shows the stream is live.
+        // Lyon's machines change state every few seconds: the first one shows that the MQTT
+        // connector, too, is subscribed to the machines' topics (a raw message sent before that
+        // reaches nobody).
         await eventually(
           async () => changes(subscription).length > 0,
           30_000,

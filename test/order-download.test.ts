@@ -40,11 +40,21 @@ const ROBOT_CELL_01 = at('Dresden/Assembly/Line 1/Robot Cell 01');
 const CONVEYOR_01 = at('Dresden/Assembly/Line 1/Conveyor 01');
 const CONVEYOR_02 = at('Dresden/Assembly/Line 2/Conveyor 02');
 const PAINT_ROBOT_02 = at('Lyon/Paint Shop/Line 2/Paint Robot 02');
+/** Machines the abort and per-machine dispatch tests have to themselves. */
+const WELDING_ROBOT_01 = at('Dresden/Body Shop/Line 1/Welding Cell 01/Welding Robot 01');
+const WELDING_ROBOT_02 = at('Dresden/Body Shop/Line 2/Welding Cell 02/Welding Robot 02');
+const ROBOT_CELL_02 = at('Dresden/Assembly/Line 2/Robot Cell 02');
+const PAINT_ROBOT_01 = at('Lyon/Paint Shop/Line 1/Paint Robot 01');
+const CURING_OVEN_01 = at('Lyon/Paint Shop/Line 1/Curing Oven 01');
+const CONVEYOR_03 = at('Lyon/Paint Shop/Line 1/Conveyor 03');
 
 const UNREACHABLE = 'dresden-unreachable';
 const MISSING_ORDER_FOLDER = 'ns=2;s=Dresden.Nowhere.Order';
-/** An order topic no machine listens on; the run's UNS prefix is put in front of it. */
+/** Order topics no machine listens on; the run's UNS prefix is put in front of them. */
 const SILENT_TOPIC = 'acme/lyon/paint-shop/line-2/nobody/order';
+const PATIENT_SILENT_TOPIC = 'acme/lyon/paint-shop/line-1/nobody/order';
+/** Longer than the test: the patient silent machine's one attempt waits until the test answers. */
+const PATIENT_ACK_TIMEOUT_MS = 120_000;
 
 /**
  * Retry settings and faults per machine: a connection with nothing listening, an order folder
@@ -74,8 +84,16 @@ const DOWNLOAD_OVERRIDES: Record<string, Partial<DownloadConfig>> = {
   [PRESS_02]: { maxAttempts: 20, ackTimeoutMs: 1000, retryBackoffMs: 100 },
   [SPOT_WELDER_02]: { maxAttempts: 20, ackTimeoutMs: 1000, retryBackoffMs: 100 },
   [CONVEYOR_01]: { maxAttempts: 20, ackTimeoutMs: 1000, retryBackoffMs: 100 },
-  [CONVEYOR_02]: { maxAttempts: 20, ackTimeoutMs: 1000, retryBackoffMs: 100 },
+  // Patient: a rejection must end the download at once, however slow the answer.
+  [CONVEYOR_02]: { maxAttempts: 20, ackTimeoutMs: 5000, retryBackoffMs: 100 },
   [PAINT_ROBOT_02]: { topic: SILENT_TOPIC, maxAttempts: 2, ackTimeoutMs: 400, retryBackoffMs: 100 },
+  // One long attempt: while it waits, other machines' commands must go on.
+  [CURING_OVEN_01]: {
+    topic: PATIENT_SILENT_TOPIC,
+    maxAttempts: 1,
+    ackTimeoutMs: PATIENT_ACK_TIMEOUT_MS,
+  },
+  [ROBOT_CELL_02]: { maxAttempts: 2, ackTimeoutMs: 5000, retryBackoffMs: 100 },
 };
 
 /** The demo configuration with `DOWNLOAD_OVERRIDES` and an OPC UA connection to `endpoint`. */
@@ -121,7 +139,14 @@ const CREATE = `mutation ($input: CreateProductionOrderInput!) {
 }`;
 const RELEASE = `mutation ($id: ID!) { releaseOrder(id: $id) { status } }`;
 const CANCEL = `mutation ($id: ID!) { cancelProductionOrder(id: $id) { status } }`;
-const ABORT = `mutation ($id: ID!) { abortOrder(id: $id) { status } }`;
+const ABORT = `mutation ($id: ID!, $reason: String) {
+  abortOrder(id: $id, reason: $reason) { status }
+}`;
+const COMMANDS = `query ($id: ID!) {
+  productionOrder(id: $id) {
+    machineCommands { id kind state attempts error requestedBy reason }
+  }
+}`;
 const DOWNLOAD = `mutation ($orderId: ID!, $equipmentId: ID!, $expiresAt: DateTime) {
   downloadOrder(orderId: $orderId, equipmentId: $equipmentId, expiresAt: $expiresAt) {
     id status equipment { id }
@@ -176,6 +201,16 @@ interface OrderInput {
   quantity: number;
   assetId: string;
   parameters: { name: string; value: number; unit: string | null }[];
+}
+
+interface MachineCommandInGraph {
+  id: string;
+  kind: string;
+  state: string;
+  attempts: number;
+  error: string | null;
+  requestedBy: string | null;
+  reason: string | null;
 }
 
 interface GraphQLError {
@@ -645,6 +680,86 @@ async function downloadAcrossRestart(
   expect(machine.activeCommandId).toBe(command!.id);
 }
 
+/** An order an operator starts at the machine itself, past the platform. */
+const LOCAL_ORDER = {
+  material: 'LOCAL Bracket',
+  quantity: 100_000,
+  parameters: {},
+};
+
+const machineCommands = async (env: Live, id: string) =>
+  (
+    await request<{ productionOrder: { machineCommands: MachineCommandInGraph[] } }>(
+      env,
+      COMMANDS,
+      { id },
+    )
+  ).productionOrder.machineCommands;
+
+/** Asks the graph to abort the order; the status the mutation answers. */
+async function abortThroughGraph(env: Live, id: string, reason: string): Promise<string> {
+  const { abortOrder } = await request<{ abortOrder: { status: string } }>(env, ABORT, {
+    id,
+    reason,
+  });
+  return abortOrder.status;
+}
+
+/** An order downloaded to the machine at `path` and running there, with its download's id. */
+async function runningOrder(env: Live, path: string) {
+  const target = await machineInGraph(env, path);
+  // Far more than a test lasts: the order still runs when it is aborted.
+  const order = await releasedOrder(env, target, 100_000);
+  await download(env, order.id, target.id);
+  await waitForStatus(env, order.id, ['RUNNING'], 30_000);
+  const [command] = await commandsOf(env, order.id);
+  return { order, target, downloadId: command!.id };
+}
+
+/**
+ * Aborts a running order through the graph and waits until the machine acknowledged the abort:
+ * the order is ABORTED by the machine's report, naming who asked and why, the machine has
+ * stopped it, and both commands are on the order's record.
+ */
+async function abortOnMachine(env: Live, path: string, machine: Machine) {
+  const { order, downloadId } = await runningOrder(env, path);
+  const answered = await abortThroughGraph(env, order.id, 'material shortage');
+  // The order stays RUNNING until the machine acknowledges, which may beat the mutation's answer.
+  expect(['RUNNING', 'ABORTED']).toContain(answered);
+  const aborted = await waitForStatus(env, order.id, ['ABORTED'], 20_000);
+  const user = aborted.statusHistory[0]!.actor;
+  const commands = await machineCommands(env, order.id);
+  expect(commands).toEqual([
+    {
+      id: downloadId,
+      kind: 'DOWNLOAD',
+      state: 'ACKNOWLEDGED',
+      attempts: 1,
+      error: null,
+      requestedBy: null,
+      reason: null,
+    },
+    {
+      id: expect.any(String),
+      kind: 'ABORT',
+      state: 'ACKNOWLEDGED',
+      attempts: 1,
+      error: null,
+      requestedBy: user,
+      reason: 'material shortage',
+    },
+  ]);
+  expect(aborted.statusHistory.at(-1)).toEqual({
+    from: 'RUNNING',
+    to: 'ABORTED',
+    actor: 'machine',
+    reason: `aborted on the machine (attempt 1), requested by ${user}: material shortage`,
+  });
+  expect(machine.orderState).toBe(ORDER_STATES.ABORTED);
+  expect(machine.activeCommandId).toBe(downloadId);
+  return { order: { ...order, downloadId }, abortId: commands[1]!.id };
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -770,25 +885,118 @@ function opcuaTests(env: Live): void {
     expect(machine.activeCommandId).toBe(commandId);
   });
 
-  it('fails a download the machine rejects at once, without retrying', async () => {
+  it("fails a download the machine rejects at once, with the machine's reason, without retrying", async () => {
     const machine = simulated(env.plant.opcua.machines, CONVEYOR_02);
+    // An operator runs an order of their own on the machine, which is busy with it.
+    expect(machine.download({ ...LOCAL_ORDER, commandId: 'hmi-2', number: 'LOCAL-2' })).toBe(
+      DOWNLOAD_STATUS.accepted,
+    );
     const downloads = watchDownloads(machine);
-    const target = await machineInGraph(env, CONVEYOR_02);
-    // Aborting in the graph does not take the order off the machine, which stays busy with it.
-    const running = await releasedOrder(env, target, 1000);
-    await download(env, running.id, target.id);
-    // RUNNING is where it stays: aborting then races no report of the machine.
-    await waitForStatus(env, running.id, ['RUNNING'], 20_000);
-    await request(env, ABORT, { id: running.id });
 
-    // The machine's interface allows 20 attempts; a rejection takes only one.
+    // The machine's interface allows 20 attempts; once the machine answers, its rejection ends
+    // the download (attempts before it may have found the connection still coming up).
     const { failed, command } = await failedDownload(env, CONVEYOR_02);
-    expect(command.attempts).toBe(1);
-    expect(failed.failureReason).toMatch(/^the machine rejected the order: /);
-    expect(downloads.commandIds).toHaveLength(2);
-    expect(downloads.commandIds[1]).toBe(command.id);
-    expect(downloads.statuses).toEqual([DOWNLOAD_STATUS.accepted, DOWNLOAD_STATUS.rejected]);
-    expect(machine.activeCommandId).toBe(downloads.commandIds[0]);
+    expect(command.attempts).toBeLessThan(DOWNLOAD_OVERRIDES[CONVEYOR_02]!.maxAttempts!);
+    expect(failed.failureReason).toBe(
+      'the machine rejected the order: busy with order LOCAL-2 (hmi-2)',
+    );
+    expect(downloads.commandIds).toEqual([command.id]);
+    expect(downloads.statuses).toEqual([DOWNLOAD_STATUS.rejected]);
+    expect(machine.activeCommandId).toBe('hmi-2');
+    expect(await machineCommands(env, failed.id)).toEqual([
+      {
+        id: command.id,
+        kind: 'DOWNLOAD',
+        state: 'FAILED',
+        attempts: command.attempts,
+        error: failed.failureReason,
+        requestedBy: null,
+        reason: null,
+      },
+    ]);
+  });
+
+  it('aborts a running order on the machine, which stops it; ABORTED on its acknowledgement', async () => {
+    const machine = simulated(env.plant.opcua.machines, WELDING_ROBOT_01);
+    const { order } = await abortOnMachine(env, WELDING_ROBOT_01, machine);
+    const nodes = await readOrderNodes(env.plant.opcua.endpointUrl, WELDING_ROBOT_01, [
+      'State',
+      'ActiveCommandId',
+    ]);
+    expect(nodes).toEqual({ State: ORDER_STATES.ABORTED, ActiveCommandId: order.downloadId });
+  });
+
+  it("keeps the order when the machine refuses the abort, with the machine's reason", async () => {
+    const machine = simulated(env.plant.opcua.machines, WELDING_ROBOT_02);
+    const { order, downloadId } = await runningOrder(env, WELDING_ROBOT_02);
+    // At the machine an operator stops the order and starts one of their own.
+    expect(machine.abort({ commandId: 'hmi-stop', orderCommandId: downloadId })).toBe(
+      DOWNLOAD_STATUS.accepted,
+    );
+    expect(machine.download({ ...LOCAL_ORDER, commandId: 'hmi-1', number: 'LOCAL-1' })).toBe(
+      DOWNLOAD_STATUS.accepted,
+    );
+
+    const answered = await abortThroughGraph(env, order.id, 'wrong material');
+    expect(answered).toBe('RUNNING');
+    const refused = await eventually(
+      async () =>
+        (await machineCommands(env, order.id)).find(
+          (command) => command.kind === 'ABORT' && command.state !== 'PENDING',
+        ),
+      20_000,
+      "the machine's answer to the abort",
+    );
+    expect(refused).toMatchObject({
+      state: 'FAILED',
+      attempts: 1,
+      error:
+        'the machine refused the abort: ' +
+        `the machine holds order LOCAL-1 (hmi-1), not command ${downloadId}`,
+      reason: 'wrong material',
+    });
+    const after = await readOrder(env, order.id);
+    expect(after.status).toBe('RUNNING');
+    expect(after.statusHistory.map((step) => step.to)).not.toContain('ABORTED');
+    expect(machine.activeCommandId).toBe('hmi-1');
+  });
+
+  it('retries an abort the machine does not answer, then fails it; a later abort goes through', async () => {
+    const machine = simulated(env.plant.opcua.machines, ROBOT_CELL_02);
+    const { order } = await runningOrder(env, ROBOT_CELL_02);
+    const abort = machine.abort.bind(machine);
+    const sent: string[] = [];
+    const faults = { unanswered: true };
+    vi.spyOn(machine, 'abort').mockImplementation((request) => {
+      sent.push(request.commandId);
+      if (faults.unanswered) throw new Error('the PLC does not answer');
+      return abort(request);
+    });
+
+    await abortThroughGraph(env, order.id, 'first try');
+    const failed = await eventually(
+      async () =>
+        (await machineCommands(env, order.id)).find(
+          (command) => command.kind === 'ABORT' && command.state === 'FAILED',
+        ),
+      20_000,
+      'the unanswered abort to fail',
+    );
+    const { maxAttempts } = DOWNLOAD_OVERRIDES[ROBOT_CELL_02]!;
+    expect(failed.attempts).toBe(maxAttempts);
+    expect(failed.error).toMatch(
+      new RegExp(
+        `^no acknowledgement after ${maxAttempts} attempts: calling .*\\.Abort failed: BadInternalError`,
+      ),
+    );
+    expect(sent).toEqual(Array(maxAttempts).fill(failed.id));
+    expect((await readOrder(env, order.id)).status).toBe('RUNNING');
+
+    faults.unanswered = false;
+    await abortThroughGraph(env, order.id, 'second try');
+    const aborted = await waitForStatus(env, order.id, ['ABORTED'], 20_000);
+    expect(aborted.statusHistory.at(-1)?.reason).toMatch(/^aborted on the machine \(attempt 1\)/);
+    expect(machine.orderState).toBe(ORDER_STATES.ABORTED);
   });
 
   it('neither loses nor repeats a download when the gateway restarts during DOWNLOADING', async () => {
@@ -807,7 +1015,7 @@ function opcuaTests(env: Live): void {
 
 /** The Lyon paint shop's path: the order is published in UNS JSON on the plant's broker. */
 function unsTests(env: Live): void {
-  const topic = (path: string, leaf: 'download' | 'progress') =>
+  const topic = (path: string, leaf: 'download' | 'abort' | 'progress') =>
     `${env.plant.unsPrefix}${unsOrderTopic(path, leaf)}`;
 
   it('publishes the order to the conveyor, which acknowledges, runs and completes it', async () => {
@@ -859,6 +1067,73 @@ function unsTests(env: Live): void {
       await published.close();
     }
   }, 150_000);
+
+  it('aborts an order on the machine over its abort topic; ABORTED on its acknowledgement', async () => {
+    const machine = simulated(env.plant.mqtt.machines, PAINT_ROBOT_01);
+    const sent = await watchTopic(env, topic(PAINT_ROBOT_01, 'abort'));
+    try {
+      const { order, abortId } = await abortOnMachine(env, PAINT_ROBOT_01, machine);
+      expect(sent.messages).toEqual([{ commandId: abortId, orderCommandId: order.downloadId }]);
+    } finally {
+      await sent.close();
+    }
+    const progress = await watchTopic(env, topic(PAINT_ROBOT_01, 'progress'));
+    try {
+      await eventually(async () => progress.messages.length > 0, 5000, 'retained progress');
+      expect(progress.messages.at(-1)).toMatchObject({ state: 'ABORTED' });
+    } finally {
+      await progress.clearRetained();
+      await progress.close();
+    }
+  }, 90_000);
+
+  it("keeps downloading to other machines while one machine's answer is awaited", async () => {
+    const silent = await machineInGraph(env, CURING_OVEN_01);
+    const answering = await machineInGraph(env, CONVEYOR_03);
+    const first = await releasedOrder(env, silent);
+    const second = await releasedOrder(env, answering);
+    await download(env, first.id, silent.id);
+    const waiting = await eventually(
+      async () => {
+        const [command] = await commandsOf(env, first.id);
+        return command?.attempts === 1 && command;
+      },
+      10_000,
+      "the silent machine's attempt",
+    );
+
+    await download(env, second.id, answering.id);
+    const acknowledged = await waitForStatus(env, second.id, ACKNOWLEDGED, 20_000);
+    expect(acknowledged.statusHistory[3]).toMatchObject({ to: 'DOWNLOADED', actor: 'machine' });
+    // The other machine was served while the silent one's only attempt still waits.
+    expect(await commandsOf(env, first.id)).toEqual([
+      { id: waiting.id, state: 'PENDING', attempts: 1, last_error: null },
+    ]);
+    expect((await readOrder(env, first.id)).status).toBe('DOWNLOADING');
+
+    // The silent machine answers at last, on its ack topic; its attempt was waiting all along.
+    const late = await mqtt.connectAsync(env.plant.brokerUrl, {
+      clientId: `order-test-${randomUUID().slice(0, 8)}`,
+    });
+    try {
+      await late.publishAsync(
+        `${env.plant.unsPrefix}${PATIENT_SILENT_TOPIC}/ack`,
+        JSON.stringify({ commandId: waiting.id, status: 'accepted' }),
+        { qos: 1 },
+      );
+    } finally {
+      await late.endAsync();
+    }
+    const answered = await waitForStatus(env, first.id, ACKNOWLEDGED, 20_000);
+    expect(answered.statusHistory[3]).toMatchObject({
+      to: 'DOWNLOADED',
+      actor: 'machine',
+      reason: 'acknowledged by the machine (attempt 1)',
+    });
+    expect(await commandsOf(env, first.id)).toEqual([
+      { id: waiting.id, state: 'ACKNOWLEDGED', attempts: 1, last_error: null },
+    ]);
+  }, 90_000);
 
   it('fails the download after the configured attempts when the machine does not answer', async () => {
     const sent = await watchTopic(env, `${env.plant.unsPrefix}${SILENT_TOPIC}/download`);

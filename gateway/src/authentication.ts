@@ -1,7 +1,8 @@
 import {
+  apiKeyId,
   auditRefusedAuthentication,
   isApiKey,
-  jwtVerifier,
+  jwtTokenVerifier,
   TokenError,
   verifyApiKey,
   type Identity,
@@ -63,56 +64,115 @@ export interface AuthenticationOptions {
 export const KEY_CACHE_MS = 30_000;
 const MAX_CACHED_KEYS = 10_000;
 
+/** A caller the gateway has authenticated. */
+export interface Caller {
+  identity: Identity;
+  /**
+   * Who the per-caller limits count: `key:<id>` for an API key, `jwt:<issuer> <subject>` for a
+   * token, so that every token of one user counts together.
+   */
+  key: string;
+  /** When the credentials stop being valid (a JWT's `exp`), milliseconds since the epoch. */
+  expiresAt?: number;
+  /** The id of the API key presented, which may be revoked while its sockets are open. */
+  apiKeyId?: string;
+}
+
+/** Credentials were refused: absent, unknown, revoked, expired or forged. */
+export class RefusedCredentials extends AuthenticationError {
+  constructor(
+    readonly reason: string,
+    /** What was presented, for the audit log (never the secret); undefined when nothing was. */
+    readonly presented?: string,
+  ) {
+    super(`Not authenticated: ${reason}`);
+  }
+}
+
+export interface CredentialsOf {
+  authorization?: string | null;
+  apiKey?: string | null;
+}
+
 /**
  * Turns what a caller presents (`Authorization: Bearer <JWT or API key>`, or `X-Api-Key`) into an
  * identity. Anonymous callers and invalid credentials are refused with UNAUTHENTICATED; refusals
  * of presented credentials are written to the audit log.
+ *
+ * The function also carries `identify`, which refuses with RefusedCredentials and writes nothing,
+ * and `audit`, which records such a refusal: the gateway's limits decide in between whether a
+ * refusal is worth recording (./limits/caller-admission.ts).
  */
 export function createAuthenticator(options: AuthenticationOptions) {
-  const verifyJwt = options.jwt ? jwtVerifier(options.jwt) : undefined;
+  const jwt = options.jwt;
+  const verifyJwt = jwt ? jwtTokenVerifier(jwt) : undefined;
   // Verified keys, so a busy client costs no database round trip per request.
-  const verifiedKeys = new Map<string, { identity: Identity; until: number }>();
+  const verifiedKeys = new Map<string, { caller: Caller; until: number }>();
   const keyCacheMs = options.keyCacheMs ?? KEY_CACHE_MS;
-  const refuse = async (presented: string, reason: string, transport: 'http' | 'websocket') => {
-    options.logger.warn({ presented, reason, transport }, 'authentication refused');
-    if (options.sql) {
-      await auditRefusedAuthentication(options.sql, { presented, reason, transport }).catch(
-        (error: unknown) => options.logger.error({ err: error }, 'could not audit a refusal'),
-      );
-    }
-    return new AuthenticationError(`Not authenticated: ${reason}`);
-  };
 
-  return async function authenticate(
-    credentials: { authorization?: string | null; apiKey?: string | null },
-    transport: 'http' | 'websocket',
-  ): Promise<Identity> {
+  async function identify(credentials: CredentialsOf): Promise<Caller> {
     const bearer = /^Bearer\s+(.+)$/i.exec(credentials.authorization ?? '')?.[1]?.trim();
     const presented = credentials.apiKey?.trim() || bearer;
     if (!presented) {
-      throw new AuthenticationError(
-        'Not authenticated: send "Authorization: Bearer <token or API key>"',
-      );
+      throw new RefusedCredentials('send "Authorization: Bearer <token or API key>"');
     }
     if (isApiKey(presented)) {
       const cached = verifiedKeys.get(presented);
-      if (cached && cached.until > Date.now()) return cached.identity;
+      if (cached && cached.until > Date.now()) return cached.caller;
       const identity = options.sql ? await verifyApiKey(options.sql, presented) : undefined;
-      if (identity) {
+      const id = apiKeyId(presented);
+      if (identity && id) {
+        const caller = { identity, key: `key:${id}`, apiKeyId: id };
         if (verifiedKeys.size >= MAX_CACHED_KEYS) verifiedKeys.clear();
-        verifiedKeys.set(presented, { identity, until: Date.now() + keyCacheMs });
-        return identity;
+        verifiedKeys.set(presented, { caller, until: Date.now() + keyCacheMs });
+        return caller;
       }
-      throw await refuse(`key:${presented.slice(4, 20)}`, 'unknown or revoked API key', transport);
+      throw new RefusedCredentials('unknown or revoked API key', `key:${presented.slice(4, 20)}`);
     }
-    if (!verifyJwt) throw await refuse('jwt', 'JWTs are not accepted here', transport);
+    if (!verifyJwt) throw new RefusedCredentials('JWTs are not accepted here', 'jwt');
     try {
-      return await verifyJwt(presented);
+      const token = await verifyJwt(presented);
+      return {
+        identity: token.identity,
+        key: `jwt:${token.issuer} ${token.identity.subject}`,
+        expiresAt: token.expiresAt,
+      };
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
-      throw await refuse('jwt', error.message, transport);
+      throw new RefusedCredentials(error.message, 'jwt');
     }
-  };
+  }
+
+  async function audit(refusal: RefusedCredentials, transport: 'http' | 'websocket') {
+    if (refusal.presented === undefined) return;
+    const attempt = { presented: refusal.presented, reason: refusal.reason, transport };
+    options.logger.warn(attempt, 'authentication refused');
+    if (!options.sql) return;
+    await auditRefusedAuthentication(options.sql, attempt).catch((error: unknown) =>
+      options.logger.error({ err: error }, 'could not audit a refusal'),
+    );
+  }
+
+  async function authenticate(
+    credentials: CredentialsOf,
+    transport: 'http' | 'websocket',
+  ): Promise<Identity> {
+    try {
+      return (await identify(credentials)).identity;
+    } catch (error) {
+      if (error instanceof RefusedCredentials) await audit(error, transport);
+      throw error;
+    }
+  }
+
+  /** Drops revoked keys from the cache, so their revocation is not delayed by KEY_CACHE_MS. */
+  function forgetKeys(ids: ReadonlySet<string>) {
+    for (const [presented, { caller }] of verifiedKeys) {
+      if (caller.apiKeyId !== undefined && ids.has(caller.apiKeyId)) verifiedKeys.delete(presented);
+    }
+  }
+
+  return Object.assign(authenticate, { identify, audit, forgetKeys });
 }
 
 export type Authenticate = ReturnType<typeof createAuthenticator>;

@@ -9,6 +9,7 @@ import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-plann
 import { scopeOf, signIdentity, WEBSOCKET_SIGNED_BODY, type Identity } from '@plantgraph/auth';
 import type { Logger } from '@plantgraph/config';
 import { PlantgraphError } from '@plantgraph/errors';
+import { ACKNOWLEDGE, acknowledgement, isAcknowledgement } from '@plantgraph/graph';
 import {
   GraphQLError,
   print,
@@ -27,6 +28,9 @@ export const MAX_PENDING_EVENTS = 1000;
 
 /** Plans kept for reuse; MES screens send the same few documents over and over. */
 const MAX_CACHED_PLANS = 500;
+
+/** The longest wait between attempts to reach a lost subgraph again. */
+const MAX_RECONNECT_WAIT_MS = 5000;
 
 const tooSlow = new PlantgraphError(
   'SERVICE_UNAVAILABLE',
@@ -51,6 +55,8 @@ export interface SubscriptionRequest {
   operationName?: string | null;
   /** The caller; the subgraphs receive it signed and apply its role and sites. */
   identity: Identity;
+  /** The client asked for the acknowledgement (subscribe payload `extensions.acknowledge`). */
+  acknowledge?: boolean;
 }
 
 interface Plan {
@@ -61,13 +67,23 @@ interface Plan {
 
 /** One client's subscription as its shared upstream sees it. */
 interface Listener {
+  /** The upstream is live: from now on the client misses nothing; counts it, acknowledges it. */
+  accept(): void;
   deliver(result: Promise<ExecutionResult>): void;
+  /** The upstream was lost: events may go missing until it is live again. */
+  lost(): void;
+  /** The upstream is live again after a loss. */
+  resumed(): void;
   end(last?: ExecutionResult): void;
 }
 
 /** An upstream subscription and the clients sharing it. */
 interface Upstream {
   listeners: Set<Listener>;
+  /** The subgraph acknowledged it and has not been lost since. */
+  live: boolean;
+  /** The key of the socket it runs on (`#clients`). */
+  socket: string;
   unsubscribe(): void;
 }
 
@@ -81,6 +97,17 @@ interface Upstream {
  * Clients asking the same thing in the same scope share one upstream subscription, so a thousand
  * screens on one machine cost one upstream stream and one resolution per event; entity fetches
  * of events resolved together are batched per subgraph (EntityBatchingDataSource).
+ *
+ * Readiness (the contract is stated in @plantgraph/graph's subscription-acknowledgement.ts): the
+ * gateway subscribes upstream asking for the acknowledgement, and counts an upstream, and accepts
+ * the clients sharing it, only once the subgraph's acknowledgement arrived, that is once the
+ * subgraph's bus subscription is confirmed. A client that asked for an acknowledgement gets it
+ * then, so an event committed after it received `{ extensions: { subscribed: true } }` is
+ * delivered. A client joining a live upstream is accepted at once. When the socket to a subgraph
+ * closes, its upstreams are lost; graphql-ws reconnects (to the next replica) and resubscribes,
+ * the subgraph acknowledges again, and the first message each accepted client gets after that
+ * carries `extensions: { gap: true }`, so events missed meanwhile are never skipped silently.
+ * A subgraph that never acknowledges (an older release) is taken as live at its first event.
  */
 export class FederatedSubscriptions {
   readonly apiSchema: GraphQLSchema;
@@ -110,12 +137,14 @@ export class FederatedSubscriptions {
     }
   }
 
-  /** Upstream subscriptions currently open (for metrics and leak tests). */
+  /** Upstream subscriptions currently open and live (for metrics and leak tests). */
   get upstreamSubscriptions(): number {
-    return this.#upstreams.size;
+    let live = 0;
+    for (const upstream of this.#upstreams.values()) if (upstream.live) live++;
+    return live;
   }
 
-  /** Client subscriptions currently open. */
+  /** Client subscriptions currently open and accepted (their upstream was live once). */
   get clientSubscriptions(): number {
     return this.#subscriptions;
   }
@@ -127,13 +156,17 @@ export class FederatedSubscriptions {
     // Callers who may see the same share; the first one's identity resolves for all of them.
     const scope = scopeOf(request.identity);
     const key = JSON.stringify([text, request.operationName ?? null, request.variables, scope]);
-    const stream = clientStream(() => {
-      this.#subscriptions--;
-      this.#leave(key, stream.listener);
+    const stream = clientStream({
+      acknowledge: request.acknowledge === true,
+      onAccept: () => this.#subscriptions++,
+      onClose: (accepted) => {
+        if (accepted) this.#subscriptions--;
+        this.#leave(key, stream.listener);
+      },
     });
-    this.#subscriptions++;
     const upstream = this.#upstreams.get(key) ?? this.#open(key, plan, request, scope);
     upstream.listeners.add(stream.listener);
+    if (upstream.live) stream.listener.accept();
     return stream.iterator;
   }
 
@@ -171,6 +204,7 @@ export class FederatedSubscriptions {
       if (this.#upstreams.get(key) === upstream) this.#upstreams.delete(key);
       for (const listener of [...listeners]) listener.end(last);
     };
+    const socket = this.#socketKey(primary.serviceName, request.identity);
     const unsubscribe = this.#client(primary.serviceName, request.identity).subscribe<
       Record<string, unknown>
     >(
@@ -178,9 +212,12 @@ export class FederatedSubscriptions {
         query: primary.operation,
         variables,
         ...(primary.operationName ? { operationName: primary.operationName } : {}),
+        extensions: { [ACKNOWLEDGE]: true },
       },
       {
         next: (event) => {
+          if (!upstream.live) goLive(upstream);
+          if (isAcknowledgement(event)) return;
           const result = this.#resolve(request, plan, scope, event as ExecutionResult);
           for (const listener of listeners) listener.deliver(result);
         },
@@ -190,9 +227,18 @@ export class FederatedSubscriptions {
         complete: () => end(),
       },
     );
-    const upstream: Upstream = { listeners, unsubscribe };
+    const upstream: Upstream = { listeners, live: false, socket, unsubscribe };
     this.#upstreams.set(key, upstream);
     return upstream;
+  }
+
+  /** The socket to a subgraph closed: every upstream on it is lost until it is acknowledged again. */
+  #lost(socket: string): void {
+    for (const upstream of this.#upstreams.values()) {
+      if (upstream.socket !== socket || !upstream.live) continue;
+      upstream.live = false;
+      for (const listener of upstream.listeners) listener.lost();
+    }
   }
 
   #leave(key: string, listener: Listener): void {
@@ -254,9 +300,13 @@ export class FederatedSubscriptions {
     return services;
   }
 
+  #socketKey(serviceName: string, identity: Identity): string {
+    return `${serviceName}|${scopeOf(identity)}`;
+  }
+
   /** One socket per subgraph and scope, signed for that scope's identity at every (re)connect. */
   #client(serviceName: string, identity: Identity): Client {
-    const key = `${serviceName}|${scopeOf(identity)}`;
+    const key = this.#socketKey(serviceName, identity);
     let client = this.#clients.get(key);
     if (client) return client;
     const replicas = this.#replicas.get(serviceName);
@@ -271,7 +321,17 @@ export class FederatedSubscriptions {
       // An upstream restart must not end client subscriptions: reconnect and resubscribe.
       retryAttempts: Number.POSITIVE_INFINITY,
       shouldRetry: () => true,
+      // graphql-ws's default doubles without bound; a replica back after a minute must not wait
+      // for an attempt scheduled an hour later.
+      retryWait: (retries) =>
+        new Promise((resolve) =>
+          setTimeout(
+            resolve,
+            Math.min(250 * 2 ** retries, MAX_RECONNECT_WAIT_MS) + Math.random() * 250,
+          ),
+        ),
     });
+    client.on('closed', () => this.#lost(key));
     this.#clients.set(key, client);
     return client;
   }
@@ -285,6 +345,22 @@ export class FederatedSubscriptions {
   }
 }
 
+/** An upstream acknowledged by its subgraph: its clients are accepted, or resumed after a loss. */
+function goLive(upstream: Upstream): void {
+  upstream.live = true;
+  for (const listener of upstream.listeners) {
+    listener.accept();
+    listener.resumed();
+  }
+}
+
+interface ClientStreamOptions {
+  /** Whether the client asked for the acknowledgement. */
+  acknowledge: boolean;
+  onAccept: () => void;
+  onClose: (accepted: boolean) => void;
+}
+
 /**
  * One client's stream: results in arrival order, each awaited before the next. Written as a
  * plain iterator rather than an async generator: a generator waiting for the next event cannot
@@ -292,7 +368,7 @@ export class FederatedSubscriptions {
  * A client more than MAX_PENDING_EVENTS behind is ended with an error saying why, so a slow
  * reader costs bounded memory and never holds up the others.
  */
-function clientStream(onClose: () => void): {
+function clientStream({ acknowledge, onAccept, onClose }: ClientStreamOptions): {
   listener: Listener;
   iterator: AsyncIterableIterator<ExecutionResult>;
 } {
@@ -300,6 +376,9 @@ function clientStream(onClose: () => void): {
   const ready: Promise<ExecutionResult | undefined>[] = [];
   const waiting: ((result: IteratorResult<ExecutionResult>) => void)[] = [];
   let done = false;
+  let accepted = false;
+  /** Events may have been missed since the last message: the next one says so. */
+  let gap = false;
   const push = (result: Promise<ExecutionResult | undefined>) => {
     const next = waiting.shift();
     if (next) void result.then((value) => next(value ? { value, done: false } : finished));
@@ -308,15 +387,34 @@ function clientStream(onClose: () => void): {
   const close = (last?: ExecutionResult) => {
     if (done) return;
     done = true;
-    onClose();
+    onClose(accepted);
     if (last) push(Promise.resolve(last));
     push(Promise.resolve(undefined));
   };
   const listener: Listener = {
+    accept() {
+      if (done || accepted) return;
+      accepted = true;
+      onAccept();
+      if (acknowledge) push(Promise.resolve(acknowledgement()));
+    },
     deliver(result) {
       if (done) return;
-      push(result);
+      if (gap) {
+        gap = false;
+        push(
+          result.then((value) => ({ ...value, extensions: { ...value.extensions, gap: true } })),
+        );
+      } else push(result);
       if (ready.length > MAX_PENDING_EVENTS) close({ errors: [tooSlow] });
+    },
+    lost() {
+      if (accepted) gap = true;
+    },
+    resumed() {
+      if (done || !gap || !acknowledge) return;
+      gap = false;
+      push(Promise.resolve(acknowledgement(true)));
     },
     end: close,
   };

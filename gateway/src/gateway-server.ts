@@ -15,14 +15,17 @@ import { Gauge, Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { Identity, JwtOptions } from '@plantgraph/auth';
 import type { Sql } from '@plantgraph/db';
+import { AuthenticationError } from '@plantgraph/errors';
 import { createAuthenticator } from './authentication.ts';
+import { CredentialWatch } from './credential-watch.ts';
 import { FederatedSubscriptions } from './federated-subscriptions.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { gatewayReadiness } from './readiness.ts';
 import { subgraphReplicas } from './subgraph-replicas.ts';
 import { serveSubscriptions } from './subscription-server.ts';
+import { callerOf } from './limits/caller-admission.ts';
+import { openLimitStore } from './limits/limit-store.ts';
 import { DEFAULT_LIMITS, gatewayLimits, type GatewayLimits } from './limits/limits.ts';
-import { clientAddress, rateLimit } from './limits/rate-limit.ts';
 import { exportEndpoint } from './export/export-endpoint.ts';
 
 export interface GatewayOptions {
@@ -41,7 +44,10 @@ export interface GatewayOptions {
   sandbox?: boolean;
   /** Answer introspection queries; by default when Sandbox is served, which needs them. */
   introspection?: boolean;
-  /** Overrides of DEFAULT_LIMITS: depth, cost, body size, rates, subscriptions, allow-list. */
+  /**
+   * Overrides of DEFAULT_LIMITS: depth, cost, body size, rates, subscriptions, allow-list, trusted
+   * proxies, the Redis the replicas share counts in, the revocation check of open sockets.
+   */
   limits?: Partial<GatewayLimits>;
   /** Further metrics to expose on /metrics. */
   registries?: Registry[];
@@ -97,16 +103,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     gatewaySecret: options.gatewaySecret,
     logger,
   });
-  // Limits (./limits, docs/security.md): handlers for HTTP, Apollo and graphql-ws.
-  const limits: GatewayLimits = {
-    ...DEFAULT_LIMITS,
-    // Subscription quotas count per identity: sockets are authenticated before they subscribe.
-    subscriptionKeyOf: (caller) =>
-      (caller.extra as { identity?: Identity }).identity?.subject ??
-      clientAddress(caller.extra.request),
-    ...options.limits,
-  };
-  const limitHandlers = gatewayLimits(limits, subscriptions.apiSchema);
+  // Limits (./limits, docs/security.md): handlers for HTTP, Apollo and graphql-ws, counting per
+  // caller in memory or, with a Redis URL, across the gateway replicas.
+  const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limitStore = await openLimitStore({ redisUrl: limits.redisUrl, logger });
+  const limitHandlers = gatewayLimits(limits, subscriptions.apiSchema, {
+    store: limitStore,
+    authenticate,
+    logger,
+  });
+  const credentialWatch = new CredentialWatch({
+    sql: options.sql,
+    checkEveryMs: limits.revocationCheckMs,
+    onRevoked: (ids) => authenticate.forgetKeys(ids),
+    logger,
+  });
   const webSockets = new WebSocketServer({
     server: httpServer,
     path: '/graphql',
@@ -115,8 +126,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const stopWebSockets = serveSubscriptions(
     webSockets,
     subscriptions,
-    authenticate,
+    limitHandlers.admit,
     limitHandlers.subscriptions,
+    credentialWatch,
   );
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -139,7 +151,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     // Ready once every subgraph has a replica that is ready and the key store answers: a load
     // balancer then sends no traffic to a gateway that could only fail it.
     ready: gatewayReadiness(replicas, options.sql),
-    registries: [subscriptionMetrics(subscriptions), ...(options.registries ?? [])],
+    registries: [
+      subscriptionMetrics(subscriptions),
+      limitStore.registry,
+      credentialWatch.registry,
+      ...(options.registries ?? []),
+    ],
   });
   // Streaming CSV/NDJSON export (docs/analytics.md#export), authenticated like /graphql and
   // rate-limited per caller like it, in a budget of its own.
@@ -150,28 +167,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     apiSchema: subscriptions.apiSchema,
     logger,
   });
-  app.get(
-    '/export',
-    ...(limits.rateLimit.perMinute > 0 ? [rateLimit(limits.rateLimit, limits.keyOf)] : []),
-    exports.handler,
-  );
+  app.get('/export', ...limitHandlers.endpoint('export'), exports.handler);
   app.use(
     '/graphql',
     ...limitHandlers.http,
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({
-        identity: await authenticate(
-          { authorization: req.header('authorization'), apiKey: req.header('x-api-key') },
-          'http',
-        ),
-      }),
+      // The limit handlers authenticated the request; Apollo runs no operation without a caller.
+      context: ({ res }) => {
+        const caller = callerOf(res);
+        if (!caller) throw new AuthenticationError('Not authenticated');
+        return Promise.resolve({ identity: caller.identity });
+      },
     }),
   );
+  const stopLimits = async () => {
+    credentialWatch.close();
+    await limitStore.close();
+  };
   const port = await listen(httpServer, options.port, host, 'PORT').catch(
     async (error: unknown) => {
       await stopWebSockets();
       await subscriptions.close();
       await apollo.stop();
+      await stopLimits();
       throw error;
     },
   );
@@ -185,6 +203,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       await subscriptions.close();
       await apollo.stop();
       await closeServer(httpServer).catch(() => undefined);
+      await stopLimits();
     },
   };
 }

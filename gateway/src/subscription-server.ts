@@ -1,24 +1,29 @@
 import { includesRole, SUBSCRIPTION_ROLE, type Identity } from '@plantgraph/auth';
 import { PlantgraphError } from '@plantgraph/errors';
+import { wantsAcknowledgement } from '@plantgraph/graph';
 import { GraphQLError } from 'graphql';
-import type { Authenticate } from './authentication.ts';
+import type { Caller } from './authentication.ts';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
+import type { CredentialWatch } from './credential-watch.ts';
 import type { FederatedSubscriptions } from './federated-subscriptions.ts';
+import type { AdmitCaller } from './limits/caller-admission.ts';
 import { withSubscriptionLimits, type SubscriptionLimits } from './limits/subscription-limits.ts';
 
 /**
  * graphql-ws on the gateway's WebSocket server: operations are validated against the API schema,
- * subscriptions run federated. Returns the function that closes every socket, which ends the
- * upstream subscriptions of all clients.
+ * subscriptions run federated. A socket lives as long as its credentials: `watch` closes it (4403)
+ * when its token expires or its key is revoked. Returns the function that closes every socket,
+ * which ends the upstream subscriptions of all clients.
  */
 export function serveSubscriptions(
   server: WebSocketServer,
   subscriptions: FederatedSubscriptions,
-  authenticate: Authenticate,
+  admit: AdmitCaller,
   limits: SubscriptionLimits,
+  watch: CredentialWatch,
 ): () => Promise<void> {
-  const disposable = useServer<Record<string, unknown>, { identity?: Identity }>(
+  const disposable = useServer<Record<string, unknown>, { identity?: Identity; caller?: Caller }>(
     withSubscriptionLimits(
       {
         schema: subscriptions.apiSchema,
@@ -28,22 +33,32 @@ export function serveSubscriptions(
           const params = ctx.connectionParams ?? {};
           const text = (name: string) => (typeof params[name] === 'string' ? params[name] : null);
           try {
-            ctx.extra.identity = await authenticate(
+            const caller = await admit(
               {
                 authorization: text('authorization') ?? text('Authorization'),
                 apiKey: text('x-api-key'),
               },
+              ctx.extra.request,
               'websocket',
             );
+            ctx.extra.caller = caller;
+            ctx.extra.identity = caller.identity;
+            watch.watch(ctx.extra.socket, caller);
             return true;
           } catch {
             return false;
           }
         },
-        context: (ctx) => ({ identity: ctx.extra.identity }),
+        context: (ctx, _id, payload) => ({
+          identity: ctx.extra.identity,
+          acknowledge: wantsAcknowledgement(payload),
+        }),
         subscribe: (args) => {
           try {
-            const { identity } = args.contextValue as { identity?: Identity };
+            const { identity, acknowledge } = args.contextValue as {
+              identity?: Identity;
+              acknowledge: boolean;
+            };
             // Over the socket errors go out as they are: no `http` extension, so no AuthenticationError.
             if (!identity) throw new PlantgraphError('UNAUTHENTICATED', 'Not authenticated');
             if (!includesRole(identity.role, SUBSCRIPTION_ROLE)) {
@@ -57,6 +72,7 @@ export function serveSubscriptions(
               variables: (args.variableValues ?? {}) as Record<string, unknown>,
               operationName: args.operationName ?? null,
               identity,
+              acknowledge,
             });
           } catch (error) {
             // Planning failed: an error result for this operation, the connection stays open.

@@ -101,7 +101,15 @@ export async function readyz(port: number): Promise<number> {
  */
 export async function startInOrder(
   services: ServiceProcess[],
-  options: { cli: string; logDirectory: string; env?: (name: string) => Record<string, string> },
+  options: {
+    cli: string;
+    logDirectory: string;
+    env?: (name: string) => Record<string, string>;
+    /** How long each role may take to be ready (default 90 s). */
+    readyTimeoutMs?: number;
+    /** Called with each process as it is spawned, so a caller can stop them if a start fails. */
+    onSpawn?: (role: RoleProcess) => void;
+  },
 ): Promise<Map<string, RoleProcess>> {
   const started = new Map<string, RoleProcess>();
   const done = new Map<string, Promise<unknown>>();
@@ -124,7 +132,8 @@ export async function startInOrder(
         options.env?.(service.name),
       );
       started.set(service.name, role);
-      if (service.port !== undefined) await role.ready();
+      options.onSpawn?.(role);
+      if (service.port !== undefined) await role.ready(options.readyTimeoutMs);
     })();
     done.set(service.name, promise);
     return promise;

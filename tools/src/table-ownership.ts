@@ -12,6 +12,7 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
   datapoint: ['domains/timeseries/'],
   machine_state: ['domains/timeseries/'],
   counter_increment: ['domains/timeseries/'],
+  counter_total: ['domains/timeseries/'],
   connection_status: ['domains/timeseries/'],
   dead_letter: ['domains/timeseries/'],
   shift: ['domains/timeseries/'],

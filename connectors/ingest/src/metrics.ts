@@ -29,6 +29,11 @@ export const ingestMetrics = {
     help: 'Records waiting in spool files until the database is back.',
     registers: [metricsRegistry],
   }),
+  spoolTornLines: new Counter({
+    name: 'plantgraph_ingest_spool_torn_lines_total',
+    help: 'Spool files replayed that ended in a partial line (an append cut short by a crash); the partial line is left out.',
+    registers: [metricsRegistry],
+  }),
   deadLetters: new Counter({
     name: 'plantgraph_dead_letters_total',
     help: 'Dead letters stored, by connection.',
@@ -39,6 +44,18 @@ export const ingestMetrics = {
     name: 'plantgraph_connection_up',
     help: '1 while the connection is CONNECTED, 0 otherwise.',
     labelNames: ['connection', 'kind'] as const,
+    registers: [metricsRegistry],
+  }),
+  lostMessages: new Counter({
+    name: 'plantgraph_ingest_lost_messages_total',
+    help: 'Messages the source sent that never arrived, by connection (Sparkplug B sequence gaps).',
+    labelNames: ['connection'] as const,
+    registers: [metricsRegistry],
+  }),
+  connectionBehind: new Gauge({
+    name: 'plantgraph_connection_behind',
+    help: '1 while the connection falls behind: what it receives waits too long to be stored.',
+    labelNames: ['connection'] as const,
     registers: [metricsRegistry],
   }),
   connectionMessages: new Counter({

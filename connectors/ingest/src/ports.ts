@@ -10,6 +10,11 @@ export interface IngestSink {
   write(records: readonly IngestRecord[]): Promise<void>;
   /** Stores a message that could not be mapped. */
   deadLetter(letter: DeadLetterRecord): Promise<void>;
+  /**
+   * Resolves once everything written and dead-lettered before the call is durable (committed,
+   * or spooled and fsynced), so a source may acknowledge it; rejects if that cannot happen.
+   */
+  durable(): Promise<void>;
 }
 
 /** What a connector must watch for one connection: every mapped source address. */
@@ -17,6 +22,11 @@ export interface WatchedSource {
   source: SourceConfig;
   /** The address samples for this source carry (node id, topic pattern, Sparkplug path). */
   address: string;
+  /**
+   * Read the current value on every (re)connect and map it with `readOnConnect` set: alarm
+   * sources, whose clears a connector may have missed while it was away.
+   */
+  readOnConnect?: boolean;
 }
 
 export type MapResult = { ok: true; records: IngestRecord[] } | { ok: false; reason: string };
@@ -44,6 +54,13 @@ export interface ConnectionHealth {
   received(count?: number): void;
   /** The number of monitored items / subscribed topics. */
   setItems(count: number): void;
+  /** Counts messages the source sent but this connection never received (sequence gaps). */
+  lost(count: number): void;
+  /**
+   * Whether the connection is falling behind: what it received waits too long to be stored, so
+   * the source (the broker's queue, a server's queue) holds more and more.
+   */
+  setBehind(behind: boolean): void;
 }
 
 /** A running connector; `close` ends its connection and stops delivering. */

@@ -52,12 +52,26 @@ export interface StateRecord extends AssetPlace {
   reason: string | null;
 }
 
+/** A running total as a counter source reported it, and where it was read. */
+export interface CounterTotal {
+  connection: string;
+  /** The OPC UA node id, MQTT topic or Sparkplug path of the sample. */
+  address: string;
+  value: number;
+}
+
 /** Parts counted since the previous record of the same asset and counter. */
 export interface CounterRecord extends AssetPlace {
   kind: 'counter';
   time: Date;
   counter: CounterKind;
+  /**
+   * Parts counted. For a running total (`total` set) the mapper cannot know it and leaves 0: the
+   * writer sets it against the last total stored for the same source, in the transaction that
+   * stores the new total (see applyCounterTotals), so the count survives restarts.
+   */
   increment: number;
+  total?: CounterTotal;
 }
 
 /** An alarm condition became active (raised) or inactive (cleared) at `time`. */
@@ -68,6 +82,11 @@ export interface AlarmRecord extends AssetPlace {
   active: boolean;
   severity: AlarmSeverity;
   message: string;
+  /**
+   * Why a clear happened, when it was not an edge at the source: `CLEARED_ON_RECONNECT` for an
+   * alarm found not active on (re)connecting.
+   */
+  clearReason?: string;
 }
 
 export type IngestRecord = DatapointRecord | StateRecord | CounterRecord | AlarmRecord;
@@ -93,4 +112,11 @@ export interface SourceSample {
   /** The source timestamp; the receive time when the source sends none. */
   time: Date;
   quality: Quality;
+  /**
+   * Set on a value read as the current state when a connection was (re)established (the OPC UA
+   * connector reads every alarm source then), to when it was read. Such a sample only feeds
+   * alarm mappings, and an alarm not active in it is cleared at that time, whatever the mapper
+   * remembered: it may have cleared while nobody watched.
+   */
+  readOnConnect?: Date;
 }

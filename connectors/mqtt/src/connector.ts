@@ -14,6 +14,8 @@ import {
   type IPublishPacket,
   type MqttClient,
 } from 'mqtt';
+import { AcknowledgementQueue } from './acknowledgements.ts';
+import { deferPuback, type PacketStream } from './manual-puback.ts';
 import { MessageHandler } from './message-handler.ts';
 import type { SparkplugDeath, SparkplugDeviceAddress } from './sparkplug.ts';
 
@@ -43,6 +45,11 @@ export interface MqttConnectorOptions {
   env?: NodeJS.ProcessEnv;
   /** Reconnect delay: starts at `initialMs`, doubles per failed attempt up to `maxMs`. */
   reconnect?: { initialMs?: number; maxMs?: number };
+  /**
+   * The connection counts as falling behind while a received message has waited longer than
+   * this to be stored and acknowledged (default 1000 ms).
+   */
+  behindAfterMs?: number;
 }
 
 /** A running MQTT connector. */
@@ -64,11 +71,16 @@ export class MissingCredentialError extends Error {
  *
  * The client keeps a persistent session (clean: false, QoS 1 subscriptions, the configured
  * clientId), so messages published while the connector is down are delivered when it returns.
- * Messages are handled one at a time in arrival order, and a QoS 1 message is acknowledged only
- * after the sink took its records: while the sink applies backpressure no further packets are
- * read from the socket and the broker holds the rest. When the sink fails, the connection is
- * dropped and made again, so the broker redelivers the unacknowledged message. A broker that is
- * down at start or goes away is retried with backoff; state and last error go to `health`.
+ * Messages are handled one at a time in arrival order. A QoS 1 message is acknowledged only once
+ * its records and dead letters are durable (`sink.durable()`: committed, or spooled and
+ * fsynced), so a crash loses nothing the broker considers delivered. Reading goes on meanwhile:
+ * the messages waiting for one batch of the writer are acknowledged together when it is stored,
+ * in the order they arrived (`AcknowledgementQueue`). While the sink applies backpressure no
+ * further packets are read from the socket and the broker holds the rest. When the sink fails,
+ * the connection is dropped without acknowledging anything more, so the broker redelivers every
+ * message not acknowledged yet; the unique keys drop the rows already stored. A broker that is
+ * down at start or goes away is retried with backoff; state, last error, Sparkplug sequence gaps
+ * (lost messages) and whether the connection falls behind go to `health`.
  * Returns at once; the connection is made in the background.
  *
  * Sparkplug 3.0 asks host applications for a clean session (chapter 5, Host Application Session
@@ -81,6 +93,7 @@ export function startMqttConnector(options: MqttConnectorOptions): MqttConnector
 }
 
 const defaultInitialDelayMs = 1_000;
+const defaultBehindAfterMs = 1_000;
 const defaultMaxDelayMs = 30_000;
 const closeGraceMs = 5_000;
 
@@ -97,6 +110,9 @@ class MqttIngestConnector implements MqttConnector {
   private subscribed = false;
   private closing = false;
   private inFlight: Promise<void> = Promise.resolve();
+  /** The messages of the current socket waiting to be acknowledged. */
+  private acks: AcknowledgementQueue | undefined;
+  private readonly behindTimer: NodeJS.Timeout;
 
   constructor(private readonly options: MqttConnectorOptions) {
     const { connection, brokerUrl, health } = options;
@@ -110,7 +126,13 @@ class MqttIngestConnector implements MqttConnector {
     this.handler = new MessageHandler({
       ...options,
       publish: (topic, payload) => this.command(topic, payload),
+      onLost: (address, count) => this.onLost(address, count),
     });
+    const behindAfterMs = options.behindAfterMs ?? defaultBehindAfterMs;
+    this.behindTimer = setInterval(() => {
+      health.setBehind((this.acks?.oldestWaitMs() ?? 0) > behindAfterMs);
+    }, behindAfterMs / 2);
+    this.behindTimer.unref();
     const clientOptions = this.clientOptions();
     health.setState('CONNECTING');
     this.client = connect(url, clientOptions);
@@ -128,10 +150,16 @@ class MqttIngestConnector implements MqttConnector {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    // Let the message in hand finish so it is acknowledged, but not for long: a sink stuck on a
-    // lost database must not hold up shutdown, and the broker redelivers what was not acknowledged.
+    clearInterval(this.behindTimer);
+    // Let the message in hand finish and what is received be stored and acknowledged, but not for
+    // long: a stuck sink must not hold up shutdown, and the broker redelivers what was not
+    // acknowledged.
+    const deadline = Date.now() + closeGraceMs;
     await settleWithin(this.inFlight, closeGraceMs);
+    if (this.acks) await settleWithin(this.acks.drained(), Math.max(0, deadline - Date.now()));
     await this.client.endAsync();
+    this.acks?.abandon();
+    this.options.health.setBehind(false);
     this.report('DISCONNECTED');
   }
 
@@ -150,33 +178,55 @@ class MqttIngestConnector implements MqttConnector {
     };
   }
 
-  /** mqtt.js waits for `done` before it reads the next packet and, for QoS 1, acknowledges. */
+  /**
+   * mqtt.js reads the next packet only after `done`. A QoS 1 message is handed to the
+   * acknowledgement queue, which sends its PUBACK once the sink has stored it; `done` is called
+   * as soon as the sink has taken it, so reading goes on meanwhile.
+   */
   private onMessage(packet: IPublishPacket, done: (error?: Error) => void): void {
     // Not acknowledged, so the broker keeps it for the next session.
-    if (this.closing) return done(new Error('connector closed'));
+    if (this.closing) return deferPuback(done);
     this.options.health.received();
+    const acks = this.acknowledgementsFor(this.client.stream);
     const payload =
       typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     this.inFlight = this.handler.handle(packet.topic, payload).then(
       () => {
         this.sinkFailing = false;
-        done();
+        if (packet.qos === 0 || packet.messageId === undefined) return done();
+        acks.add(packet.messageId, this.options.sink.durable());
+        deferPuback(done);
       },
-      (error: Error) => this.redeliver(packet, error),
+      (error: Error) => this.redeliver(packet.topic, error),
     );
   }
 
+  /** One queue per socket: a PUBACK only means something on the connection its PUBLISH came on. */
+  private acknowledgementsFor(stream: PacketStream): AcknowledgementQueue {
+    if (this.acks?.stream === stream) return this.acks;
+    this.acks?.abandon();
+    this.acks = new AcknowledgementQueue(stream, (error) => this.redeliver(undefined, error));
+    return this.acks;
+  }
+
   /**
-   * Drops the connection without acknowledging, so the broker sends the message again after the
-   * reconnect. `done` is not called: the packets mqtt.js already read behind this one must not be
-   * handled (and acknowledged) before it.
+   * Drops the connection without acknowledging anything more, so the broker sends every message
+   * not acknowledged yet again after the reconnect. `done` is not called: the packets mqtt.js
+   * already read behind this one must not be handled (and acknowledged) before it.
    */
-  private redeliver(packet: IPublishPacket, error: Error): void {
+  private redeliver(topic: string | undefined, error: Error): void {
     const { logger } = this.options;
-    logger.error({ connection: this.connectionId, topic: packet.topic, err: error }, 'not stored');
+    logger.error({ connection: this.connectionId, topic, err: error }, 'not stored');
     this.sinkFailing = true;
     this.lastError = error.message;
+    this.acks?.abandon();
     this.client.stream.destroy();
+  }
+
+  private onLost(address: SparkplugDeviceAddress, count: number): void {
+    const { health, logger } = this.options;
+    health.lost(count);
+    logger.warn({ connection: this.connectionId, ...address, count }, 'Sparkplug messages lost');
   }
 
   private async onConnect(connack: IConnackPacket): Promise<void> {
@@ -218,6 +268,8 @@ class MqttIngestConnector implements MqttConnector {
   }
 
   private onClose(): void {
+    // Whatever waits for a PUBACK on the closed socket comes again in the next session.
+    this.acks?.abandon();
     if (this.closing) return;
     this.lastError ??= 'connection closed';
     this.report(this.state === 'CONNECTING' ? 'CONNECTING' : 'RECONNECTING');

@@ -37,6 +37,8 @@ export interface MessageHandlerOptions {
   ) => Promise<void> | void;
   /** Publishes a Sparkplug command (QoS 0). */
   publish: (topic: string, payload: Buffer) => void;
+  /** Sparkplug: `count` messages of an edge node never arrived (a sequence gap). */
+  onLost?: (address: SparkplugDeviceAddress, count: number) => void;
 }
 
 /** What became of one sample. */
@@ -95,6 +97,7 @@ export class MessageHandler {
       else if (event.kind === 'deadLetter') {
         await this.deadLetter(event.address, payload, event.reason, receivedAt);
       } else if (event.kind === 'rebirth') this.requestRebirth(event.topic, event.payload);
+      else if (event.kind === 'lost') this.options.onLost?.(event.address, event.count);
       else await this.offline(event.address, event.time, event.cause);
     }
     await this.deliver(outcomes, payload, receivedAt);

@@ -34,12 +34,51 @@ describe('SparkplugHost', () => {
   it('repeats a rebirth request only after a while', () => {
     const { send, birth, advance } = host();
     birth();
-    expect(kinds(send('NDATA/E', 5))).toEqual(['rebirth']);
+    expect(kinds(send('NDATA/E', 5))).toEqual(['lost', 'rebirth']);
     expect(send('NDATA/E', 6)).toEqual([]);
     advance(REBIRTH_RETRY_MS);
     expect(kinds(send('NDATA/E', 7))).toEqual(['rebirth']);
     birth();
     expect(kinds(send('NDATA/E', 1, [{ alias: 1, type: 'Double', value: 2 }]))).toEqual(['sample']);
+  });
+
+  it('counts the messages a sequence gap skipped, across the wrap and while awaiting a rebirth', () => {
+    const { send, birth, advance } = host();
+    birth();
+    const lost = (events: SparkplugEvent[]) =>
+      events.flatMap((event) => (event.kind === 'lost' ? [event.count] : []));
+    for (let seq = 1; seq <= 250; seq++) expect(lost(send('NDATA/E', seq))).toEqual([]);
+    // 251..255 and 0..2 never arrive.
+    expect(send('NDATA/E', 3)[0]).toEqual({
+      kind: 'lost',
+      address: { group: 'G', edgeNode: 'E' },
+      count: 8,
+    });
+    expect(lost(send('NDATA/E', 4))).toEqual([]);
+    expect(lost(send('NDATA/E', 10))).toEqual([5]);
+    advance(REBIRTH_RETRY_MS);
+    // The rebirth restarts the sequence at the NBIRTH's seq: nothing is counted.
+    birth();
+    expect(lost(send('NDATA/E', 1, [{ alias: 1, type: 'Double', value: 2 }]))).toEqual([]);
+    expect(lost(send('DDEATH/E/D1', 4))).toEqual([2]);
+  });
+
+  it('takes a seq that goes back in time for a repeat, not a loss', () => {
+    const sparkplug = new SparkplugHost(() => 0);
+    const send = (seq: number, timestamp: number) =>
+      sparkplug.handle('spBv1.0/G/NDATA/E', encodePayload({ seq, timestamp }), receivedAt);
+    sparkplug.handle(
+      'spBv1.0/G/NBIRTH/E',
+      encodePayload({ seq: 0, timestamp: 1000, metrics: [] }),
+      receivedAt,
+    );
+    expect(send(1, 1001)).toEqual([]);
+    expect(send(2, 1002)).toEqual([]);
+    // Redelivered messages: the last one again, then an older one.
+    expect(kinds(send(2, 1002))).toEqual(['rebirth']);
+    expect(send(1, 1001)).toEqual([]);
+    // The sequence goes on from 2; the data waits for the rebirth (already requested).
+    expect(send(3, 1003)).toEqual([]);
   });
 
   it('ignores the NDEATH of an older session and commands, and refuses other topics', () => {

@@ -24,7 +24,8 @@ export type SparkplugEvent =
   | { kind: 'sample'; address: string; value: unknown; time: Date; quality: Quality }
   | { kind: 'deadLetter'; address: string; reason: string }
   | { kind: 'rebirth'; topic: string; payload: Uint8Array }
-  | { kind: 'offline'; address: SparkplugDeviceAddress; time: Date; cause: SparkplugDeath };
+  | { kind: 'offline'; address: SparkplugDeviceAddress; time: Date; cause: SparkplugDeath }
+  | { kind: 'lost'; address: SparkplugDeviceAddress; count: number };
 
 /** While waiting for a requested NBIRTH, the request is repeated at most this often. */
 export const REBIRTH_RETRY_MS = 5_000;
@@ -48,11 +49,16 @@ interface EdgeNodeSession {
   online: boolean;
   bdSeq: number | undefined;
   seq: number | undefined;
+  /** The payload timestamp of the message that set `seq`, to tell a repeat from a loss. */
+  seqTime: number | undefined;
   aliases: Map<number, string>;
   /** Devices that sent a DBIRTH in this session, each with its alias table. */
   devices: Map<string, Map<number, string>>;
   rebirthRequestedAt: number | undefined;
 }
+
+/** A seq this far or further ahead of the expected one is a step back if its time says so. */
+const SEQ_HALF_RANGE = 128;
 
 /**
  * A Sparkplug B host application (Sparkplug 3.0.0) reduced to what ingest needs: it turns
@@ -72,6 +78,13 @@ interface EdgeNodeSession {
  *   publishes `Node Control/Rebirth = true` as an NCMD to `spBv1.0/<group>/NCMD/<edgeNode>`
  *   (spec 4.2.1 and 5.17; QoS 0, as tck-id-topics-ncmd-mqtt requires)
  *   and drops the node's data until the new NBIRTH.
+ * - The messages a gap skipped are reported as lost (a `lost` event with their number): the
+ *   broker dropped them (queue limit, QoS 0 while offline) or the edge node never sent them. The
+ *   sequence is followed through the wait for the rebirth too, and restarts at each NBIRTH, so a
+ *   reconnect or rebirth counts nothing. A seq that goes back (a redelivered message) is no loss:
+ *   one at least half the range ahead whose payload timestamp is not newer than the last
+ *   message's is taken for that. The count is a lower bound: 256 messages lost in a row look like
+ *   none.
  * - DATA metrics that carry only an alias (spec 6.4, Sparkplug B metric) are resolved through the
  *   birth's table; an unknown alias is a dead letter and the other metrics still count.
  * - A metric's time is its own timestamp, else the payload's, else the receive time (spec 5.1);
@@ -126,6 +139,7 @@ export class SparkplugHost {
       online: true,
       bdSeq,
       seq: toNumber(payload.seq),
+      seqTime: toNumber(payload.timestamp),
       aliases: aliasTable(metrics),
       devices: new Map(),
       rebirthRequestedAt: undefined,
@@ -167,8 +181,10 @@ export class SparkplugHost {
     const events: SparkplugEvent[] = [
       { kind: 'offline', address: { group, edgeNode, device }, time, cause: 'DDEATH' },
     ];
-    if (session?.online && !advance(session, payload)) events.push(...this.rebirth(topic));
-    return events;
+    if (!session?.online) return events;
+    const skipped = advance(session, payload);
+    if (skipped === 0) return events;
+    return [...events, ...lost(topic, skipped), ...this.rebirth(topic)];
   }
 
   private data(
@@ -178,7 +194,10 @@ export class SparkplugHost {
     receivedAt: Date,
   ): SparkplugEvent[] {
     const session = this.sessions.get(nodeKey(topic));
-    if (!session?.online || !advance(session, payload)) return this.rebirth(topic);
+    // Followed while waiting for the rebirth too, so gaps in that time count as well.
+    const followed = session && (session.online || session.seq !== undefined);
+    const skipped = followed ? advance(session, payload) : 0;
+    if (!session?.online || skipped !== 0) return [...lost(topic, skipped), ...this.rebirth(topic)];
     const metrics = payload.metrics ?? [];
     if (topic.type === 'DBIRTH') {
       session.devices.set(topic.device as string, aliasTable(metrics));
@@ -244,19 +263,34 @@ function emptySession(): EdgeNodeSession {
     online: false,
     bdSeq: undefined,
     seq: undefined,
+    seqTime: undefined,
     aliases: new Map(),
     devices: new Map(),
     rebirthRequestedAt: undefined,
   };
 }
 
-/** Checks the message's seq follows the previous one; a message without seq is not checked. */
-function advance(session: EdgeNodeSession, payload: UPayload): boolean {
+/**
+ * Follows the message's seq: 0 when it is the expected one, else how many messages the gap
+ * skipped, or -1 for a step back (not a loss, still a break in the sequence). A message without
+ * seq is not checked.
+ */
+function advance(session: EdgeNodeSession, payload: UPayload): number {
   const seq = toNumber(payload.seq);
-  if (seq === undefined) return true;
+  if (seq === undefined) return 0;
+  const time = toNumber(payload.timestamp);
   const expected = session.seq === undefined ? seq : (session.seq + 1) % 256;
+  const ahead = (seq - expected + 256) % 256;
+  // Not newer: the message handled last may come again itself (its acknowledgement was lost).
+  const notNewer = time !== undefined && session.seqTime !== undefined && time <= session.seqTime;
+  if (ahead >= SEQ_HALF_RANGE && notNewer) return -1;
   session.seq = seq;
-  return seq === expected;
+  session.seqTime = time;
+  return ahead;
+}
+
+function lost({ group, edgeNode }: SparkplugTopic, skipped: number): SparkplugEvent[] {
+  return skipped > 0 ? [{ kind: 'lost', address: { group, edgeNode }, count: skipped }] : [];
 }
 
 function aliasTable(metrics: readonly UMetric[]): Map<number, string> {

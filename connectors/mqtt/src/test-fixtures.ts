@@ -127,6 +127,14 @@ export class CollectingSink implements IngestSink {
     this.deadLetters.push(letter);
   }
 
+  /** While set, durable() waits for it: a writer that has not stored the records yet. */
+  storing: Promise<void> | undefined;
+
+  /** Kept in memory as soon as taken, unless `storing` holds it back. */
+  async durable(): Promise<void> {
+    await this.storing;
+  }
+
   datapoints(tagId: string): DatapointRecord[] {
     return this.records.filter(
       (record): record is DatapointRecord => record.kind === 'datapoint' && record.tagId === tagId,
@@ -138,6 +146,8 @@ export class RecordingHealth implements ConnectionHealth {
   readonly states: { state: ConnectionState; error?: string }[] = [];
   receivedCount = 0;
   items = 0;
+  lostCount = 0;
+  behind = false;
 
   get state(): ConnectionState | undefined {
     return this.states.at(-1)?.state;
@@ -153,6 +163,14 @@ export class RecordingHealth implements ConnectionHealth {
 
   setItems(count: number): void {
     this.items = count;
+  }
+
+  lost(count: number): void {
+    this.lostCount += count;
+  }
+
+  setBehind(behind: boolean): void {
+    this.behind = behind;
   }
 }
 

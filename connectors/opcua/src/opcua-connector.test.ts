@@ -100,6 +100,9 @@ class CollectingSink implements IngestSink {
     this.letters.push(letter);
   }
 
+  /** Held in memory once taken: nothing is ever pending. */
+  async durable(): Promise<void> {}
+
   of(tagId: string): DatapointRecord[] {
     return this.records.filter((record) => record.tagId === tagId);
   }
@@ -132,6 +135,10 @@ class RecordingHealth implements ConnectionHealth {
   setItems(count: number): void {
     this.items = count;
   }
+
+  lost(): void {}
+
+  setBehind(): void {}
 
   get current(): ConnectionState | undefined {
     return this.calls.at(-1)?.state;

@@ -8,6 +8,7 @@ import {
   reconnectBackoff,
   userIdentityFor,
 } from './client.ts';
+import { readCurrentValues } from './current-values.ts';
 import { SerialDelivery } from './delivery.ts';
 import type {
   OpcuaConnector,
@@ -48,6 +49,8 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
   readonly #running: Promise<void>;
   #session: ClientSession | undefined;
   #batches: SubscriptionBatch[] = [];
+  /** The sources whose current value is read on every (re)connect: alarm sources. */
+  #readOnConnect: Target[] = [];
   #maintenance: Promise<void> = Promise.resolve();
   #state: ConnectionState | undefined;
   #wasConnected = false;
@@ -160,6 +163,9 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
     const sources = mapper.sourcesOf(connection.id);
     if (sources.length === 0) this.#log.warn('no mappings use this connection');
     const resolved = await resolveSources(session, sources);
+    const read = new Set(sources.filter((s) => s.readOnConnect).map((s) => s.address));
+    this.#readOnConnect = resolved.targets.filter((target) => read.has(target.address));
+    await this.#readCurrent(session);
     const onChange = (target: Target, dataValue: DataValue) => this.#received(target, dataValue);
     const subscribed = await subscribe(session, resolved.targets, connection, onChange);
     this.#batches = subscribed.batches;
@@ -191,7 +197,7 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
         this.#log.warn({ incomplete: incomplete.length }, 'subscriptions incomplete; re-creating');
         await terminate(this.#batches);
         await this.#subscribeAll(session);
-      }
+      } else await this.#readCurrent(session);
       this.#setState('CONNECTED');
       this.#log.info('session restored');
       this.emit('restored');
@@ -206,22 +212,50 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
     }
   }
 
+  /**
+   * Reads the current values of the alarm sources and maps them as read on connecting. An alarm
+   * that cleared while the connection was down is cleared then, with its reason: no data change
+   * may ever report it (a restarted server starts from its initial values, whose source time can
+   * predate the alarm). The delivery is queued before the read is sent, so a change notified
+   * while the read is under way is mapped after it; and the read counts as made when it was
+   * requested, so such a change is also later in time.
+   */
+  async #readCurrent(session: ClientSession): Promise<void> {
+    if (this.#readOnConnect.length === 0) return;
+    const readAt = new Date();
+    const read = readCurrentValues(session, this.#readOnConnect);
+    this.#delivery.push(async () => {
+      // A failed read is the caller's to handle: connecting or restoring is retried.
+      const values = await read.catch(() => []);
+      for (const { target, dataValue } of values) {
+        await this.#deliver(target.address, dataValue, readAt, readAt);
+      }
+    });
+    await read;
+  }
+
   #received(target: Target, dataValue: DataValue): void {
     this.#options.health.received();
     const receivedAt = new Date();
     this.#delivery.push(() => this.#deliver(target.address, dataValue, receivedAt));
   }
 
-  async #deliver(address: string, dataValue: DataValue, receivedAt: Date): Promise<void> {
+  async #deliver(
+    address: string,
+    dataValue: DataValue,
+    receivedAt: Date,
+    readOnConnect?: Date,
+  ): Promise<void> {
     const { connection, mapper, sink } = this.#options;
     const converted = toSourceSample(connection.id, address, dataValue, receivedAt);
     const time = sampleTime(dataValue, receivedAt);
     if (!converted.ok) {
       return this.#deadLetter(address, describeDataValue(dataValue), converted.reason, time);
     }
+    const sample = readOnConnect ? { ...converted.sample, readOnConnect } : converted.sample;
     let mapped;
     try {
-      mapped = mapper.map(converted.sample);
+      mapped = mapper.map(sample);
     } catch (error) {
       const reason = `mapping failed: ${(error as Error).message}`;
       return this.#deadLetter(address, describeDataValue(dataValue), reason, time);

@@ -22,14 +22,20 @@ import { DeadLetterReplayer } from './dead-letter-replay.ts';
 import { EventPublisher } from './event-publisher.ts';
 import { openDownloadTargets } from './orders/download-targets.ts';
 import { OrderDispatcher } from './orders/order-dispatcher.ts';
+import { lockSpool } from './spool-lock.ts';
 
 export interface ConnectorRuntimeOptions {
   sql: Sql;
   config: PlantConfig;
   /** The platform's MQTT bus; MQTT connections without a URL of their own use it. */
   busUrl?: string;
-  /** Spool files live under `<dataDir>/spool`. */
+  /** The OPC UA client certificate lives under `<dataDir>/opcua-pki`; the spool by default too. */
   dataDir: string;
+  /**
+   * Spool of batches the database could not take yet (default `<dataDir>/spool`). It belongs to
+   * this runtime alone: a second one on the same directory refuses to start (see `lockSpool`).
+   */
+  spoolDir?: string;
   logger: Logger;
   /** How often connection health is written for the graph (default 5 s). */
   healthIntervalMs?: number;
@@ -59,9 +65,11 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
   const resolved = await resolvePlantConfig(sql, config);
   const mapper = createSignalMapper(resolved);
   const events = options.events && new EventPublisher(options.events, logger);
+  const spoolDir = options.spoolDir ?? join(options.dataDir, 'spool');
+  const spoolLock = await lockSpool(spoolDir);
   const writer = new IngestWriter({
     sql,
-    spoolDir: join(options.dataDir, 'spool'),
+    spoolDir,
     logger,
     onWritten: events && ((records) => events.publish(records)),
   });
@@ -138,6 +146,7 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
       await Promise.allSettled(connectors.map((connector) => connector.close()));
       await writer.close();
       await health.close();
+      await spoolLock.release();
     },
   };
 }

@@ -5,3 +5,10 @@ export {
 } from './connector-runtime.ts';
 export { DeadLetterReplayer } from './dead-letter-replay.ts';
 export { connectorsEnvironment, connectorsRole } from './role.ts';
+export {
+  connectionSelection,
+  selectPartition,
+  spoolDirectoryName,
+  type Partition,
+} from './partition.ts';
+export { lockSpool, SpoolInUseError, type SpoolLock } from './spool-lock.ts';

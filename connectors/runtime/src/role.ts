@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createLogger, uniqueClientId } from '@plantgraph/config';
 import {
   callerDirectory,
@@ -22,6 +22,7 @@ import { loadPlantConfig, metricsRegistry } from '@plantgraph/ingest';
 import express from 'express';
 import { z } from 'zod';
 import { startConnectors } from './connector-runtime.ts';
+import { connectionSelection, selectPartition, spoolDirectoryName } from './partition.ts';
 
 export const connectorsEnvironment = {
   PLANTGRAPH_CONFIG: z
@@ -37,18 +38,28 @@ export const connectorsEnvironment = {
     .min(1)
     .default(DEFAULT_BUS_PREFIX)
     .describe('topic prefix of the event bus'),
-  PLANTGRAPH_DATA_DIR: dataDir().describe('spool of batches the database could not take yet'),
+  PLANTGRAPH_CONNECTIONS: connectionSelection(),
+  PLANTGRAPH_DATA_DIR: dataDir().describe(
+    'spool of batches the database could not take yet (spool/, or spool-<ids>/ for a partition)',
+  ),
   PORT: listenPort(4010).describe('HTTP port of /healthz, /readyz and /metrics'),
   HOST: listenHost('127.0.0.1'),
 };
 
-/** The connector process of a production deployment: every configured connection, one pipeline. */
+/**
+ * The connector process of a production deployment: every configured connection (or the partition
+ * PLANTGRAPH_CONNECTIONS names), one pipeline.
+ */
 export const connectorsRole = defineRole({
   name: 'connectors',
   environment: connectorsEnvironment,
   async start(config) {
     const logger = createLogger('connectors');
-    const plantConfig = loadPlantConfig(resolve(callerDirectory(), config.PLANTGRAPH_CONFIG));
+    const partition = selectPartition(
+      loadPlantConfig(resolve(callerDirectory(), config.PLANTGRAPH_CONFIG)),
+      config.PLANTGRAPH_CONNECTIONS,
+    );
+    const plantConfig = partition.config;
     const database = await openDatabase({ databaseUrl: config.DATABASE_URL, migrate: 'verify' });
     // Stored changes go on the bus when there is one; without MQTT_URL the process only ingests.
     const events = config.MQTT_URL
@@ -63,6 +74,7 @@ export const connectorsRole = defineRole({
       config: plantConfig,
       busUrl: config.MQTT_URL,
       dataDir: config.PLANTGRAPH_DATA_DIR,
+      spoolDir: join(config.PLANTGRAPH_DATA_DIR, spoolDirectoryName(partition)),
       logger,
       events,
     });
@@ -74,6 +86,7 @@ export const connectorsRole = defineRole({
     logger.info(
       {
         connections: plantConfig.connections.map((connection) => connection.id),
+        partition: partition.connections ? 'selected' : 'all',
         port: config.PORT,
       },
       'connectors running',

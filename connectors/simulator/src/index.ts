@@ -5,6 +5,7 @@ export {
   type DownloadStatus,
   type MachineOptions,
   type MachinePoint,
+  type OrderAbort,
   type OrderDownload,
   type PointType,
 } from './machine.ts';

@@ -437,6 +437,63 @@ describe('order execution', () => {
     expect(fine.at(-1)).toMatchObject({ orderState: ORDER_STATES.COMPLETE, orderGood: 500 });
   });
 
+  it('stops a running order on abort: no more parts count to it, the machine changes over', () => {
+    const machine = press(13);
+    expect(machine.download({ ...ORDER, quantity: 100_000 })).toBe(DOWNLOAD_STATUS.accepted);
+    runUntil(machine, 10 * SECOND, () => machine.orderGood > 10);
+    expect(machine.orderState).toBe(ORDER_STATES.RUNNING);
+    const abort = { commandId: 'a1', orderCommandId: 'c1' };
+    expect(machine.abortRejection(abort)).toBeNull();
+    expect(machine.abort(abort)).toBe(DOWNLOAD_STATUS.accepted);
+    const aborted = orderSample(machine);
+    expect(aborted.orderState).toBe(ORDER_STATES.ABORTED);
+
+    const after = runUntil(machine, 10 * SECOND, () => machine.state !== 'RUNNING');
+    expect(after.at(-1)!.state).toMatch(/^(SETUP|MAINTENANCE)$/);
+    runUntil(machine, 10 * SECOND, () => machine.goodCount > aborted.parts + 50);
+    expect(machine).toMatchObject({
+      orderState: ORDER_STATES.ABORTED,
+      orderGood: aborted.orderGood,
+      orderReject: aborted.orderReject,
+      activeCommandId: 'c1',
+    });
+    // A retry of the abort changes nothing; a new order is taken.
+    expect(machine.abort({ commandId: 'a2', orderCommandId: 'c1' })).toBe(
+      DOWNLOAD_STATUS.duplicate,
+    );
+    const next = { ...ORDER, number: 'PO-2', commandId: 'c2', quantity: 5 };
+    expect(machine.download(next)).toBe(DOWNLOAD_STATUS.accepted);
+    expect(machine.orderState).toBe(ORDER_STATES.DOWNLOADED);
+  });
+
+  it('withdraws a downloaded order before it starts', () => {
+    const machine = press(14);
+    expect(machine.download({ ...ORDER, quantity: 24 })).toBe(DOWNLOAD_STATUS.accepted);
+    machine.step(START + SECOND);
+    expect(machine.state).toBe('SETUP');
+    expect(machine.abort({ commandId: 'a1', orderCommandId: 'c1' })).toBe(DOWNLOAD_STATUS.accepted);
+    runUntil(machine, 10 * SECOND, () => machine.goodCount > 1000);
+    expect(machine).toMatchObject({ orderState: ORDER_STATES.ABORTED, orderGood: 0 });
+  });
+
+  it('refuses an abort of another order, of none, or of a complete one, saying why', () => {
+    const machine = press(15);
+    const abort = { commandId: 'a1', orderCommandId: 'c1' };
+    expect(machine.abort(abort)).toBe(DOWNLOAD_STATUS.rejected);
+    expect(machine.abortRejection(abort)).toBe('the machine holds no order, not command c1');
+    expect(machine.download({ ...ORDER, quantity: 2 })).toBe(DOWNLOAD_STATUS.accepted);
+    const other = { commandId: 'a2', orderCommandId: 'c9' };
+    expect(machine.abort(other)).toBe(DOWNLOAD_STATUS.rejected);
+    expect(machine.abortRejection(other)).toBe('the machine holds order PO-1 (c1), not command c9');
+    expect(machine.abortRejection({ commandId: ' ', orderCommandId: 'c1' })).toBe(
+      'commandId is missing',
+    );
+    runUntil(machine, 10 * SECOND, () => machine.orderState === ORDER_STATES.COMPLETE);
+    expect(machine.abort(abort)).toBe(DOWNLOAD_STATUS.rejected);
+    expect(machine.abortRejection(abort)).toBe('order PO-1 is already complete');
+    expect(machine.orderState).toBe(ORDER_STATES.COMPLETE);
+  });
+
   it('completes an order in real seconds at a high speed, parts coming at the real-time rate', () => {
     const machine = press(12, { speed: 600 });
     expect(machine.download({ ...ORDER, quantity: 2 })).toBe(DOWNLOAD_STATUS.accepted);

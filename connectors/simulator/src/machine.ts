@@ -52,7 +52,13 @@ export interface AcceptedOrder extends OrderDownload {
   acceptedAt: Date;
 }
 
-/** Result of `Machine.download`; the OPC UA Download method returns the number. */
+/** Withdraws the order the machine took with `orderCommandId`; `commandId` is the abort's own. */
+export interface OrderAbort {
+  commandId: string;
+  orderCommandId: string;
+}
+
+/** Result of `Machine.download` and `Machine.abort`; the OPC UA methods return the number. */
 export const DOWNLOAD_STATUS = { accepted: 0, duplicate: 1, rejected: 2 } as const;
 export type DownloadStatus = (typeof DOWNLOAD_STATUS)[keyof typeof DOWNLOAD_STATUS];
 
@@ -303,6 +309,42 @@ export class Machine {
     this.#orderReject = 0;
     this.#stateEnds = this.#plant;
     return DOWNLOAD_STATUS.accepted;
+  }
+
+  /**
+   * Stops the order the machine holds and drops it: the order state becomes ABORTED, its parts
+   * stop counting, and the running span ends at the next `step` in a changeover. Aborting the
+   * order again (a retry whose answer was lost) is a duplicate; an abort `abortRejection` finds
+   * fault with is rejected and changes nothing.
+   */
+  abort(request: OrderAbort): DownloadStatus {
+    const current = this.#order?.commandId;
+    if (current === request.orderCommandId && this.#orderState === ORDER_STATES.ABORTED) {
+      return DOWNLOAD_STATUS.duplicate;
+    }
+    if (this.abortRejection(request) !== null) return DOWNLOAD_STATUS.rejected;
+    this.#orderState = ORDER_STATES.ABORTED;
+    this.#orderChangeover = false;
+    this.#orderLeft = 0;
+    this.#stateEnds = this.#plant;
+    return DOWNLOAD_STATUS.accepted;
+  }
+
+  /**
+   * Why `abort` would refuse, or null if it would not: no command id, another order than the
+   * one the machine holds (or none), or an order that is already complete.
+   */
+  abortRejection(request: OrderAbort): string | null {
+    if (!request.commandId.trim()) return 'commandId is missing';
+    const order = this.#order;
+    if (!order || order.commandId !== request.orderCommandId) {
+      const holds = order ? `order ${order.number} (${order.commandId})` : 'no order';
+      return `the machine holds ${holds}, not command ${request.orderCommandId}`;
+    }
+    const active =
+      this.#orderState === ORDER_STATES.DOWNLOADED || this.#orderState === ORDER_STATES.RUNNING;
+    if (!active) return `order ${order.number} is already complete`;
+    return null;
   }
 
   /**

@@ -30,6 +30,7 @@ const USER = { username: 'operator', password: 'demo-secret' };
 const PRESS = 'Acme Manufacturing/Dresden/Body Shop/Line 1/Press 01';
 const WELDER = 'Acme Manufacturing/Dresden/Body Shop/Line 1/Welding Cell 01/Spot Welder 01';
 const PRESS_2 = 'Acme Manufacturing/Dresden/Body Shop/Line 2/Press 02';
+const CONVEYOR = 'Acme Manufacturing/Dresden/Assembly/Line 1/Conveyor 01';
 const OPERATOR: UserIdentityInfo = {
   type: UserTokenType.UserName,
   userName: USER.username,
@@ -219,7 +220,57 @@ describe('OPC UA simulator', () => {
       commandId: 'cmd-1',
     });
     await write({ CommandId: [DataType.String, 'cmd-2'], Quantity: [DataType.Double, 0] });
-    expect(await download()).toBe(2);
+    const refused = await operator.call({
+      objectId: order,
+      methodId: `${order}.Download`,
+      inputArguments: [],
+    });
+    expect(refused.outputArguments?.map((argument) => argument.value as unknown)).toEqual([
+      2,
+      'quantity must be positive, got 0',
+    ]);
+  });
+
+  it('aborts the order the machine holds through Order.Abort, saying why it refuses one', async () => {
+    const connection = client();
+    await connection.connect(simulator.endpointUrl);
+    const operator = await connection.createSession(OPERATOR);
+    const machine = simulator.machines.find((item) => item.equipment.asset.path === CONVEYOR)!;
+    expect(
+      machine.download({
+        number: 'PO-2026-000950',
+        material: 'BRKT-4711 Bracket',
+        quantity: 100_000,
+        commandId: 'run-2',
+        parameters: {},
+      }),
+    ).toBe(0);
+    const abort = async (commandId: string, orderCommandId: string) => {
+      const result = await operator.call({
+        objectId: `ns=2;s=${opcuaNodePath(CONVEYOR)}.Order`,
+        methodId: orderNodeId(CONVEYOR, 'Abort'),
+        inputArguments: [
+          { dataType: DataType.String, value: commandId },
+          { dataType: DataType.String, value: orderCommandId },
+        ],
+      });
+      expect(result.statusCode).toBe(StatusCodes.Good);
+      return result.outputArguments?.map((argument) => argument.value as unknown);
+    };
+    const state = async () =>
+      (await operator.read({ nodeId: orderNodeId(CONVEYOR, 'State') })).value.value as number;
+
+    expect(await abort('abort-1', 'run-9')).toEqual([
+      2,
+      'the machine holds order PO-2026-000950 (run-2), not command run-9',
+    ]);
+    // The refused abort changed nothing: the order goes on (its changeover may be over by now).
+    expect([ORDER_STATES.DOWNLOADED, ORDER_STATES.RUNNING]).toContain(await state());
+    expect(await abort('abort-2', 'run-2')).toEqual([0, '']);
+    expect(await state()).toBe(ORDER_STATES.ABORTED);
+    expect(await abort('abort-3', 'run-2')).toEqual([1, '']);
+    expect(machine.orderState).toBe(ORDER_STATES.ABORTED);
+    await connection.disconnect();
   });
 
   it('executes a downloaded order with its setpoints: State 1, 2, 3 and Good up to the quantity', async () => {

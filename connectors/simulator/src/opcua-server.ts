@@ -23,7 +23,13 @@ import {
   type UAObject,
   type UAVariable,
 } from 'node-opcua';
-import { DOWNLOAD_STATUS, type Machine, type OrderDownload, type PointType } from './machine.ts';
+import {
+  DOWNLOAD_STATUS,
+  type Machine,
+  type OrderAbort,
+  type OrderDownload,
+  type PointType,
+} from './machine.ts';
 import { createMachines, siteEquipment } from './plant.ts';
 import { PortInUseError } from '@plantgraph/service';
 
@@ -268,7 +274,8 @@ function addMachine(
  * `<nodePath>.Order`: Number, Material, Quantity, CommandId and the type's setpoints under
  * `Parameters` (`Parameters.StrokeRate`) are written first, then `Download()` returns 0 when the
  * machine took the order, 1 when CommandId repeats the last accepted one (a retry; nothing
- * changes) and 2 when the machine rejects it (`Machine.rejection` says why). The read-only State
+ * changes) and 2 when the machine rejects it, with `Machine.rejection`'s reason as the second
+ * output. `Abort(CommandId, OrderCommandId)` answers alike (`Machine.abort`). The read-only State
  * (`ORDER_STATES`), ActiveCommandId, Good and Reject report the order's progress; the returned
  * function refreshes them.
  */
@@ -352,13 +359,25 @@ function addOrderInterface(
     }
   };
 
+  const answer = [
+    { name: 'Status', dataType: DataType.Int32, valueRank: -1 },
+    { name: 'Reason', dataType: DataType.String, valueRank: -1 },
+  ];
+  const answered = (status: number, reason: string | null) => ({
+    statusCode: StatusCodes.Good,
+    outputArguments: [
+      new Variant({ dataType: DataType.Int32, value: status }),
+      new Variant({ dataType: DataType.String, value: reason ?? '' }),
+    ],
+  });
   const method = namespace.addMethod(order, {
     browseName: 'Download',
     nodeId: orderNodeId(path, 'Download'),
     description:
-      'Hands the written order to the machine. Status 0 accepted, 1 duplicate, 2 rejected',
+      'Hands the written order to the machine. Status 0 accepted, 1 duplicate, 2 rejected; ' +
+      'Reason says why a rejected order was refused',
     inputArguments: [],
-    outputArguments: [{ name: 'Status', dataType: DataType.Int32, valueRank: -1 }],
+    outputArguments: answer,
   });
   // node-opcua tells promise methods from callback ones by their arity, hence the unused parameters.
   method.bindMethod(async (_inputArguments: unknown, _context: unknown) => {
@@ -377,10 +396,34 @@ function addOrderInterface(
     logger?.info({ asset: path, order: downloaded, status, reason }, 'order download');
     // Clients see DOWNLOADED even when the changeover is over by the next tick.
     update();
-    return {
-      statusCode: StatusCodes.Good,
-      outputArguments: [new Variant({ dataType: DataType.Int32, value: status })],
+    return answered(status, reason);
+  });
+
+  const abort = namespace.addMethod(order, {
+    browseName: 'Abort',
+    nodeId: orderNodeId(path, 'Abort'),
+    description:
+      'Stops and drops the order taken with OrderCommandId. Status 0 accepted, 1 duplicate ' +
+      '(already aborted), 2 rejected; Reason says why a rejected abort was refused',
+    inputArguments: [
+      { name: 'CommandId', dataType: DataType.String, valueRank: -1 },
+      { name: 'OrderCommandId', dataType: DataType.String, valueRank: -1 },
+    ],
+    outputArguments: answer,
+  });
+  abort.bindMethod(async (inputArguments: Variant[], _context: unknown) => {
+    const [commandId, orderCommandId] = inputArguments.map((argument) =>
+      String((argument.value as unknown) ?? ''),
+    );
+    const request: OrderAbort = {
+      commandId: commandId ?? '',
+      orderCommandId: orderCommandId ?? '',
     };
+    const status = machine.abort(request);
+    const reason = status === DOWNLOAD_STATUS.rejected ? machine.abortRejection(request) : null;
+    logger?.info({ asset: path, abort: request, status, reason }, 'order abort');
+    update();
+    return answered(status, reason);
   });
   return update;
 }

@@ -12,6 +12,7 @@ const RUN = randomUUID().slice(0, 8);
 const UNS = `plantgraph-test-${RUN}/`;
 const CONVEYOR = 'Acme Manufacturing/Lyon/Paint Shop/Line 1/Conveyor 03';
 const ROBOT = 'Acme Manufacturing/Lyon/Paint Shop/Line 1/Paint Robot 01';
+const ROBOT_2 = 'Acme Manufacturing/Lyon/Paint Shop/Line 2/Paint Robot 02';
 
 interface Message {
   topic: string;
@@ -24,7 +25,7 @@ let platform: MqttClient;
 let simulator: MqttSimulator;
 const messages: Message[] = [];
 
-const topic = (asset: string, leaf: 'download' | 'ack' | 'progress') =>
+const topic = (asset: string, leaf: 'download' | 'abort' | 'ack' | 'progress') =>
   UNS + unsOrderTopic(asset, leaf);
 const acks = (asset: string) =>
   messages
@@ -34,12 +35,14 @@ const progress = (asset: string) =>
   messages
     .filter((message) => message.topic === topic(asset, 'progress'))
     .map((message) => JSON.parse(message.payload) as OrderProgress);
-const download = (asset: string, payload: unknown) =>
+const send = (leaf: 'download' | 'abort') => (asset: string, payload: unknown) =>
   platform.publishAsync(
-    topic(asset, 'download'),
+    topic(asset, leaf),
     typeof payload === 'string' ? payload : JSON.stringify(payload),
     { qos: 1 },
   );
+const download = send('download');
+const abort = send('abort');
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -176,5 +179,36 @@ describe('orders over UNS JSON', () => {
       },
     ]);
     expect(progress(ROBOT)[0]).toMatchObject({ commandId: 'ok-1', state: 'DOWNLOADED', good: 0 });
+  });
+
+  it('aborts the order it holds on request, answering on the ack topic, and refuses others', async () => {
+    await download(ROBOT_2, {
+      commandId: 'run-1',
+      number: 'PO-2026-001002',
+      material: 'MIR-2290 Mirror Cap',
+      quantity: 100_000,
+      parameters: {},
+    });
+    await until(() => acks(ROBOT_2).length === 1);
+    await abort(ROBOT_2, 'not JSON at all');
+    await abort(ROBOT_2, { commandId: 'abort-1', orderCommandId: 'run-9' });
+    await abort(ROBOT_2, { commandId: 'abort-2', orderCommandId: 'run-1' });
+    await abort(ROBOT_2, { commandId: 'abort-3', orderCommandId: 'run-1' });
+    await until(() => acks(ROBOT_2).length >= 4);
+    await until(() => progress(ROBOT_2).some((entry) => entry.state === 'ABORTED'));
+
+    expect(acks(ROBOT_2)).toEqual([
+      { commandId: 'run-1', status: 'accepted' },
+      {
+        commandId: 'abort-1',
+        status: 'rejected',
+        reason: 'the machine holds order PO-2026-001002 (run-1), not command run-9',
+      },
+      { commandId: 'abort-2', status: 'accepted' },
+      { commandId: 'abort-3', status: 'duplicate' },
+    ]);
+    expect(progress(ROBOT_2).at(-1)).toMatchObject({ commandId: 'run-1', state: 'ABORTED' });
+    const robot = simulator.machines.find((machine) => machine.equipment.asset.path === ROBOT_2);
+    expect(robot?.orderState).toBe(4);
   });
 });

@@ -6,6 +6,7 @@ import {
   DOWNLOAD_STATUS,
   type DownloadStatus,
   type Machine,
+  type OrderAbort,
   type OrderDownload,
 } from './machine.ts';
 
@@ -18,7 +19,13 @@ const downloadMessage = z.object({
   parameters: z.record(z.string(), z.number()).default({}),
 });
 
-/** The answer on `<equipment topic>/order/ack`, once per download message. */
+/** What the platform publishes on `<equipment topic>/order/abort`. */
+const abortMessage = z.object({
+  commandId: z.string().min(1),
+  orderCommandId: z.string(),
+});
+
+/** The answer on `<equipment topic>/order/ack`, once per download or abort message. */
 export interface OrderAck {
   commandId: string;
   status: keyof typeof DOWNLOAD_STATUS;
@@ -47,9 +54,10 @@ const COMMAND_ID = /"commandId"\s*:\s*"([^"\\]+)"/;
 
 /**
  * The order interface of UNS JSON machines over MQTT: downloads arrive on
- * `<prefix><equipment topic>/order/download`, each is answered on `.../order/ack` (QoS 1, not
- * retained), and the current order's progress is retained on `.../order/progress`. A payload that
- * cannot be read is answered with `rejected` when its command id can be made out, else dropped.
+ * `<prefix><equipment topic>/order/download` and aborts on `.../order/abort`, each is answered on
+ * `.../order/ack` (QoS 1, not retained), and the current order's progress is retained on
+ * `.../order/progress`. A payload that cannot be read is answered with `rejected` when its
+ * command id can be made out, else dropped.
  */
 export class UnsOrderInterface {
   #client: MqttClient;
@@ -57,6 +65,8 @@ export class UnsOrderInterface {
   #logger: Logger | undefined;
   /** Machine by its download topic. */
   #machines: Map<string, Machine>;
+  /** Machine by its abort topic. */
+  #aborts: Map<string, Machine>;
   /** What was last published as progress per machine, for report-by-exception. */
   #published = new Map<Machine, string>();
 
@@ -71,22 +81,26 @@ export class UnsOrderInterface {
     this.#machines = new Map(
       machines.map((machine) => [this.#topic(machine, 'download'), machine]),
     );
+    this.#aborts = new Map(machines.map((machine) => [this.#topic(machine, 'abort'), machine]));
   }
 
-  /** Subscribes to the download topics; mqtt.js renews the subscriptions on reconnect. */
+  /** Subscribes to the download and abort topics; mqtt.js renews them on reconnect. */
   async subscribe(): Promise<void> {
     if (this.#machines.size === 0) return;
-    await this.#client.subscribeAsync([...this.#machines.keys()], { qos: 1 });
+    await this.#client.subscribeAsync([...this.#machines.keys(), ...this.#aborts.keys()], {
+      qos: 1,
+    });
   }
 
   /** Takes a message from the client; those on other topics are left alone. */
   receive(topic: string, payload: Buffer): void {
-    const machine = this.#machines.get(topic);
-    if (!machine) return;
+    const downloadTo = this.#machines.get(topic);
+    const abortAt = this.#aborts.get(topic);
     try {
-      this.#download(machine, payload.toString());
+      if (downloadTo) this.#download(downloadTo, payload.toString());
+      if (abortAt) this.#abort(abortAt, payload.toString());
     } catch (error) {
-      this.#logger?.error({ err: error, topic }, 'order download failed');
+      this.#logger?.error({ err: error, topic }, 'order command failed');
     }
   }
 
@@ -112,6 +126,27 @@ export class UnsOrderInterface {
     this.#logger?.info({ asset, order, status, reason }, 'order download');
     this.#ack(machine, { commandId: order.commandId, status: statusName(status), reason });
     // Subscribers see DOWNLOADED even when the changeover is over by the next tick.
+    if (status === DOWNLOAD_STATUS.accepted) this.#publishProgress(machine);
+  }
+
+  #abort(machine: Machine, text: string): void {
+    const asset = machine.equipment.asset.path;
+    const parsed = parseWith(abortMessage, text);
+    if (!parsed.value) {
+      const { reason } = parsed;
+      const commandId = readCommandId(text);
+      this.#logger?.warn({ asset, reason, commandId }, 'unreadable order abort');
+      if (commandId) this.#ack(machine, { commandId, status: 'rejected', reason });
+      return;
+    }
+    const request: OrderAbort = parsed.value;
+    const status = machine.abort(request);
+    const reason =
+      status === DOWNLOAD_STATUS.rejected
+        ? (machine.abortRejection(request) ?? undefined)
+        : undefined;
+    this.#logger?.info({ asset, abort: request, status, reason }, 'order abort');
+    this.#ack(machine, { commandId: request.commandId, status: statusName(status), reason });
     if (status === DOWNLOAD_STATUS.accepted) this.#publishProgress(machine);
   }
 
@@ -141,21 +176,30 @@ export class UnsOrderInterface {
     });
   }
 
-  #topic(machine: Machine, leaf: 'download' | 'ack' | 'progress'): string {
+  #topic(machine: Machine, leaf: 'download' | 'abort' | 'ack' | 'progress'): string {
     return this.#prefix + unsOrderTopic(machine.equipment.asset.path, leaf);
   }
 }
 
 /** The order in a download payload, or why there is none. */
 function parse(text: string): { order: OrderDownload } | { order?: never; reason: string } {
+  const parsed = parseWith(downloadMessage, text);
+  return parsed.value ? { order: parsed.value } : { reason: parsed.reason };
+}
+
+/** A payload read with `schema`, or why it cannot be. */
+function parseWith<T>(
+  schema: z.ZodType<T>,
+  text: string,
+): { value: T; reason?: never } | { value?: never; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     return { reason: 'payload is not JSON' };
   }
-  const result = downloadMessage.safeParse(json);
-  if (result.success) return { order: result.data };
+  const result = schema.safeParse(json);
+  if (result.success) return { value: result.data };
   const issues = result.error.issues.map(
     (issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`,
   );

@@ -76,6 +76,8 @@ export type Alarm = {
   /** Who acknowledged the alarm. */
   acknowledgedBy?: Maybe<Scalars['String']['output']>;
   asset: Asset;
+  /** Why the alarm was cleared, when its source did not report the clear: "not active on reconnect" when a connector found it inactive on (re)connecting, clearedAt being when it looked. Null for a clear reported by the source. */
+  clearReason?: Maybe<Scalars['String']['output']>;
   /** When the condition went away. */
   clearedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Machine-readable alarm code from the source system. */
@@ -416,6 +418,8 @@ export type Connection = {
   deadLetters: Scalars['Int']['output'];
   /** OPC UA endpoint URL or MQTT broker URL. */
   endpoint: Scalars['String']['output'];
+  /** True while the connection falls behind: what it received waits longer than a second to be stored, or the process's writer holds its maximum in memory. The source's queue (the broker, the server) grows meanwhile and drops at its limit. */
+  fallingBehind: Scalars['Boolean']['output'];
   /** The connection id from the plant configuration. */
   id: Scalars['ID']['output'];
   /** Monitored items (OPC UA) or subscribed topic filters (MQTT). */
@@ -423,6 +427,8 @@ export type Connection = {
   kind: ConnectionKind;
   lastError?: Maybe<Scalars['String']['output']>;
   lastMessageAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Messages the source sent that never arrived, counted by the owning process since it started: Sparkplug B sequence gaps (a broker dropping at its queue limit shows here). Always 0 for UNS JSON and OPC UA, which carry no sequence numbers. */
+  lostMessages: Scalars['Int']['output'];
   /** Messages received per second over the last 10 seconds. */
   messagesPerSecond: Scalars['Float']['output'];
   /** When the owning process last reported. */
@@ -637,6 +643,37 @@ export type ItemError = {
   message: Scalars['String']['output'];
 };
 
+/** A download or abort sent to a machine for an order, and the machine's answer. */
+export type MachineCommand = {
+  __typename?: 'MachineCommand';
+  /** Attempts sent so far. */
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** Why it failed, with the machine's own reason when it refused; else the last attempt's error. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** When it was acknowledged or failed. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The command id the machine sees. */
+  id: Scalars['ID']['output'];
+  kind: MachineCommandKind;
+  /** The reason given with an abort. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Who asked for an abort. */
+  requestedBy?: Maybe<Scalars['String']['output']>;
+  state: MachineCommandState;
+};
+
+/** What a command asks of the machine: take the order, or withdraw it. */
+export type MachineCommandKind =
+  | 'ABORT'
+  | 'DOWNLOAD';
+
+/** PENDING while it is sent and retried; ACKNOWLEDGED when the machine took it; FAILED when the machine refused it, never answered after the retries, or it was moot. */
+export type MachineCommandState =
+  | 'ACKNOWLEDGED'
+  | 'FAILED'
+  | 'PENDING';
+
 /** What a machine is doing. */
 export type MachineState =
   /** Unplanned stop: a failure. */
@@ -714,7 +751,7 @@ export type Migration = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** DOWNLOADED or RUNNING → ABORTED: the order ends unfinished. */
+  /** DOWNLOADED or RUNNING → ABORTED: the order ends unfinished. When a machine took the order, the abort is sent to it (see machineCommands) and the order becomes ABORTED on the machine's acknowledgement; it stays as it is if the machine refuses or never answers. Without a machine to tell, it is ABORTED at once. */
   abortOrder: ProductionOrder;
   /** Acknowledges an alarm as the caller; CONFLICT when it is already acknowledged, NOT_FOUND when unknown. */
   acknowledgeAlarm: Alarm;
@@ -927,6 +964,8 @@ export type ProductionOrder = {
   /** Why the last download failed (DOWNLOAD_FAILED). */
   failureReason?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  /** Downloads and aborts sent to machines for this order, oldest first, with their answers. */
+  machineCommands: Array<MachineCommand>;
   material: Scalars['String']['output'];
   /** Measurements taken for this order, newest first. */
   measurements: MeasurementConnection;

@@ -17,6 +17,8 @@ export interface AlarmRow {
   state: AlarmState;
   raised_at: Date;
   cleared_at: Date | null;
+  /** Why it was cleared, when not by an edge at its source (`CLEARED_ON_RECONNECT`). */
+  clear_reason: string | null;
   acknowledged_at: Date | null;
   acknowledged_by: string | null;
   acknowledge_comment: string | null;
@@ -24,7 +26,7 @@ export interface AlarmRow {
 
 /** The columns of an AlarmRow, from `alarm_event` aliased `e`. */
 export const alarmColumns = `e.id, e.asset_id, e.code, e.message, e.severity, e.raised_at, e.cleared_at,
-  e.acknowledged_at, e.acknowledged_by, e.acknowledge_comment, ${alarmStateSql} as state`;
+  e.clear_reason, e.acknowledged_at, e.acknowledged_by, e.acknowledge_comment, ${alarmStateSql} as state`;
 
 /** The alarm's asset, aliased `a`, joined to `alarm_event` aliased `e`: for path filters. */
 export const withAlarmAsset = joinAsset('a', 'e.asset_id');

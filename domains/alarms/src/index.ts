@@ -33,9 +33,11 @@ export {
   type AlarmStatisticsRequest,
 } from './alarm-statistics.ts';
 export {
+  CLEARED_ON_RECONNECT,
   clearAlarmEvents,
   insertAlarmEvents,
   openAlarmEvents,
+  type AlarmClear,
   type NewAlarmEvent,
   type OpenAlarmEvent,
 } from './alarm-ingest.ts';

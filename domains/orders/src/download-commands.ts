@@ -3,24 +3,37 @@ import type { SetpointLimit } from './order-download.ts';
 import type { ProductionOrderStatus } from './order-status.ts';
 
 /**
- * The download queue the connectors work off: `downloadOrder` records a command per download,
- * the dispatcher of the process that owns the machine claims and carries out its attempts.
+ * The command queue the connectors work off: `downloadOrder` records a download command,
+ * `abortOrder` an abort command; the dispatcher of the process that owns the machine claims and
+ * carries out their attempts, one machine's commands in the order they were recorded.
  */
 
 export type DownloadCommandState = 'PENDING' | 'ACKNOWLEDGED' | 'FAILED';
 
+/** What a command asks of the machine: take an order, or withdraw the one it took. */
+export type MachineCommandKind = 'DOWNLOAD' | 'ABORT';
+
 /** A command due for its next attempt, with what the machine needs of its order. */
 export interface PendingDownload {
   id: string;
+  kind: MachineCommandKind;
   order_id: string;
   equipment_id: string;
   expires_at: Date | null;
   attempts: number;
-  /** The order's status now; anything but DOWNLOADING means the command is moot. */
+  /**
+   * The order's status now. A download is moot unless the order is DOWNLOADING, an abort unless
+   * it is DOWNLOADED or RUNNING.
+   */
   status: string;
   number: string;
   material: string;
   quantity: number;
+  /** An abort's download command: the id the machine knows the order by. */
+  aborts_command_id: string | null;
+  /** Who asked for an abort, and why. */
+  requested_by: string | null;
+  request_reason: string | null;
 }
 
 /** An order on a machine, with the command that put it there. */
@@ -47,15 +60,19 @@ export interface DownloadTargetSpec {
   parameters: readonly SetpointLimit[];
 }
 
-/** Pending commands for these machines whose next attempt is due, oldest first. */
+/**
+ * Pending commands (downloads and aborts) for these machines whose next attempt is due, oldest
+ * first.
+ */
 export function pendingDownloads(
   sql: Sql,
   equipmentIds: readonly string[],
   limit = 50,
 ): Promise<PendingDownload[]> {
   return sql.query<PendingDownload>(
-    `select c.id, c.order_id, c.equipment_id, c.expires_at, c.attempts, o.status::text as status,
-            o.number, o.material, o.quantity
+    `select c.id, c.kind::text as kind, c.order_id, c.equipment_id, c.expires_at, c.attempts,
+            o.status::text as status, o.number, o.material, o.quantity, c.aborts_command_id,
+            c.requested_by, c.request_reason
        from download_command c join production_order o on o.id = c.order_id
       where c.state = 'PENDING' and c.next_attempt_at <= clock_timestamp()
         and c.equipment_id = any($1::uuid[])
@@ -63,6 +80,27 @@ export function pendingDownloads(
       limit $2`,
     [equipmentIds, limit],
   );
+}
+
+/**
+ * The machines among `equipmentIds` with work for a dispatcher: a command due for an attempt, or
+ * an order on the machine to follow. One query for a process's machines, so a poll wakes only
+ * the machines that have something to do.
+ */
+export async function machinesWithWork(
+  sql: Sql,
+  equipmentIds: readonly string[],
+): Promise<string[]> {
+  const rows = await sql.query<{ equipment_id: string }>(
+    `select equipment_id from download_command
+      where state = 'PENDING' and next_attempt_at <= clock_timestamp()
+        and equipment_id = any($1::uuid[])
+     union
+     select equipment_id from production_order
+      where status in ('DOWNLOADED', 'RUNNING') and equipment_id = any($1::uuid[])`,
+    [equipmentIds],
+  );
+  return rows.map((row) => row.equipment_id);
 }
 
 /**
@@ -123,7 +161,7 @@ export function ordersOnMachines(
   return sql.query<OrderOnMachine>(
     `select o.id, o.status::text as status, o.equipment_id, o.produced_good, o.produced_reject,
             (select c.id from download_command c
-              where c.order_id = o.id and c.state = 'ACKNOWLEDGED'
+              where c.order_id = o.id and c.kind = 'DOWNLOAD' and c.state = 'ACKNOWLEDGED'
               order by c.created_at desc limit 1) as command_id
        from production_order o
       where o.status in ('DOWNLOADED', 'RUNNING') and o.equipment_id = any($1::uuid[])`,
@@ -171,5 +209,35 @@ export async function provisionDownloadTargets(
     `delete from download_target
       where connection = any($1::text[]) and not (asset_id = any($2::uuid[]))`,
     [connections, targets.map((target) => target.assetId)],
+  );
+}
+
+/** A command to a machine as the API shows it: what it asked, how it ended, what went wrong. */
+export interface MachineCommandRow {
+  id: string;
+  order_id: string;
+  kind: MachineCommandKind;
+  state: DownloadCommandState;
+  equipment_id: string;
+  attempts: number;
+  last_error: string | null;
+  requested_by: string | null;
+  request_reason: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+/** The commands sent to machines for these orders, oldest first. */
+export function machineCommandsOf(
+  sql: Sql,
+  orderIds: readonly string[],
+): Promise<MachineCommandRow[]> {
+  return sql.query<MachineCommandRow>(
+    `select id, order_id, kind::text as kind, state::text as state, equipment_id, attempts,
+            last_error, requested_by, request_reason, created_at, finished_at
+       from download_command
+      where order_id = any($1::uuid[])
+      order by created_at, id`,
+    [orderIds],
   );
 }

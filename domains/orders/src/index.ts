@@ -1,7 +1,8 @@
 /**
  * The orders domain: production orders, their setpoints, status history, download targets and
- * download commands; the status machine every change goes through; the events it emits. No
- * GraphQL here: the orders subgraph and the connector runtime are adapters over it.
+ * the download and abort commands to machines; the status machine every change goes through; the
+ * events it emits. No GraphQL here: the orders subgraph and the connector runtime are adapters
+ * over it.
  */
 export {
   applyMachineReport,
@@ -9,8 +10,11 @@ export {
   type MachineReport,
   type MachineReportOutcome,
 } from './machine-reports.ts';
+export { abortOrder, type AbortOutcome, type AbortRequest } from './order-abort.ts';
 export {
   claimDownloadAttempt,
+  machineCommandsOf,
+  machinesWithWork,
   ordersOnMachines,
   pendingDownloads,
   provisionDownloadTargets,
@@ -21,6 +25,8 @@ export {
   type DownloadCommandState,
   type DownloadSettlement,
   type DownloadTargetSpec,
+  type MachineCommandKind,
+  type MachineCommandRow,
   type OrderOnMachine,
   type PendingDownload,
 } from './download-commands.ts';

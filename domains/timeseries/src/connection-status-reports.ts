@@ -14,6 +14,8 @@ export interface ConnectionStatusReport {
   lastMessageAt: Date | null;
   spoolDepth: number;
   deadLetters: number;
+  lostMessages: number;
+  fallingBehind: boolean;
 }
 
 const col = (name: string, type: string): BulkColumn => ({ name, type });
@@ -30,6 +32,8 @@ const STATUS_COLUMNS = [
   col('last_message_at', 'timestamptz'),
   col('spool_depth', 'int8'),
   col('dead_letters', 'int8'),
+  col('lost_messages', 'int8'),
+  col('falling_behind', 'bool'),
   col('reported_at', 'timestamptz'),
 ];
 
@@ -61,6 +65,8 @@ export function upsertConnectionStatus(
       status.lastMessageAt,
       status.spoolDepth,
       status.deadLetters,
+      status.lostMessages,
+      status.fallingBehind,
       reportedAt,
     ]),
     UPSERT,

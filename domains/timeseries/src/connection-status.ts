@@ -28,6 +28,8 @@ export interface ConnectionRow {
   last_message_at: Date | null;
   spool_depth: number;
   dead_letters: number;
+  lost_messages: number;
+  falling_behind: boolean;
   reported_at: Date;
 }
 
@@ -43,7 +45,8 @@ export function isStale(row: Pick<ConnectionRow, 'reported_at'>, now = Date.now(
 export function connectionStatuses(sql: Sql): Promise<ConnectionRow[]> {
   return sql.query<ConnectionRow>(
     `select id, kind, endpoint, state, since, last_error, messages_per_second, items,
-            last_message_at, spool_depth, dead_letters, reported_at
+            last_message_at, spool_depth, dead_letters, lost_messages,
+            falling_behind, reported_at
        from connection_status order by id`,
   );
 }

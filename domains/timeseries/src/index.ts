@@ -98,6 +98,7 @@ export {
   type NewDatapoint,
   type NewMachineState,
 } from './ingest-writes.ts';
+export { applyCounterTotals, countedSince, type CounterTotalReading } from './counter-totals.ts';
 export { lastMachineStates, type LastMachineState } from './last-machine-states.ts';
 export {
   insertDeadLetters,

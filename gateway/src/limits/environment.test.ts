@@ -49,6 +49,36 @@ describe('limitsFromEnvironment', () => {
     });
   });
 
+  it('reads the failed-authentication limit, trusted proxies, Redis and the revocation check', () => {
+    const { limits } = fromEnvironment({
+      PLANTGRAPH_FAILED_AUTH_LIMIT: '100',
+      PLANTGRAPH_FAILED_AUTH_BURST: '20',
+      PLANTGRAPH_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.10,fd00::/8',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PLANTGRAPH_REVOCATION_CHECK_MS: '1000',
+    });
+    expect(limits).toMatchObject({
+      failedAuthenticationLimit: { perMinute: 100, burst: 20 },
+      trustedProxies: ['10.0.0.0/8', '192.168.1.10', 'fd00::/8'],
+      redisUrl: 'redis://127.0.0.1:6379',
+      revocationCheckMs: 1000,
+    });
+  });
+
+  it('names a bad trusted proxy, Redis URL and revocation interval', () => {
+    const load = () =>
+      loadConfig(limitsEnvironment, {
+        PLANTGRAPH_TRUSTED_PROXIES: '10.0.0.0/8,proxy.local',
+        REDIS_URL: 'localhost:6379',
+        PLANTGRAPH_REVOCATION_CHECK_MS: '60000',
+      });
+    expect(load).toThrow(
+      /PLANTGRAPH_TRUSTED_PROXIES: "proxy.local" is not an IP address or CIDR network/,
+    );
+    expect(load).toThrow(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(load).toThrow(/PLANTGRAPH_REVOCATION_CHECK_MS/);
+  });
+
   it('names every bad variable', () => {
     const load = () =>
       loadConfig(limitsEnvironment, {

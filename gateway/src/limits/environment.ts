@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { callerDirectory } from '@plantgraph/service';
 import { z } from 'zod';
+import { parseProxy } from './client-address.ts';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits.ts';
 import { OperationsAllowList } from './operations-allowlist.ts';
 import { parseByteSize } from './request-body.ts';
@@ -50,11 +51,53 @@ export const limitsEnvironment = {
     })
     .describe('largest request body, e.g. 1mb'),
   PLANTGRAPH_RATE_LIMIT: count(DEFAULT_LIMITS.rateLimit.perMinute, 0).describe(
-    'requests per minute per client; 0 = off',
+    'requests per minute per caller (API key, JWT subject); 0 = off',
   ),
   PLANTGRAPH_RATE_LIMIT_BURST: count(DEFAULT_LIMITS.rateLimit.burst).describe(
-    'requests a client may burst',
+    'requests a caller may burst',
   ),
+  PLANTGRAPH_FAILED_AUTH_LIMIT: count(
+    DEFAULT_LIMITS.failedAuthenticationLimit.perMinute,
+    0,
+  ).describe('failed authentications per minute per client address; 0 = off'),
+  PLANTGRAPH_FAILED_AUTH_BURST: count(DEFAULT_LIMITS.failedAuthenticationLimit.burst).describe(
+    'failed authentications a client address may burst',
+  ),
+  PLANTGRAPH_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      const entries = (text ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+      const invalid = entries.filter((entry) => parseProxy(entry) === undefined);
+      if (invalid.length > 0) {
+        context.addIssue({
+          code: 'custom',
+          message: `${invalid.map((entry) => `"${entry}"`).join(', ')} is not an IP address or CIDR network (e.g. 10.0.0.7, 10.0.0.0/8, fd00::/8)`,
+        });
+        return z.NEVER;
+      }
+      return entries;
+    })
+    .describe('proxies whose X-Forwarded-For is believed: IPs and CIDRs, comma-separated'),
+  REDIS_URL: z
+    .preprocess(
+      (value) => (value === '' ? undefined : value),
+      z
+        .string()
+        .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+        .optional(),
+    )
+    .describe('Redis the gateway replicas share rate limits and quotas in; unset = memory'),
+  PLANTGRAPH_REVOCATION_CHECK_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(30_000)
+    .default(DEFAULT_LIMITS.revocationCheckMs)
+    .describe('how often open WebSockets are checked for revoked API keys, ms (at most 30000)'),
   PLANTGRAPH_MAX_SUBSCRIPTIONS_PER_CALLER: count(DEFAULT_LIMITS.maxSubscriptionsPerCaller).describe(
     'open subscriptions per caller',
   ),
@@ -100,7 +143,16 @@ export function limitsFromEnvironment(
         perMinute: config.PLANTGRAPH_RATE_LIMIT,
         burst: config.PLANTGRAPH_RATE_LIMIT_BURST,
       },
+      failedAuthenticationLimit: {
+        perMinute: config.PLANTGRAPH_FAILED_AUTH_LIMIT,
+        burst: config.PLANTGRAPH_FAILED_AUTH_BURST,
+      },
       maxSubscriptionsPerCaller: config.PLANTGRAPH_MAX_SUBSCRIPTIONS_PER_CALLER,
+      revocationCheckMs: config.PLANTGRAPH_REVOCATION_CHECK_MS,
+      ...(config.PLANTGRAPH_TRUSTED_PROXIES.length > 0
+        ? { trustedProxies: config.PLANTGRAPH_TRUSTED_PROXIES }
+        : {}),
+      ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
       ...(allowListPath
         ? { allowList: OperationsAllowList.load(resolve(cwd, allowListPath)) }
         : {}),

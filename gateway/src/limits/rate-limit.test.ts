@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { rateLimit, TokenBuckets } from './rate-limit.ts';
+import { memoryRateLimiter, rateLimit, TokenBuckets } from './rate-limit.ts';
 
 describe('TokenBuckets', () => {
   it('grants a burst, then one request per refill interval', () => {
@@ -41,7 +41,11 @@ describe('rateLimit', () => {
   it('answers 429 with Retry-After and a RATE_LIMITED error, keyed by keyOf', async () => {
     const app = express();
     app.use(
-      rateLimit({ perMinute: 6, burst: 1 }, (request) => request.header('x-caller') ?? ''),
+      rateLimit(
+        memoryRateLimiter({ perMinute: 6, burst: 1 }),
+        { perMinute: 6, burst: 1 },
+        (request) => request.header('x-caller') ?? '',
+      ),
       (_request, response) => {
         response.json({ data: {} });
       },

@@ -1,13 +1,5 @@
-import type { IncomingMessage } from 'node:http';
-import type { Request, RequestHandler } from 'express';
-import { errorBody, LimitError } from '@plantgraph/errors';
-
-/** Who a request comes from, for per-caller limits: by default the client's IP address. */
-export type CallerKey<Caller = Request> = (caller: Caller) => string;
-
-/** The client's address; behind a proxy, set express's `trust proxy` so that `req.ip` is right. */
-export const clientAddress = (request: IncomingMessage & { ip?: string | undefined }): string =>
-  request.ip ?? request.socket.remoteAddress ?? 'unknown';
+import type { Request, RequestHandler, Response } from 'express';
+import { errorBody, LimitError, type PlantgraphError } from '@plantgraph/errors';
 
 export interface RateLimit {
   /** Requests per minute a caller may sustain; 0 turns the limit off. */
@@ -70,25 +62,60 @@ export class TokenBuckets {
   }
 }
 
-/**
- * Express middleware limiting each caller (`keyOf`, by default the client IP) to `perMinute`
- * requests with bursts of `burst`. Refused requests get HTTP 429 with `Retry-After` (seconds,
- * RFC 9110 §10.2.3) and a GraphQL error RATE_LIMITED whose `extensions.retryAfter` says the same.
- */
-export function rateLimit(limit: RateLimit, keyOf: CallerKey = clientAddress): RequestHandler {
+/** A rate limit's counts, in this process or shared by every gateway (./limit-store.ts). */
+export interface RateLimiter {
+  /** Takes one request for `key`: 0 when granted, else the milliseconds until one is. */
+  take(key: string): Promise<number>;
+}
+
+/** Token buckets in this process's memory. */
+export function memoryRateLimiter(limit: RateLimit): RateLimiter {
   const buckets = new TokenBuckets(limit);
+  return { take: (key) => Promise.resolve(buckets.take(key)) };
+}
+
+/** RATE_LIMITED, telling in `extensions.retryAfter` the seconds until a retry can succeed. */
+export function rateLimited(
+  message: (retryAfter: number) => string,
+  limit: number,
+  waitMs: number,
+): LimitError {
+  const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+  return new LimitError('RATE_LIMITED', message(retryAfter), { limit, retryAfter });
+}
+
+/**
+ * A refusal as the HTTP response: its status, and for RATE_LIMITED `Retry-After` (seconds,
+ * RFC 9110 §10.2.3), with a GraphQL error body.
+ */
+export function sendRefusal(response: Response, error: PlantgraphError): void {
+  const { retryAfter } = error.extensions;
+  if (typeof retryAfter === 'number') response.set('Retry-After', String(retryAfter));
+  response.status(error.httpStatus).json(errorBody(error));
+}
+
+/**
+ * Express middleware limiting each caller (`keyOf`: the authenticated caller, see
+ * ./caller-admission.ts) to `perMinute` requests with bursts of `burst`.
+ */
+export function rateLimit(
+  limiter: RateLimiter,
+  limit: RateLimit,
+  keyOf: (request: Request, response: Response) => string,
+): RequestHandler {
   return (request, response, next) => {
-    const wait = buckets.take(keyOf(request));
-    if (wait === 0) {
-      next();
-      return;
-    }
-    const retryAfter = Math.ceil(wait / 1000);
-    const error = new LimitError(
-      'RATE_LIMITED',
-      `Rate limit of ${limit.perMinute} requests per minute exceeded; retry in ${retryAfter} s`,
-      { limit: limit.perMinute, retryAfter },
-    );
-    response.status(error.httpStatus).set('Retry-After', String(retryAfter)).json(errorBody(error));
+    limiter.take(keyOf(request, response)).then((wait) => {
+      if (wait === 0) {
+        next();
+        return;
+      }
+      const error = rateLimited(
+        (retryAfter) =>
+          `Rate limit of ${limit.perMinute} requests per minute exceeded; retry in ${retryAfter} s`,
+        limit.perMinute,
+        wait,
+      );
+      sendRefusal(response, error);
+    }, next);
   };
 }

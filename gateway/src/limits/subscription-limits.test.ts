@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { buildSchema, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { memorySubscriptionSlots } from './limit-store.ts';
 import { DEFAULT_COST_MODEL } from './operation-cost.ts';
 import { operationHash, OperationsAllowList } from './operations-allowlist.ts';
 import { subscriptionLimits, type SubscriptionCaller } from './subscription-limits.ts';
@@ -21,7 +22,8 @@ const limits = (options: { allowList?: OperationsAllowList; maxPerCaller?: numbe
   subscriptionLimits({
     schema,
     operationLimits: { maxDepth: 3, maxCost: 100, costModel: DEFAULT_COST_MODEL },
-    maxPerCaller: options.maxPerCaller ?? 10,
+    slots: memorySubscriptionSlots(options.maxPerCaller ?? 10),
+    keyOf: (connection) => connection.extra.request.socket.remoteAddress ?? '',
     allowList: options.allowList,
   });
 

@@ -11,8 +11,8 @@ import type { Extra } from 'graphql-ws/use/ws';
 import { LimitError } from '@plantgraph/errors';
 import { checkOperationLimits, type OperationLimits } from './operation-limits.ts';
 import type { OperationsAllowList } from './operations-allowlist.ts';
-import { clientAddress, type CallerKey } from './rate-limit.ts';
-import { releasingOnEnd, SubscriptionQuota } from './subscription-quota.ts';
+import type { SubscriptionSlots } from './limit-store.ts';
+import { releasingOnEnd } from './subscription-quota.ts';
 
 /** A graphql-ws connection: its upgrade request, `connection_init` payload and `extra`. */
 export type SubscriptionCaller = Context<ConnectionInitMessage['payload'], Extra>;
@@ -21,10 +21,10 @@ export interface SubscriptionLimitsOptions {
   /** The API schema operations are validated against. */
   schema: GraphQLSchema;
   operationLimits: OperationLimits;
-  /** Concurrent subscriptions per caller. */
-  maxPerCaller: number;
-  /** Who holds a subscription; by default the client IP of the connection. */
-  keyOf?: CallerKey<SubscriptionCaller>;
+  /** Concurrent subscriptions per caller, in this gateway or across all (./limit-store.ts). */
+  slots: SubscriptionSlots;
+  /** Who holds a subscription: the caller the connection authenticated as. */
+  keyOf: (caller: SubscriptionCaller) => string;
   allowList?: OperationsAllowList;
 }
 
@@ -49,8 +49,7 @@ export interface SubscriptionLimits {
 }
 
 export function subscriptionLimits(options: SubscriptionLimitsOptions): SubscriptionLimits {
-  const { schema, allowList, keyOf = (caller) => clientAddress(caller.extra.request) } = options;
-  const quota = new SubscriptionQuota(options.maxPerCaller);
+  const { schema, allowList, keyOf, slots } = options;
   // onSubscribe parses every document afresh, so a document stands for one subscription.
   const callers = new WeakMap<DocumentNode, string>();
   return {
@@ -75,9 +74,9 @@ export function subscriptionLimits(options: SubscriptionLimitsOptions): Subscrip
       return { ...request, variableValues: payload.variables };
     },
     async subscribe(args, subscribe) {
-      const release = quota.acquire(callers.get(args.document) ?? 'unknown');
+      const release = await slots.acquire(callers.get(args.document) ?? 'unknown');
       if (!release) {
-        const limit = quota.maxPerCaller;
+        const limit = slots.maxPerCaller;
         return {
           errors: [
             new LimitError(

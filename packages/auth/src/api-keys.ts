@@ -35,6 +35,24 @@ export function isApiKey(text: string): boolean {
   return text.startsWith('pgk_');
 }
 
+/** The id of a well-formed key (`pgk_<id>_…`), which is not secret; undefined otherwise. */
+export function apiKeyId(text: string): string | undefined {
+  return KEY.exec(text)?.[1];
+}
+
+/**
+ * Which of `ids` name keys that are still valid: neither revoked nor gone. Gateways ask this for
+ * the keys of their open sockets, so a revocation made anywhere reaches every gateway.
+ */
+export async function activeApiKeyIds(sql: Sql, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await sql.query<{ id: string }>(
+    'select id from api_key where id = any($1::text[]) and revoked_at is null',
+    [ids],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
 /** The identity of a valid, unrevoked key; undefined otherwise. */
 export async function verifyApiKey(sql: Sql, text: string): Promise<Identity | undefined> {
   const match = KEY.exec(text);

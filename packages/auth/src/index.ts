@@ -1,4 +1,6 @@
 export {
+  activeApiKeyIds,
+  apiKeyId,
   auditRefusedAuthentication,
   createApiKey,
   isApiKey,
@@ -18,7 +20,13 @@ export {
   WEBSOCKET_SIGNED_BODY,
 } from './gateway-signature.ts';
 export { parseIdentity, scopeOf, type Identity } from './identity.ts';
-export { jwtVerifier, TokenError, type JwtOptions } from './jwt.ts';
+export {
+  jwtTokenVerifier,
+  jwtVerifier,
+  TokenError,
+  type JwtOptions,
+  type VerifiedToken,
+} from './jwt.ts';
 export {
   includesRole,
   isRole,

@@ -26,8 +26,23 @@ export interface JwtOptions {
 
 export class TokenError extends Error {}
 
+/** A verified token: the caller it names, and when it stops being valid. */
+export interface VerifiedToken {
+  identity: Identity;
+  /** The issuer (`iss`), with `sub` what names the caller across tokens. */
+  issuer: string;
+  /** `exp`, in milliseconds since the epoch. */
+  expiresAt: number;
+}
+
 /** A verifier for bearer JWTs; rejects with TokenError saying why a token is refused. */
 export function jwtVerifier(options: JwtOptions): (token: string) => Promise<Identity> {
+  const verify = jwtTokenVerifier(options);
+  return async (token) => (await verify(token)).identity;
+}
+
+/** Like `jwtVerifier`, also telling the token's issuer and expiry. */
+export function jwtTokenVerifier(options: JwtOptions): (token: string) => Promise<VerifiedToken> {
   const keys: JWTVerifyGetKey | Uint8Array = options.secret
     ? new TextEncoder().encode(options.secret)
     : options.jwksFile
@@ -64,6 +79,11 @@ export function jwtVerifier(options: JwtOptions): (token: string) => Promise<Ide
       throw new TokenError(`the token's "${sitesClaim}" claim is not a list of site ids`);
     }
     if (!payload.sub) throw new TokenError('the token has no subject');
-    return { subject: payload.sub, role, sites: (sites as string[] | undefined) ?? null };
+    return {
+      identity: { subject: payload.sub, role, sites: (sites as string[] | undefined) ?? null },
+      issuer: payload.iss ?? options.issuer,
+      // jwtVerify required `exp`.
+      expiresAt: (payload.exp ?? 0) * 1000,
+    };
   };
 }

@@ -66,7 +66,15 @@ export interface OrderDownloadCommand {
   equipmentId: string;
 }
 
-export type PlatformCommand = OrderDownloadCommand;
+/** A request to the connectors: withdraw an order from its machine (an abort command row). */
+export interface OrderAbortCommand {
+  kind: 'orderAbort';
+  commandId: string;
+  orderId: string;
+  equipmentId: string;
+}
+
+export type PlatformCommand = OrderDownloadCommand | OrderAbortCommand;
 
 export const DEFAULT_BUS_PREFIX = 'plantgraph/v1';
 

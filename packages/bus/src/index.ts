@@ -12,6 +12,7 @@ export {
   topicLevel,
   type AlarmEvent,
   type CounterEvent,
+  type OrderAbortCommand,
   type OrderDownloadCommand,
   type OrderStatusEvent,
   type PlatformCommand,

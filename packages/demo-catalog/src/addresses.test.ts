@@ -20,6 +20,6 @@ describe('order interface addresses', () => {
   });
 
   it('numbers the order states as the OPC UA State word does', () => {
-    expect(ORDER_STATES).toEqual({ NONE: 0, DOWNLOADED: 1, RUNNING: 2, COMPLETE: 3 });
+    expect(ORDER_STATES).toEqual({ NONE: 0, DOWNLOADED: 1, RUNNING: 2, COMPLETE: 3, ABORTED: 4 });
   });
 });

@@ -71,7 +71,13 @@ export function unsTopic(assetPath: string, signal: string): string {
 }
 
 /** Where a machine stands with its current order; the OPC UA `Order.State` word. */
-export const ORDER_STATES = { NONE: 0, DOWNLOADED: 1, RUNNING: 2, COMPLETE: 3 } as const;
+export const ORDER_STATES = {
+  NONE: 0,
+  DOWNLOADED: 1,
+  RUNNING: 2,
+  COMPLETE: 3,
+  ABORTED: 4,
+} as const;
 export type OrderState = (typeof ORDER_STATES)[keyof typeof ORDER_STATES];
 export type OrderStateName = keyof typeof ORDER_STATES;
 
@@ -84,7 +90,10 @@ export function orderNodeId(assetPath: string, field: string): string {
 }
 
 /** The UNS topics of an equipment's order interface, e.g. `acme/lyon/.../paint-robot-01/order/ack`. */
-export function unsOrderTopic(assetPath: string, leaf: 'download' | 'ack' | 'progress'): string {
+export function unsOrderTopic(
+  assetPath: string,
+  leaf: 'download' | 'abort' | 'ack' | 'progress',
+): string {
   return `${unsTopic(assetPath, 'order')}/${leaf}`;
 }
 

@@ -97,6 +97,13 @@ export {
   type RunningServer,
   type SubgraphServerOptions,
 } from './subgraph-server.ts';
+export {
+  ACKNOWLEDGE,
+  acknowledgedFirst,
+  acknowledgement,
+  isAcknowledgement,
+  wantsAcknowledgement,
+} from './subscription-acknowledgement.ts';
 export { checkTimeWindow, parseId, parseIds, type TimeWindow } from './validation.ts';
 export { subgraphEnvironment, subgraphRole } from './subgraph-role.ts';
 export { decodeTimeCursor, microsOf, timestampFromMicros, type TimeCursor } from './time-cursor.ts';

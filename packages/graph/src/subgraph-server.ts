@@ -19,6 +19,7 @@ import { WebSocketServer } from 'ws';
 import { createContext, type GraphContext, type GraphServices } from './context.ts';
 import { AuthenticationError, errorBody } from './errors.ts';
 import { createErrorFormatter } from './format-error.ts';
+import { acknowledgedFirst, wantsAcknowledgement } from './subscription-acknowledgement.ts';
 import {
   closeServer,
   createServer,
@@ -153,6 +154,9 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
 /**
  * graphql-ws on the HTTP server's `/graphql` upgrade requests. Every operation gets a fresh
  * context, as over HTTP, and errors pass the same formatter, so internals never reach a client.
+ * A subscription asked for an acknowledgement gets it once its source stream exists, which the
+ * resolvers create only after the broker confirmed their bus subscription (see
+ * subscription-acknowledgement.ts).
  */
 function serveSubscriptions(
   httpServer: Server,
@@ -187,6 +191,10 @@ function serveSubscriptions(
       },
       context: (ctx) =>
         createContext(services, (ctx.extra as unknown as { identity: Identity }).identity),
+      onOperation: (_context, _id, payload, _args, result) =>
+        Symbol.asyncIterator in result && wantsAcknowledgement(payload)
+          ? acknowledgedFirst(result)
+          : undefined,
       onNext: (_context, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,
       onError: (_context, _id, _payload, errors) => format(errors),

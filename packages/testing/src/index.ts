@@ -13,7 +13,7 @@ export {
   type TestBrokerKind,
 } from './test-broker.ts';
 export { SubgraphClient, type ExecutionResult } from './execute.ts';
-export { live, subscribe, until } from './subscriptions.ts';
+export { acknowledged, live, subscribe, until } from './subscriptions.ts';
 export {
   signedConnectionParams,
   signedHeaders,

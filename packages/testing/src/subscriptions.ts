@@ -1,6 +1,6 @@
 import type { FormattedExecutionResult } from 'graphql';
 import type { Client } from 'graphql-ws';
-import { activeEventStreams } from '@plantgraph/graph';
+import { activeEventStreams, ACKNOWLEDGE, isAcknowledgement } from '@plantgraph/graph';
 
 /** Polls `condition` every 5 ms until it holds; fails naming `what` after `timeoutMs`. */
 export async function until(
@@ -52,4 +52,66 @@ export async function live(client: Client, query: string, variables: Record<stri
       await until(() => activeEventStreams() === before, 'the bus subscription to be released');
     },
   };
+}
+
+/**
+ * Subscribes asking for the acknowledgement and resolves once it arrived: every event published
+ * from then on is delivered. `results` holds what followed it, in order (events, errors, and any
+ * later acknowledgement, e.g. `{ subscribed: true, gap: true }` after the upstream was lost).
+ * Rejects with the server's answer if the subscription ends before it is acknowledged.
+ */
+export async function acknowledged(
+  on: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+  timeoutMs = 10_000,
+): Promise<{
+  results: FormattedExecutionResult<Record<string, unknown>, unknown>[];
+  ended: Promise<unknown>;
+  stop(): void;
+}> {
+  const results: FormattedExecutionResult<Record<string, unknown>, unknown>[] = [];
+  let stop: () => void = () => undefined;
+  let acknowledge: () => void = () => undefined;
+  let refuse: (reason: Error) => void = () => undefined;
+  const acknowledgedNow = new Promise<void>((resolve, reject) => {
+    acknowledge = resolve;
+    refuse = reject;
+  });
+  let isAcknowledged = false;
+  const ended = new Promise((resolve) => {
+    stop = on.subscribe(
+      { query, variables, extensions: { [ACKNOWLEDGE]: true } },
+      {
+        next: (result) => {
+          if (!isAcknowledged && isAcknowledgement(result)) {
+            isAcknowledged = true;
+            acknowledge();
+          } else if (isAcknowledged) results.push(result);
+          else refuse(new Error(`answered before the acknowledgement: ${JSON.stringify(result)}`));
+        },
+        error: (error) => {
+          refuse(new Error(`ended before the acknowledgement: ${JSON.stringify(error)}`));
+          resolve(error);
+        },
+        complete: () => {
+          refuse(new Error('completed before the acknowledgement'));
+          resolve(null);
+        },
+      },
+    );
+  });
+  const timer = setTimeout(
+    () => refuse(new Error(`no acknowledgement within ${timeoutMs} ms`)),
+    timeoutMs,
+  );
+  try {
+    await acknowledgedNow;
+  } catch (error) {
+    stop();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  return { results, ended, stop };
 }

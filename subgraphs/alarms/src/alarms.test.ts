@@ -178,6 +178,23 @@ describe('alarms subgraph: queries', () => {
     });
   });
 
+  it('says why an alarm was cleared when its source did not report the clear', async () => {
+    await database.sql.query(
+      `update alarm_event set clear_reason = 'not active on reconnect' where id = $1`,
+      [alarms['P-201']],
+    );
+    const clearReason = async (code: string) => {
+      const { data, errors } = await execute<{ alarm: { clearReason: string | null } }>(
+        'query ($id: ID!) { alarm(id: $id) { clearReason } }',
+        { id: alarms[code] },
+      );
+      expect(errors).toBeUndefined();
+      return data?.alarm.clearReason;
+    };
+    expect(await clearReason('P-201')).toBe('not active on reconnect');
+    expect(await clearReason('P-202')).toBeNull();
+  });
+
   it('derives each state from the timestamps', async () => {
     const { data } = await execute<{ alarms: { edges: { node: object }[] } }>(
       `{ alarms(first: 100) { edges { node { code state clearedAt acknowledgedAt } } } }`,

@@ -14,6 +14,10 @@ export interface ConnectionSnapshot {
   messagesPerSecond: number;
   items: number;
   lastMessageAt: Date | null;
+  /** Messages known lost since the process started (Sparkplug B sequence gaps). */
+  lostMessages: number;
+  /** What the connector reports; the reporter adds whether the writer holds it back. */
+  fallingBehind: boolean;
 }
 
 const WINDOW_SECONDS = 10;
@@ -65,6 +69,8 @@ export class ConnectionTracker implements ConnectionHealth {
   #lastError: string | null = null;
   #items = 0;
   #lastMessageAt: Date | null = null;
+  #lostMessages = 0;
+  #behind = false;
   readonly #rate: MovingRate;
   readonly #now: () => number;
 
@@ -98,6 +104,18 @@ export class ConnectionTracker implements ConnectionHealth {
     this.#items = count;
   }
 
+  lost(count: number): void {
+    if (count <= 0) return;
+    this.#lostMessages += count;
+    ingestMetrics.lostMessages.inc({ connection: this.id }, count);
+  }
+
+  setBehind(behind: boolean): void {
+    if (behind === this.#behind) return;
+    this.#behind = behind;
+    ingestMetrics.connectionBehind.set({ connection: this.id }, behind ? 1 : 0);
+  }
+
   snapshot(): ConnectionSnapshot {
     return {
       id: this.id,
@@ -109,6 +127,8 @@ export class ConnectionTracker implements ConnectionHealth {
       messagesPerSecond: this.#rate.perSecond(this.#now()),
       items: this.#items,
       lastMessageAt: this.#lastMessageAt,
+      lostMessages: this.#lostMessages,
+      fallingBehind: this.#behind,
     };
   }
 

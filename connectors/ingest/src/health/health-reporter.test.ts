@@ -32,6 +32,8 @@ interface StatusRow {
   last_message_at: Date | null;
   spool_depth: number;
   dead_letters: number;
+  lost_messages: number;
+  falling_behind: boolean;
   reported_at: Date;
 }
 
@@ -43,6 +45,7 @@ const statusRows = (ids: string[]) =>
 const stub = (status: Partial<WriterStatus>): WriterStatus => ({
   spoolDepth: 0,
   databaseAvailable: true,
+  saturated: false,
   observeDeadLetters: () => () => undefined,
   ...status,
 });
@@ -147,6 +150,48 @@ describe('HealthReporter', () => {
       );
     } finally {
       await reporter.close();
+    }
+  });
+
+  it('reports every connection of a process whose writer is full as falling behind', async () => {
+    const spool = await temporaryDirectory('plantgraph-spool-');
+    const writer = new IngestWriter({
+      sql: database.sql,
+      spoolDir: spool.path,
+      logger,
+      maxQueued: 10,
+      batchSize: 1000,
+      flushIntervalMs: 3_600_000,
+    });
+    await writer.start();
+    const reporter = new HealthReporter({ sql: database.sql, logger, writer });
+    try {
+      const press = reporter.connection('press-full', { kind: 'opcua', endpoint: 'opc.tcp://a' });
+      press.setState('CONNECTED');
+      reporter.connection('bus-full', { kind: 'mqtt', endpoint: 'mqtt://bus' });
+      const letters = Array.from({ length: 10 }, (_, index) => ({
+        connection: 'press-full',
+        address: `ns=2;s=Unknown${index}`,
+        payload: 'x',
+        reason: 'no mapping',
+        time: new Date(T0),
+      }));
+      // The tenth letter fills the writer: its caller waits for room.
+      const held = Promise.all(letters.map((letter) => writer.deadLetter(letter)));
+      expect(writer.saturated).toBe(true);
+      expect(await reporter.report()).toBe(true);
+      const full = await statusRows(['bus-full', 'press-full']);
+      expect(full.map((row) => row.falling_behind)).toEqual([true, true]);
+
+      await writer.flush();
+      await held;
+      expect(await reporter.report()).toBe(true);
+      const drained = await statusRows(['bus-full', 'press-full']);
+      expect(drained.map((row) => row.falling_behind)).toEqual([false, false]);
+    } finally {
+      await reporter.close();
+      await writer.close();
+      await spool.remove();
     }
   });
 

@@ -11,7 +11,7 @@ import {
 /** What the reporter needs from the process's writer. */
 export type WriterStatus = Pick<
   IngestWriter,
-  'spoolDepth' | 'databaseAvailable' | 'observeDeadLetters'
+  'spoolDepth' | 'databaseAvailable' | 'observeDeadLetters' | 'saturated'
 >;
 
 export interface HealthReporterOptions {
@@ -75,14 +75,22 @@ export class HealthReporter {
     }
   }
 
-  /** Every connection's current status. */
+  /**
+   * Every connection's current status. A saturated writer holds every connector of the process
+   * back, so each of its connections counts as falling behind.
+   */
   statuses(): ConnectionStatus[] {
     const spoolDepth = this.#writer?.spoolDepth ?? 0;
-    return [...this.#connections.values()].map((tracker) => ({
-      ...tracker.snapshot(),
-      spoolDepth,
-      deadLetters: this.#deadLetters.get(tracker.id) ?? 0,
-    }));
+    const saturated = this.#writer?.saturated ?? false;
+    return [...this.#connections.values()].map((tracker) => {
+      const snapshot = tracker.snapshot();
+      return {
+        ...snapshot,
+        fallingBehind: snapshot.fallingBehind || saturated,
+        spoolDepth,
+        deadLetters: this.#deadLetters.get(tracker.id) ?? 0,
+      };
+    });
   }
 
   /**

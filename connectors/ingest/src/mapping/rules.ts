@@ -1,3 +1,4 @@
+import { CLEARED_ON_RECONNECT } from '@plantgraph/alarms-domain';
 import type { IngestRecord, MachineState, Quality, SourceSample } from '../records.ts';
 import type { StateMapping } from '../plant-config.ts';
 import type {
@@ -36,7 +37,7 @@ export interface Memory {
   stored: Map<string, Stored>;
   /** The last emitted state per asset id. */
   states: Map<string, { state: MachineState; reason: string | null }>;
-  /** Whether each alarm (asset id + code) is active. */
+  /** Whether each alarm (`alarmKey`) is active; unknown until its first sample. */
   alarms: Map<string, boolean>;
 }
 
@@ -168,9 +169,11 @@ export function stateRule(mapping: ResolvedStateMapping, memory: Memory): Rule {
 }
 
 /**
- * Parts counted. A running total yields the difference to the previous sample of the same
- * address; its first sample only sets the baseline, and a drop means the PLC reset the total,
- * so the new total is what was counted since. Zero increments are not recorded.
+ * Parts counted. An increment counter's values are the parts counted. A running total is passed
+ * on as a reading of its source (connection and address), which the writer turns into the
+ * increment since the last total stored for that source: the first total ever read only sets the
+ * baseline, and a drop means the PLC reset the total, so the new total is what was counted since.
+ * A total equal to the last one passed on, and a zero increment, are not recorded.
  */
 export function counterRule(mapping: ResolvedCounterMapping): Rule {
   const read = payloadReader(mapping.source);
@@ -186,23 +189,26 @@ export function counterRule(mapping: ResolvedCounterMapping): Rule {
       if (value === null)
         return { reason: `expected a finite counter value, got ${describeValue(found.value)}` };
       if (value < 0) return { reason: `negative counter value ${value}` };
+      const { assetId, asset: assetPath, counter } = mapping;
+      const time = sample.time;
       return {
         commit() {
-          let increment = value;
-          if (mapping.mode === 'total') {
-            const previous = totals.get(sample.address);
-            totals.set(sample.address, value);
-            if (previous === undefined) return [];
-            if (value >= previous) increment = value - previous;
+          if (mapping.mode === 'increment') {
+            if (value === 0) return [];
+            return [{ kind: 'counter', assetId, assetPath, time, counter, increment: value }];
           }
-          if (increment === 0) return [];
-          const { assetId, asset: assetPath, counter } = mapping;
-          return [{ kind: 'counter', assetId, assetPath, time: sample.time, counter, increment }];
+          if (totals.get(sample.address) === value) return [];
+          totals.set(sample.address, value);
+          const total = { connection: sample.connection, address: sample.address, value };
+          return [{ kind: 'counter', assetId, assetPath, time, counter, increment: 0, total }];
         },
       };
     },
   };
 }
+
+/** The memory key of one alarm: its asset and code. */
+export const alarmKey = (assetId: string, code: string): string => `${assetId}\u0000${code}`;
 
 function alarmActive(mapping: ResolvedAlarmMapping, value: unknown): boolean | { reason: string } {
   if (mapping.bit !== undefined) {
@@ -222,11 +228,15 @@ function alarmActive(mapping: ResolvedAlarmMapping, value: unknown): boolean | {
 
 /**
  * An alarm raised when its condition becomes active and cleared when it ends. The first sample
- * raises an alarm that is already active and says nothing about one that is not.
+ * after the mapper started, or after its asset went OFFLINE, raises an alarm that is active
+ * (the writer keeps one open event per alarm, so one still open is not raised twice) and clears
+ * one that is not, with the reason `CLEARED_ON_RECONNECT`: it may have cleared while nobody
+ * watched. A value read on (re)connecting (`readOnConnect`) clears an inactive alarm the same
+ * way, at the time it was read, whatever the mapper remembered.
  */
 export function alarmRule(mapping: ResolvedAlarmMapping, memory: Memory): Rule {
   const read = payloadReader(mapping.source);
-  const key = `${mapping.assetId}\u0000${mapping.code}`;
+  const key = alarmKey(mapping.assetId, mapping.code);
   return {
     address: sourceAddress(mapping.source),
     mapping,
@@ -238,12 +248,17 @@ export function alarmRule(mapping: ResolvedAlarmMapping, memory: Memory): Rule {
       if (typeof active !== 'boolean') return active;
       return {
         commit() {
-          const was = memory.alarms.get(key) ?? false;
+          const was = memory.alarms.get(key);
           memory.alarms.set(key, active);
-          if (was === active) return [];
           const { assetId, asset: assetPath, code, severity, message } = mapping;
-          const time = sample.time;
-          return [{ kind: 'alarm', assetId, assetPath, time, code, active, severity, message }];
+          const alarm = { kind: 'alarm' as const, assetId, assetPath, code, severity, message };
+          const reconciles = !active && (was === undefined || sample.readOnConnect !== undefined);
+          if (reconciles) {
+            const time = sample.readOnConnect ?? sample.time;
+            return [{ ...alarm, time, active, clearReason: CLEARED_ON_RECONNECT }];
+          }
+          if (was === active) return [];
+          return [{ ...alarm, time: sample.time, active }];
         },
       };
     },

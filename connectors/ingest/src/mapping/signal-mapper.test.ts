@@ -237,17 +237,29 @@ describe('counter mappings', () => {
   const counted = (increment: number, counter = 'GOOD') => [
     { kind: 'counter', assetId: idOf(PRESS), assetPath: PRESS, counter, increment },
   ];
+  const GOOD_COUNT = 'ns=2;s=Press01.GoodCount';
+  /** A running total as the writer receives it: the increment is its to compute. */
+  const reading = (value: number) => [
+    {
+      kind: 'counter',
+      assetId: idOf(PRESS),
+      assetPath: PRESS,
+      counter: 'GOOD',
+      increment: 0,
+      total: { connection: 'plc', address: GOOD_COUNT, value },
+    },
+  ];
 
-  it('turns a running total into increments and survives a PLC reset', () => {
+  it('passes a running total on as a reading of its source, once per value, drops and all', () => {
     const mapper = mapperFor({
       counters: [{ connection: 'plc', source: node('GoodCount'), asset: PRESS, counter: 'GOOD' }],
     });
-    expect(run(mapper, 'plc', 'ns=2;s=Press01.GoodCount', [1000, 1005, 1005, 3, 4, -1])).toEqual([
+    expect(run(mapper, 'plc', GOOD_COUNT, [1000, 1005, 1005, 3, 4, -1])).toEqual([
+      reading(1000),
+      reading(1005),
       [],
-      counted(5),
-      [],
-      counted(3),
-      counted(1),
+      reading(3),
+      reading(4),
       'negative counter value -1',
     ]);
   });
@@ -294,12 +306,17 @@ describe('alarm mappings', () => {
     bit,
   });
 
-  it('raises and clears on edges; a first inactive sample says nothing', () => {
+  const reconciled = (code: string) => ({
+    ...alarm(code, false),
+    clearReason: 'not active on reconnect',
+  });
+
+  it('raises and clears on edges; a first inactive sample clears what may still be open', () => {
     const mapper = mapperFor({
       alarms: [{ ...bitAlarm('JAM', 0), bit: undefined, source: node('Jam') }],
     });
     expect(run(mapper, 'plc', 'ns=2;s=Press01.Jam', [false, true, 1, 0, 0, 'on'])).toEqual([
-      [],
+      [reconciled('JAM')],
       [alarm('JAM', true)],
       [],
       [alarm('JAM', false)],
@@ -314,12 +331,57 @@ describe('alarm mappings', () => {
       alarms: [bitAlarm('JAM', 0), bitAlarm('E-STOP', 1), bitAlarm('OIL_LOW', 2)],
     });
     expect(run(mapper, 'plc', 'ns=2;s=Press01.AlarmWord', [0b101, 0b110, 0b110])).toEqual([
-      [datapoint('Alarm Word', 5), alarm('JAM', true), alarm('OIL_LOW', true)],
+      [
+        datapoint('Alarm Word', 5),
+        alarm('JAM', true),
+        reconciled('E-STOP'),
+        alarm('OIL_LOW', true),
+      ],
       [datapoint('Alarm Word', 6), alarm('JAM', false), alarm('E-STOP', true)],
       [datapoint('Alarm Word', 6)],
     ]);
     expect(mapper.sourcesOf('plc')).toEqual([
-      { source: node('AlarmWord'), address: 'ns=2;s=Press01.AlarmWord' },
+      { source: node('AlarmWord'), address: 'ns=2;s=Press01.AlarmWord', readOnConnect: true },
+    ]);
+  });
+
+  it('clears an inactive alarm read on connecting at the read time, whatever it remembered', () => {
+    const mapper = mapperFor({
+      tags: [plcTag('Alarm Word', { dataType: 'INTEGER' })],
+      alarms: [bitAlarm('JAM', 0), bitAlarm('E-STOP', 1)],
+    });
+    const address = 'ns=2;s=Press01.AlarmWord';
+    const readAt = new Date('2026-03-02T12:00:00Z');
+    const read = (value: number) =>
+      mapper.map({ ...sample('plc', address, value), readOnConnect: readAt });
+    expect(run(mapper, 'plc', address, [0b11])).toEqual([
+      [datapoint('Alarm Word', 3), alarm('JAM', true), alarm('E-STOP', true)],
+    ]);
+    // JAM went away unseen; E-STOP is still there and stays as it is. Only the alarms take a
+    // value read on connecting: the tag gets it from the subscription.
+    expect(read(0b10)).toEqual({ ok: true, records: [{ ...reconciled('JAM'), time: readAt }] });
+    expect(run(mapper, 'plc', address, [0b10])).toEqual([[datapoint('Alarm Word', 2)]]);
+    // Read again on the next reconnect, an alarm known inactive is cleared again: the writer
+    // clears only what is still open, so this repairs an event left open by anything else.
+    expect(read(0b10)).toEqual({ ok: true, records: [{ ...reconciled('JAM'), time: readAt }] });
+  });
+
+  it('forgets the alarms of an asset that went OFFLINE: its next value decides', () => {
+    const mapper = mapperFor({
+      alarms: [{ ...bitAlarm('JAM', 0), bit: undefined, source: node('Jam') }],
+    });
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.Jam', [true, false])).toEqual([
+      [alarm('JAM', true)],
+      [alarm('JAM', false)],
+    ]);
+    mapper.noteState(idOf(PRESS), 'OFFLINE', 'NDEATH');
+    // A birth after the death: inactive clears with the reason, active raises again (the writer
+    // does not open a second event while one is open).
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.Jam', [false])).toEqual([[reconciled('JAM')]]);
+    mapper.noteState(idOf(PRESS), 'OFFLINE', 'NDEATH');
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.Jam', [true, true])).toEqual([
+      [alarm('JAM', true)],
+      [],
     ]);
   });
 
@@ -401,7 +463,7 @@ describe('UNS JSON', () => {
     ).toEqual([[robotPoint('Indexed', 42)], 'no value at $.axes[1].torque']);
   });
 
-  it('keeps a running total per topic under a wildcard filter', () => {
+  it('reads a running total per topic under a wildcard filter', () => {
     const mapper = mapperFor({
       counters: [
         {
@@ -412,14 +474,23 @@ describe('UNS JSON', () => {
         },
       ],
     });
-    const counts = (topic: string, values: number[]) =>
+    const totals = (topic: string, values: number[]) =>
       run(mapper, 'uns', topic, values).map((records) =>
         Array.isArray(records)
-          ? records.map((record) => 'increment' in record && record.increment)
+          ? records.map((record) => 'total' in record && record.total)
           : records,
       );
-    expect(counts('acme/a/good-count', [10, 12])).toEqual([[], [2]]);
-    expect(counts('acme/b/good-count', [500, 501])).toEqual([[], [1]]);
+    const total = (topic: string, value: number) => [{ connection: 'uns', address: topic, value }];
+    expect(totals('acme/a/good-count', [10, 12, 12])).toEqual([
+      total('acme/a/good-count', 10),
+      total('acme/a/good-count', 12),
+      [],
+    ]);
+    // Another topic under the filter is another source, with a total of its own.
+    expect(totals('acme/b/good-count', [12, 501])).toEqual([
+      total('acme/b/good-count', 12),
+      total('acme/b/good-count', 501),
+    ]);
   });
 });
 

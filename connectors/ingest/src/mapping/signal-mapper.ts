@@ -3,6 +3,7 @@ import type { MapResult, SignalMapper, WatchedSource } from '../ports.ts';
 import type { MachineState, SourceSample } from '../records.ts';
 import type { ResolvedPlantConfig, ResolvedTagMapping } from './resolve.ts';
 import {
+  alarmKey,
   alarmRule,
   counterRule,
   emptyMemory,
@@ -23,6 +24,8 @@ export interface PlantSignalMapper extends SignalMapper {
   /**
    * Records a state decided outside the mappings (OFFLINE after a Sparkplug death), so the next
    * mapped state is compared with it: a machine that comes back RUNNING is recorded RUNNING again.
+   * OFFLINE also forgets whether the asset's alarms are active, so the next value of each (a
+   * Sparkplug birth) clears one that went away meanwhile, as after a reconnect.
    */
   noteState(assetId: string, state: MachineState, reason: string | null): void;
 }
@@ -38,8 +41,12 @@ class ConnectionRules {
     const byFilter = 'topic' in source && hasWildcard(rule.address);
     const table = byFilter ? this.filters : this.exact;
     table.set(rule.address, [...(table.get(rule.address) ?? []), rule]);
-    if (!this.sources.has(rule.address))
-      this.sources.set(rule.address, { source, address: rule.address });
+    const readOnConnect = isAlarmRule(rule) || this.sources.get(rule.address)?.readOnConnect;
+    this.sources.set(rule.address, {
+      source: this.sources.get(rule.address)?.source ?? source,
+      address: rule.address,
+      ...(readOnConnect ? { readOnConnect } : {}),
+    });
   }
 
   rulesFor(address: string): Rule[] {
@@ -52,6 +59,8 @@ class ConnectionRules {
 }
 
 const failed = (evaluation: Evaluation): evaluation is { reason: string } => 'reason' in evaluation;
+
+const isAlarmRule = (rule: Rule): boolean => 'code' in rule.mapping;
 
 class Mapper implements PlantSignalMapper {
   readonly #connections = new Map<string, ConnectionConfig>();
@@ -79,6 +88,11 @@ class Mapper implements PlantSignalMapper {
 
   noteState(assetId: string, state: MachineState, reason: string | null): void {
     this.#memory.states.set(assetId, { state, reason });
+    if (state !== 'OFFLINE') return;
+    const prefix = alarmKey(assetId, '');
+    for (const key of this.#memory.alarms.keys()) {
+      if (key.startsWith(prefix)) this.#memory.alarms.delete(key);
+    }
   }
 
   addTagMapping(mapping: ResolvedTagMapping): void {
@@ -102,8 +116,11 @@ class Mapper implements PlantSignalMapper {
   }
 
   map(sample: SourceSample): MapResult {
-    const rules = this.#rules.get(sample.connection)?.rulesFor(sample.address) ?? [];
-    if (rules.length === 0) return { ok: false, reason: `no mapping for ${sample.address}` };
+    const all = this.#rules.get(sample.connection)?.rulesFor(sample.address) ?? [];
+    if (all.length === 0) return { ok: false, reason: `no mapping for ${sample.address}` };
+    // The subscription delivers the same value to the other mappings; read twice, a tag would
+    // store it twice.
+    const rules = sample.readOnConnect ? all.filter(isAlarmRule) : all;
     const evaluations = rules.map((rule) => rule.evaluate(sample));
     const reasons = evaluations.filter(failed).map((evaluation) => evaluation.reason);
     if (reasons.length > 0) return { ok: false, reason: [...new Set(reasons)].join('; ') };
@@ -122,8 +139,9 @@ class Mapper implements PlantSignalMapper {
  * - Sparkplug B: `group/edgeNode/device/metric`, or `group/edgeNode/metric` for node metrics.
  *
  * One sample feeds every mapping of its address (an alarm word feeds one alarm per bit) and
- * yields all their records. If any of them rejects the sample, the result is `ok: false` with
- * the reasons and no mapping remembers the sample, so replaying its dead letter is safe.
+ * yields all their records; a value read on connecting (`readOnConnect`) feeds only the alarms.
+ * If any of them rejects the sample, the result is `ok: false` with the reasons and no mapping
+ * remembers the sample, so replaying its dead letter is safe.
  */
 export function createSignalMapper(resolved: ResolvedPlantConfig): PlantSignalMapper {
   return new Mapper(resolved);

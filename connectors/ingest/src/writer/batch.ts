@@ -1,6 +1,12 @@
-import { clearAlarmEvents, insertAlarmEvents, openAlarmEvents } from '@plantgraph/alarms-domain';
+import {
+  clearAlarmEvents,
+  insertAlarmEvents,
+  openAlarmEvents,
+  type AlarmClear,
+} from '@plantgraph/alarms-domain';
 import type { Sql } from '@plantgraph/db';
 import {
+  applyCounterTotals,
   insertCounterIncrements,
   insertDatapoints,
   insertDeadLetters,
@@ -9,6 +15,7 @@ import {
 import type {
   AlarmRecord,
   CounterRecord,
+  CounterTotal,
   DatapointRecord,
   IngestRecord,
   StateRecord,
@@ -99,6 +106,7 @@ function planStates(states: readonly StateRecord[], references: ReferenceCache) 
 interface NewAlarmEvent {
   record: AlarmRecord;
   clearedAt: Date | null;
+  clearReason: string | null;
 }
 
 interface ActiveAlarm {
@@ -116,7 +124,7 @@ interface ActiveAlarm {
  */
 async function planAlarms(tx: Sql, alarms: readonly AlarmRecord[]) {
   const created: NewAlarmEvent[] = [];
-  const clears: { id: string; clearedAt: Date }[] = [];
+  const clears: AlarmClear[] = [];
   const applied: AlarmRecord[] = [];
   if (alarms.length === 0) return { created, clears, applied };
   const assetIds = [...new Set(alarms.map((alarm) => alarm.assetId))];
@@ -130,7 +138,7 @@ async function planAlarms(tx: Sql, alarms: readonly AlarmRecord[]) {
     const events = active.get(key) ?? [];
     if (alarm.active) {
       if (events.length > 0) continue;
-      const event = { record: alarm, clearedAt: null };
+      const event: NewAlarmEvent = { record: alarm, clearedAt: null, clearReason: null };
       created.push(event);
       active.set(key, [{ raisedAt: alarm.time, created: event }]);
       applied.push(alarm);
@@ -138,9 +146,12 @@ async function planAlarms(tx: Sql, alarms: readonly AlarmRecord[]) {
     }
     const due = events.filter((event) => event.raisedAt.getTime() <= alarm.time.getTime());
     if (due.length === 0) continue;
+    const reason = alarm.clearReason ?? null;
     for (const event of due) {
-      if (event.created) event.created.clearedAt = alarm.time;
-      else if (event.id) clears.push({ id: event.id, clearedAt: alarm.time });
+      if (event.created) {
+        event.created.clearedAt = alarm.time;
+        event.created.clearReason = reason;
+      } else if (event.id) clears.push({ id: event.id, clearedAt: alarm.time, reason });
     }
     active.set(
       key,
@@ -151,6 +162,42 @@ async function planAlarms(tx: Sql, alarms: readonly AlarmRecord[]) {
   return { created, clears, applied };
 }
 
+type TotalReading = CounterRecord & { total: CounterTotal };
+
+/**
+ * The increments to store. A running-total reading's increment is computed against the last total
+ * stored for its source, which moves in this same transaction (applyCounterTotals); readings that
+ * counted nothing are left out. Increment counters' records are stored as they are.
+ */
+async function planCounters(tx: Sql, counters: readonly CounterRecord[]) {
+  const readings = counters.filter((r): r is TotalReading => r.total !== undefined);
+  const increments = await applyCounterTotals(
+    tx,
+    readings.map(({ total, assetId, counter, time }) => ({
+      connection: total.connection,
+      address: total.address,
+      assetId,
+      counter,
+      time,
+      total: total.value,
+    })),
+  );
+  const counted = new Map<CounterRecord, number>(readings.map((r, i) => [r, increments[i] ?? 0]));
+  const stored: CounterRecord[] = [];
+  /** Each stored record by the record it was planned from. */
+  const planned = new Map<CounterRecord, CounterRecord>();
+  for (const record of counters) {
+    const increment = counted.get(record) ?? record.increment;
+    if (increment === 0 && counted.has(record)) continue;
+    const result = counted.has(record) ? { ...record, increment } : record;
+    stored.push(result);
+    planned.set(record, result);
+  }
+  return { stored, planned };
+}
+
+type CounterPlan = Awaited<ReturnType<typeof planCounters>>;
+
 function without<T>(all: readonly T[], kept: readonly T[]): T[] {
   if (all.length === kept.length) return [];
   const keep = new Set(kept);
@@ -159,52 +206,58 @@ function without<T>(all: readonly T[], kept: readonly T[]): T[] {
 
 type AlarmPlan = Awaited<ReturnType<typeof planAlarms>>;
 
+interface Plans {
+  states: readonly StateRecord[];
+  counters: CounterPlan;
+  alarms: AlarmPlan;
+}
+
 /** One bulk insert per table with rows, plus the update that clears stored alarm events. */
-async function store(tx: Sql, valid: Split, states: readonly StateRecord[], alarms: AlarmPlan) {
+async function store(tx: Sql, valid: Split, { states, counters, alarms }: Plans) {
   await insertDatapoints(tx, valid.datapoints);
-  await insertCounterIncrements(tx, valid.counters);
+  await insertCounterIncrements(tx, counters.stored);
   await insertMachineStates(tx, states);
   await insertAlarmEvents(
     tx,
-    alarms.created.map(({ record: r, clearedAt }) => ({
+    alarms.created.map(({ record: r, clearedAt, clearReason }) => ({
       assetId: r.assetId,
       code: r.code,
       message: r.message,
       severity: r.severity,
       raisedAt: r.time,
       clearedAt,
+      clearReason,
     })),
   );
   await clearAlarmEvents(tx, alarms.clears);
   await insertDeadLetters(tx, valid.letters);
 }
 
-function outcomeOf(
-  items: readonly QueueItem[],
-  valid: Split,
-  states: readonly StateRecord[],
-  alarms: AlarmPlan,
-): BatchOutcome {
+function outcomeOf(items: readonly QueueItem[], valid: Split, plans: Plans): BatchOutcome {
+  const { states, counters, alarms } = plans;
   const records = items.filter((item): item is IngestRecord => item.kind !== 'deadLetter');
   const kept = [...valid.datapoints, ...valid.counters, ...valid.states, ...valid.alarms];
   const rejected = new Set<IngestRecord>(without(records, kept));
   const accepted = rejected.size > 0 ? records.filter((r) => !rejected.has(r)) : records;
-  // Usually empty: unchanged states and alarm transitions that did nothing.
+  // Usually empty: unchanged states, totals that counted nothing, alarm transitions that did
+  // nothing.
   const unchanged = new Set<IngestRecord>([
     ...without(valid.states, states),
+    ...valid.counters.filter((record) => !counters.planned.has(record)),
     ...without(valid.alarms, alarms.applied),
   ]);
+  const changes = unchanged.size > 0 ? accepted.filter((r) => !unchanged.has(r)) : accepted;
   return {
     accepted,
-    changes: unchanged.size > 0 ? accepted.filter((r) => !unchanged.has(r)) : accepted,
+    changes: changes.map((r) => (r.kind === 'counter' ? (counters.planned.get(r) ?? r) : r)),
     letters: valid.letters,
   };
 }
 
 /**
  * Writes one batch in one transaction: datapoints, counters and states as bulk inserts that ignore
- * rows already stored (so a replayed batch is harmless), alarm transitions against the active
- * events, dead letters by their content id. Records that are malformed or reference a missing tag
+ * rows already stored (so a replayed batch is harmless), running totals against the stored ones,
+ * alarm transitions against the active events, dead letters by their content id. Records that are malformed or reference a missing tag
  * or asset become dead letters in the same transaction. Throws whatever the database throws;
  * nothing is cached from a batch that did not commit.
  */
@@ -222,9 +275,11 @@ export async function writeBatch(
     );
     const valid = checkReferences(parts, references);
     const states = planStates(valid.states, references);
+    const counters = await planCounters(tx, valid.counters);
     const alarms = await planAlarms(tx, valid.alarms);
-    await store(tx, valid, states.kept, alarms);
-    return { outcome: outcomeOf(items, valid, states.kept, alarms), last: states.last };
+    const plans = { states: states.kept, counters, alarms };
+    await store(tx, valid, plans);
+    return { outcome: outcomeOf(items, valid, plans), last: states.last };
   });
   references.rememberStates(last);
   return outcome;

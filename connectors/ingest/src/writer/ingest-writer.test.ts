@@ -339,7 +339,11 @@ describe('IngestWriter', () => {
     expect(offline.spoolDepth).toBe(303);
     const files = await readdir(spool.path);
     expect(files.length).toBeGreaterThan(2);
-    await appendFile(`${spool.path}/${files.at(-1)}`, '{"kind":"datapoint","tagId"');
+    // A full line that is not a record, then one cut short (left out, see durability.test.ts).
+    await appendFile(
+      `${spool.path}/${files.at(-1)}`,
+      '{"kind":"datapoint","tagId"\n{"kind":"datapoint","tagId"',
+    );
 
     const writer = await startWriter({ spoolDir: spool.path, batchSize: 100 });
     await until(() => writer.spoolDepth === 0);

@@ -76,6 +76,13 @@ const release = (waiters: (() => void)[]): void => {
   for (const resolve of waiters.splice(0)) resolve();
 };
 
+/** A `durable()` caller: waits until the first `upTo` items ever queued are stored. */
+interface DurabilityWaiter {
+  upTo: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
 /**
  * The batched writer between connectors and the database. Records queue in memory and are written
  * in batches, one transaction each. While the database is unreachable batches go to append-only
@@ -115,6 +122,14 @@ export class IngestWriter implements IngestSink {
   #closed: Promise<void> | undefined;
   readonly #roomWaiters: (() => void)[] = [];
   readonly #drainWaiters: (() => void)[] = [];
+  /**
+   * Items ever queued, and how many of them are committed or spooled. Batches leave the front of
+   * the queue and either are stored whole or go back to the front, so items are stored in the
+   * order they were queued and one count says which are durable.
+   */
+  #queuedTotal = 0;
+  #storedTotal = 0;
+  readonly #durabilityWaiters: DurabilityWaiter[] = [];
 
   constructor(options: IngestWriterOptions) {
     this.#sql = options.sql;
@@ -144,6 +159,11 @@ export class IngestWriter implements IngestSink {
   /** False while batches go to the spool or the spool is being replayed. */
   get databaseAvailable(): boolean {
     return this.#mode === 'up';
+  }
+
+  /** True while the writer holds `maxQueued` records or more, so `write` makes callers wait. */
+  get saturated(): boolean {
+    return this.queued >= this.#maxQueued;
   }
 
   /**
@@ -186,6 +206,26 @@ export class IngestWriter implements IngestSink {
     return this.#enqueue([toStoredDeadLetter(letter)]);
   }
 
+  /**
+   * Resolves once every record and dead letter queued before the call is durable: committed to
+   * the database, or appended to a spool file and fsynced. What is queued is written at once
+   * rather than on the flush timer, as the caller is holding something back until then (MQTT:
+   * the acknowledgement the broker's in-flight window waits for); whatever arrives during that
+   * write makes the next batch. Rejects when the writer is closed before storing them.
+   */
+  durable(): Promise<void> {
+    const upTo = this.#queuedTotal;
+    if (this.#storedTotal >= upTo) return Promise.resolve();
+    const stored = new Promise<void>((resolve, reject) =>
+      this.#durabilityWaiters.push({ upTo, resolve, reject }),
+    );
+    if (this.#queue.length > 0) {
+      this.#flushDue = true;
+      this.#signal();
+    }
+    return stored;
+  }
+
   /** Writes (or spools) everything queued so far. */
   async flush(): Promise<void> {
     if (this.#state !== 'running' || this.queued === 0) return;
@@ -212,6 +252,9 @@ export class IngestWriter implements IngestSink {
       this.#state = 'closed';
       release(this.#roomWaiters);
       release(this.#drainWaiters);
+      for (const waiter of this.#durabilityWaiters.splice(0)) {
+        waiter.reject(new Error('IngestWriter closed before storing everything queued'));
+      }
     })();
     return this.#closed;
   }
@@ -221,6 +264,7 @@ export class IngestWriter implements IngestSink {
       throw new Error(`IngestWriter is ${this.#state === 'new' ? 'not started' : 'closed'}`);
     }
     for (const item of items) this.#queue.push(item);
+    this.#queuedTotal += items.length;
     ingestMetrics.queueDepth.set(this.queued);
     if (this.#queue.length >= this.#batchSize) this.#signal();
     if (this.queued < this.#maxQueued) return;
@@ -263,6 +307,7 @@ export class IngestWriter implements IngestSink {
     const batch = this.#take();
     try {
       await this.#deliver(batch);
+      this.#stored(batch.length);
     } catch (error) {
       this.#lost(error);
       // Back to the front of the queue; the next step spools it ahead of anything newer.
@@ -276,6 +321,7 @@ export class IngestWriter implements IngestSink {
     const batch = this.#take();
     try {
       await this.#openSpool.append(batch);
+      this.#stored(batch.length);
     } catch (error) {
       this.#logger.error({ err: error }, 'cannot write the spool; holding records in memory');
       this.#queue = batch.concat(this.#queue);
@@ -306,7 +352,9 @@ export class IngestWriter implements IngestSink {
           this.#resume();
           return;
         }
-        this.#replay = { name, items: await spool.read(name), offset: 0 };
+        const { items, tornBytes } = await spool.read(name);
+        if (tornBytes > 0) this.#torn(name, tornBytes);
+        this.#replay = { name, items, offset: 0 };
       }
       const replay = this.#replay;
       const batch = replay.items.slice(replay.offset, replay.offset + this.#batchSize);
@@ -319,6 +367,15 @@ export class IngestWriter implements IngestSink {
     } catch (error) {
       this.#lost(error);
     }
+  }
+
+  /** A spool file ends in a partial line; what comes before it is replayed all the same. */
+  #torn(name: string, bytes: number): void {
+    ingestMetrics.spoolTornLines.inc();
+    this.#logger.warn(
+      { file: name, bytes },
+      'spool file ends in a partial line (an append cut short); replaying up to its last full line',
+    );
   }
 
   #resume(): void {
@@ -354,6 +411,13 @@ export class IngestWriter implements IngestSink {
     this.#inFlight = batch.length;
     if (this.#queue.length === 0) this.#flushDue = false;
     return batch;
+  }
+
+  /** `count` items from the front of the queue are committed or spooled. */
+  #stored(count: number): void {
+    this.#storedTotal += count;
+    const waiters = this.#durabilityWaiters;
+    while (waiters[0] && waiters[0].upTo <= this.#storedTotal) waiters.shift()?.resolve();
   }
 
   #settle(): void {

@@ -136,6 +136,7 @@ const spoolLineSchema = z.discriminatedUnion('kind', [
     time,
     counter: z.enum(counterKinds),
     increment: z.number(),
+    total: z.object({ connection: z.string(), address: z.string(), value: z.number() }).optional(),
   }),
   z.object({
     kind: z.literal('alarm'),
@@ -145,6 +146,7 @@ const spoolLineSchema = z.discriminatedUnion('kind', [
     active: z.boolean(),
     severity: z.enum(alarmSeverities),
     message: z.string(),
+    clearReason: z.string().optional(),
   }),
   z.object({
     kind: z.literal('deadLetter'),

@@ -8,10 +8,25 @@ const fileName = (ms: number): string => `spool-${String(ms).padStart(15, '0')}.
 
 const fileTime = (name: string): Date => new Date(Number(FILE_NAME.exec(name)?.[1] ?? 0));
 
-function countLines(text: string): number {
-  let count = 0;
-  for (const line of text.split('\n')) if (line.length > 0) count += 1;
-  return count;
+/**
+ * A file's complete lines, and the bytes after the last newline: an append cut short by a crash
+ * or a failed write. Appends end with a newline and count only once fsynced, so those bytes
+ * belong to an append that never counted (its source was not acknowledged) and are not a record.
+ */
+function splitComplete(text: string): { lines: string[]; tornBytes: number } {
+  const end = text.lastIndexOf('\n') + 1;
+  const lines = text
+    .slice(0, end)
+    .split('\n')
+    .filter((line) => line.length > 0);
+  return { lines, tornBytes: Buffer.byteLength(text.slice(end)) };
+}
+
+/** A spool file read back. */
+export interface SpoolFile {
+  items: QueueItem[];
+  /** Bytes after the last complete line, left out (0 when the file ends with a full line). */
+  tornBytes: number;
 }
 
 async function syncDirectory(dir: string): Promise<void> {
@@ -52,7 +67,7 @@ export class Spool {
     const spool = new Spool(dir, maxFileBytes);
     const names = (await readdir(dir)).filter((name) => FILE_NAME.test(name)).sort();
     for (const name of names) {
-      const lines = countLines(await readFile(join(dir, name), 'utf8'));
+      const lines = splitComplete(await readFile(join(dir, name), 'utf8')).lines.length;
       spool.#files.set(name, lines);
       spool.#depth += lines;
       spool.#lastMs = fileTime(name).getTime();
@@ -88,15 +103,14 @@ export class Spool {
     this.#depth += items.length;
   }
 
-  /** Reads a file back. Appends never go to a file once it is read. */
-  async read(name: string): Promise<QueueItem[]> {
+  /**
+   * Reads a file back up to its last complete line. Appends never go to a file once it is read.
+   */
+  async read(name: string): Promise<SpoolFile> {
     if (this.#active?.name === name) await this.seal();
-    const text = await readFile(join(this.#dir, name), 'utf8');
+    const { lines, tornBytes } = splitComplete(await readFile(join(this.#dir, name), 'utf8'));
     const time = fileTime(name);
-    return text
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .map((line) => fromSpoolLine(line, time));
+    return { items: lines.map((line) => fromSpoolLine(line, time)), tornBytes };
   }
 
   /** Deletes a file whose records are all stored. */

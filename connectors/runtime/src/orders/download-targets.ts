@@ -17,13 +17,20 @@ export interface OpenedTargets {
  * The configured download interfaces: provisioned into `download_target` (so the orders
  * subgraph can check equipment and setpoints before it records a command) and opened over the
  * connectors' connections. A download whose asset does not exist fails the start, naming it.
+ * Only downloads over the connections this process runs are provisioned and opened: a machine's
+ * orders go out through the one process owning its connection (see PLANTGRAPH_CONNECTIONS).
  */
 export async function openDownloadTargets(
   sql: Sql,
-  config: PlantConfig,
+  plantConfig: PlantConfig,
   connectors: Connector[],
   busUrl: string,
 ): Promise<OpenedTargets> {
+  const running = new Set(connectors.map((connector) => connector.connectionId));
+  const config = {
+    connections: plantConfig.connections.filter((connection) => running.has(connection.id)),
+    downloads: plantConfig.downloads.filter((download) => running.has(download.connection)),
+  };
   const paths = config.downloads.map((download) => download.asset);
   const ids = await assetIdsByPath(sql, paths);
   const problems = config.downloads.flatMap((download, index) =>

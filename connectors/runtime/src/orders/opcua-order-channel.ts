@@ -3,27 +3,30 @@ import {
   DataType,
   StatusCodes,
   Variant,
+  type CallMethodResult,
   type ClientSession,
   type WriteValueOptions,
 } from 'node-opcua';
 import type { OpcuaConnector } from '@plantgraph/opcua-connector';
 import {
   withTimeout,
+  type AbortPayload,
   type AckStatus,
-  type DownloadAck,
+  type CommandAck,
   type DownloadPayload,
   type MachineOrderProgress,
   type MachineOrderState,
   type OrderChannel,
 } from './order-channel.ts';
 
-/** The Download method's Int32 result. */
+/** The Download and Abort methods' Int32 status, their first output. */
 const ACK_BY_CODE: Record<number, AckStatus> = { 0: 'accepted', 1: 'duplicate', 2: 'rejected' };
 const STATE_BY_CODE: Record<number, MachineOrderState> = {
   0: 'NONE',
   1: 'DOWNLOADED',
   2: 'RUNNING',
   3: 'COMPLETE',
+  4: 'ABORTED',
 };
 
 interface Field {
@@ -35,7 +38,9 @@ interface Field {
 /**
  * An order interface on an OPC UA server, under the order folder `base`: the fields and
  * setpoints are written, read back and compared, then `<base>.Download` is called; its result
- * is the machine's answer. Progress is read from `.State`, `.ActiveCommandId`, `.Good`, `.Reject`.
+ * is the machine's answer. `<base>.Abort(CommandId, OrderCommandId)` withdraws an order. Both
+ * methods answer a status and, optionally, a reason text (a refusal's cause). Progress is read
+ * from `.State`, `.ActiveCommandId`, `.Good`, `.Reject`.
  */
 export class OpcuaOrderChannel implements OrderChannel {
   constructor(
@@ -43,7 +48,7 @@ export class OpcuaOrderChannel implements OrderChannel {
     private readonly base: string,
   ) {}
 
-  download(payload: DownloadPayload, timeoutMs: number): Promise<DownloadAck> {
+  download(payload: DownloadPayload, timeoutMs: number): Promise<CommandAck> {
     return withTimeout(
       this.connector.withSession((session) => this.#download(session, payload)),
       timeoutMs,
@@ -51,7 +56,27 @@ export class OpcuaOrderChannel implements OrderChannel {
     );
   }
 
-  async #download(session: ClientSession, payload: DownloadPayload): Promise<DownloadAck> {
+  abort(payload: AbortPayload, timeoutMs: number): Promise<CommandAck> {
+    return withTimeout(
+      this.connector.withSession(async (session) =>
+        this.#answer(
+          'Abort',
+          await session.call({
+            objectId: this.base,
+            methodId: `${this.base}.Abort`,
+            inputArguments: [
+              { dataType: DataType.String, value: payload.commandId },
+              { dataType: DataType.String, value: payload.orderCommandId },
+            ],
+          }),
+        ),
+      ),
+      timeoutMs,
+      `abort at ${this.base}`,
+    );
+  }
+
+  async #download(session: ClientSession, payload: DownloadPayload): Promise<CommandAck> {
     const fields: Field[] = [
       { nodeId: `${this.base}.Number`, dataType: DataType.String, value: payload.number },
       { nodeId: `${this.base}.Material`, dataType: DataType.String, value: payload.material },
@@ -97,15 +122,29 @@ export class OpcuaOrderChannel implements OrderChannel {
       methodId: `${this.base}.Download`,
       inputArguments: [],
     });
+    return this.#answer('Download', result);
+  }
+
+  /**
+   * A method's answer: its Int32 status and its optional String reason. A machine that gives no
+   * reason for a refusal is named with its status code instead.
+   */
+  #answer(method: string, result: CallMethodResult): CommandAck {
     if (result.statusCode.isNotGood()) {
-      throw new Error(`calling ${this.base}.Download failed: ${result.statusCode.name}`);
+      throw new Error(`calling ${this.base}.${method} failed: ${result.statusCode.name}`);
     }
     const code = Number(result.outputArguments?.[0]?.value);
     const status = ACK_BY_CODE[code];
-    if (!status) throw new Error(`${this.base}.Download answered an unknown status ${code}`);
-    return status === 'rejected'
-      ? { status, reason: `the machine refused it (status ${code})` }
-      : { status };
+    if (!status) throw new Error(`${this.base}.${method} answered an unknown status ${code}`);
+    if (status !== 'rejected') return { status };
+    const reason: unknown = result.outputArguments?.[1]?.value;
+    return {
+      status,
+      reason:
+        typeof reason === 'string' && reason.trim() !== ''
+          ? reason
+          : `the machine refused it (status ${code})`,
+    };
   }
 
   async progress(): Promise<MachineOrderProgress | null> {

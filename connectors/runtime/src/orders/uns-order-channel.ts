@@ -1,23 +1,25 @@
 import type { MqttClient } from 'mqtt';
 import {
   withTimeout,
+  type AbortPayload,
   type AckStatus,
-  type DownloadAck,
+  type CommandAck,
   type DownloadPayload,
   type MachineOrderProgress,
   type OrderChannel,
 } from './order-channel.ts';
 
 const ACKS = new Set<AckStatus>(['accepted', 'duplicate', 'rejected']);
-const STATES = new Set(['NONE', 'DOWNLOADED', 'RUNNING', 'COMPLETE']);
+const STATES = new Set(['NONE', 'DOWNLOADED', 'RUNNING', 'COMPLETE', 'ABORTED']);
 
 /**
- * An order interface over MQTT in UNS JSON: the order goes to `<topic>/download` (QoS 1), the
- * machine answers `{commandId, status, reason?}` on `<topic>/ack` and reports
- * `{commandId, state, good, reject}` on `<topic>/progress` (retained).
+ * An order interface over MQTT in UNS JSON: the order goes to `<topic>/download` and an abort
+ * `{commandId, orderCommandId}` to `<topic>/abort` (QoS 1); the machine answers either with
+ * `{commandId, status, reason?}` on `<topic>/ack` and reports `{commandId, state, good, reject}`
+ * on `<topic>/progress` (retained).
  */
 export class UnsOrderChannel implements OrderChannel {
-  readonly #waiting = new Map<string, (ack: DownloadAck) => void>();
+  readonly #waiting = new Map<string, (ack: CommandAck) => void>();
   #progress: MachineOrderProgress | null = null;
   readonly #onMessage = (topic: string, payload: Buffer) => this.#receive(topic, payload);
 
@@ -33,10 +35,7 @@ export class UnsOrderChannel implements OrderChannel {
     return channel;
   }
 
-  async download(payload: DownloadPayload, timeoutMs: number): Promise<DownloadAck> {
-    const answered = new Promise<DownloadAck>((resolve) => {
-      this.#waiting.set(payload.commandId, resolve);
-    });
+  download(payload: DownloadPayload, timeoutMs: number): Promise<CommandAck> {
     const message = {
       commandId: payload.commandId,
       number: payload.number,
@@ -44,11 +43,27 @@ export class UnsOrderChannel implements OrderChannel {
       quantity: payload.quantity,
       parameters: Object.fromEntries(payload.parameters.map((item) => [item.name, item.value])),
     };
+    return this.#send('download', message, timeoutMs);
+  }
+
+  abort(payload: AbortPayload, timeoutMs: number): Promise<CommandAck> {
+    return this.#send('abort', { ...payload }, timeoutMs);
+  }
+
+  /** Publishes a command and waits for the answer that names its command id. */
+  async #send(
+    leaf: 'download' | 'abort',
+    message: { commandId: string },
+    timeoutMs: number,
+  ): Promise<CommandAck> {
+    const answered = new Promise<CommandAck>((resolve) => {
+      this.#waiting.set(message.commandId, resolve);
+    });
     try {
-      await this.client.publishAsync(`${this.topic}/download`, JSON.stringify(message), { qos: 1 });
-      return await withTimeout(answered, timeoutMs, `download to ${this.topic}`);
+      await this.client.publishAsync(`${this.topic}/${leaf}`, JSON.stringify(message), { qos: 1 });
+      return await withTimeout(answered, timeoutMs, `${leaf} to ${this.topic}`);
     } finally {
-      this.#waiting.delete(payload.commandId);
+      this.#waiting.delete(message.commandId);
     }
   }
 

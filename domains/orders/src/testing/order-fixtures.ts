@@ -1,17 +1,17 @@
-import type { EventBus, OrderDownloadCommand, PlantEvent } from '@plantgraph/bus';
+import type { EventBus, PlantEvent, PlatformCommand } from '@plantgraph/bus';
 import type { Sql } from '@plantgraph/db';
 
 /** A bus that keeps what it was told, for tests that check what was announced. */
 export function recordingBus(): {
   bus: EventBus;
   events: PlantEvent[];
-  commands: OrderDownloadCommand[];
+  commands: PlatformCommand[];
 } {
   const events: PlantEvent[] = [];
-  const commands: OrderDownloadCommand[] = [];
+  const commands: PlatformCommand[] = [];
   const bus = {
     publish: (event: PlantEvent) => events.push(event),
-    publishCommand: (command: OrderDownloadCommand) => commands.push(command),
+    publishCommand: (command: PlatformCommand) => commands.push(command),
   } as unknown as EventBus;
   return { bus, events, commands };
 }

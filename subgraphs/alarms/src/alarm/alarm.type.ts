@@ -51,6 +51,15 @@ export class Alarm {
   @Field(() => DateTime, { nullable: true, description: 'When the condition went away.' })
   clearedAt!: Date | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the alarm was cleared, when its source did not report the clear: "not active on ' +
+      'reconnect" when a connector found it inactive on (re)connecting, clearedAt being when ' +
+      'it looked. Null for a clear reported by the source.',
+  })
+  clearReason!: string | null;
+
   @Field(() => DateTime, { nullable: true })
   acknowledgedAt!: Date | null;
 
@@ -71,6 +80,7 @@ export class Alarm {
       state: row.state,
       raisedAt: row.raised_at,
       clearedAt: row.cleared_at,
+      clearReason: row.clear_reason,
       acknowledgedAt: row.acknowledged_at,
       acknowledgedBy: row.acknowledged_by,
       acknowledgeComment: row.acknowledge_comment,

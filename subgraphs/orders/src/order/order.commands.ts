@@ -10,6 +10,7 @@ import {
   type GraphContext,
 } from '@plantgraph/graph';
 import {
+  abortOrder,
   assetsOfOrders,
   createOrder,
   downloadOrder,
@@ -149,6 +150,27 @@ export async function changeOrderStatus(
     transitionOrder(context, {
       orderId,
       to,
+      reason,
+      actor: context.identity.subject,
+      access: accessOf(context),
+    }),
+  );
+  return reload(context, orderId);
+}
+
+/**
+ * DOWNLOADED or RUNNING → ABORTED: at once when no machine holds the order, else through an
+ * abort command the machine has to acknowledge; the answer is the order as it stands now.
+ */
+export async function abortProductionOrder(
+  context: GraphContext,
+  id: string,
+  reason?: string | null,
+): Promise<ProductionOrder> {
+  const orderId = parseId(id, 'id', 'ProductionOrder');
+  await asGraphErrors(() =>
+    abortOrder(context, {
+      orderId,
       reason,
       actor: context.identity.subject,
       access: accessOf(context),

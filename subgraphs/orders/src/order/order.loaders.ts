@@ -16,6 +16,7 @@ import {
   downloadTargetsOf,
   findOrders,
   listOrders,
+  machineCommandsOf,
   ordersOfAssets,
   setpointsOfOrders,
   statusHistories,
@@ -23,6 +24,7 @@ import {
 } from '@plantgraph/orders-domain';
 import type { ProductionOrdersArgs } from './order.args.ts';
 import {
+  MachineCommand,
   OrderDownloadInterface,
   OrderParameter,
   OrderStatusChange,
@@ -46,6 +48,13 @@ export const statusHistoryOfOrder = (context: GraphContext) =>
   new DataLoader<string, OrderStatusChange[]>(async (orderIds) => {
     const rows = await statusHistories(context.sql, orderIds);
     return groupBy(orderIds, rows.map(OrderStatusChange.fromRow), (change) => change.orderId);
+  });
+
+/** Commands sent to machines per order, oldest first. */
+export const machineCommandsOfOrder = (context: GraphContext) =>
+  new DataLoader<string, MachineCommand[]>(async (orderIds) => {
+    const rows = await machineCommandsOf(context.sql, orderIds);
+    return groupBy(orderIds, rows.map(MachineCommand.fromRow), (command) => command.orderId);
   });
 
 /** Orders targeting an asset, newest first, optionally in one status. */

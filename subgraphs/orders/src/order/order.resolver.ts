@@ -21,6 +21,7 @@ import {
   UpdateProductionOrderArgs,
 } from './order.args.ts';
 import {
+  abortProductionOrder,
   changeOrderStatus,
   createProductionOrder,
   createProductionOrders,
@@ -30,6 +31,7 @@ import {
 } from './order.commands.ts';
 import { CreateProductionOrderInput } from './order.input.ts';
 import {
+  machineCommandsOfOrder,
   orderPage,
   parametersOfOrder,
   requireOrder,
@@ -38,6 +40,7 @@ import {
 import { orderStatusChanges } from './order.stream.ts';
 import {
   CreateProductionOrderResult,
+  MachineCommand,
   OrderParameter,
   OrderProgress,
   OrderStatusChange,
@@ -70,6 +73,14 @@ export class ProductionOrderResolver {
   @FieldResolver(() => [OrderStatusChange], { description: 'Every status change, oldest first.' })
   statusHistory(@Root() order: ProductionOrder, @Ctx() context: GraphContext) {
     return loader(context, statusHistoryOfOrder).load(order.id);
+  }
+
+  @FieldResolver(() => [MachineCommand], {
+    description:
+      'Downloads and aborts sent to machines for this order, oldest first, with their answers.',
+  })
+  machineCommands(@Root() order: ProductionOrder, @Ctx() context: GraphContext) {
+    return loader(context, machineCommandsOfOrder).load(order.id);
   }
 
   @FieldResolver(() => [OrderParameter], { description: 'Setpoints, in the order given.' })
@@ -126,13 +137,17 @@ export class ProductionOrderResolver {
   }
 
   @Mutation(() => ProductionOrder, {
-    description: 'DOWNLOADED or RUNNING → ABORTED: the order ends unfinished.',
+    description:
+      'DOWNLOADED or RUNNING → ABORTED: the order ends unfinished. When a machine took the ' +
+      'order, the abort is sent to it (see machineCommands) and the order becomes ABORTED on ' +
+      "the machine's acknowledgement; it stays as it is if the machine refuses or never " +
+      'answers. Without a machine to tell, it is ABORTED at once.',
   })
   abortOrder(
     @Args(() => OrderIdArgs) args: OrderIdArgs,
     @Ctx() context: GraphContext,
   ): Promise<ProductionOrder> {
-    return changeOrderStatus(context, args.id, ProductionOrderStatus.ABORTED, args.reason);
+    return abortProductionOrder(context, args.id, args.reason);
   }
 
   @Mutation(() => ProductionOrder, {

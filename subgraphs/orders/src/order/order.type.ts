@@ -2,6 +2,7 @@ import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from '
 import { connectionTypes, DateTime, type OrderStatusEvent } from '@plantgraph/graph';
 import {
   ProductionOrderStatus,
+  type MachineCommandRow,
   type OrderStatusChangeRow,
   type ProductionOrderRow,
 } from '@plantgraph/orders-domain';
@@ -13,6 +14,84 @@ registerEnumType(ProductionOrderStatus, {
 });
 
 export { ProductionOrderStatus };
+
+/** What a command asks of the machine. */
+export enum MachineCommandKind {
+  DOWNLOAD = 'DOWNLOAD',
+  ABORT = 'ABORT',
+}
+
+/** Where a command to a machine stands. */
+export enum MachineCommandState {
+  PENDING = 'PENDING',
+  ACKNOWLEDGED = 'ACKNOWLEDGED',
+  FAILED = 'FAILED',
+}
+
+registerEnumType(MachineCommandKind, {
+  name: 'MachineCommandKind',
+  description: 'What a command asks of the machine: take the order, or withdraw it.',
+});
+registerEnumType(MachineCommandState, {
+  name: 'MachineCommandState',
+  description:
+    'PENDING while it is sent and retried; ACKNOWLEDGED when the machine took it; FAILED when ' +
+    'the machine refused it, never answered after the retries, or it was moot.',
+});
+
+/** A download or abort sent to a machine for an order, and the machine's answer. */
+@ObjectType({
+  description: "A download or abort sent to a machine for an order, and the machine's answer.",
+})
+export class MachineCommand {
+  @Field(() => ID, { description: 'The command id the machine sees.' })
+  id!: string;
+
+  @Field(() => MachineCommandKind)
+  kind!: MachineCommandKind;
+
+  @Field(() => MachineCommandState)
+  state!: MachineCommandState;
+
+  @Field(() => Int, { description: 'Attempts sent so far.' })
+  attempts!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why it failed, with the machine's own reason when it refused; else the last attempt's error.",
+  })
+  error!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Who asked for an abort.' })
+  requestedBy!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The reason given with an abort.' })
+  reason!: string | null;
+
+  @Field(() => DateTime)
+  createdAt!: Date;
+
+  @Field(() => DateTime, { nullable: true, description: 'When it was acknowledged or failed.' })
+  finishedAt!: Date | null;
+
+  orderId!: string;
+
+  static fromRow(row: MachineCommandRow): MachineCommand {
+    return Object.assign(new MachineCommand(), {
+      id: row.id,
+      kind: row.kind,
+      state: row.state,
+      attempts: row.attempts,
+      error: row.last_error,
+      requestedBy: row.requested_by,
+      reason: row.request_reason,
+      createdAt: row.created_at,
+      finishedAt: row.finished_at,
+      orderId: row.order_id,
+    });
+  }
+}
 
 /** A setpoint sent to the machine with the order. */
 @ObjectType({ description: 'A typed setpoint of an order, checked against the machine limits.' })

@@ -58,6 +58,22 @@ export class Connection {
   @Field(() => Int, { description: 'Dead letters stored for this connection by its process.' })
   deadLetters!: number;
 
+  @Field(() => Int, {
+    description:
+      'Messages the source sent that never arrived, counted by the owning process since it ' +
+      'started: Sparkplug B sequence gaps (a broker dropping at its queue limit shows here). ' +
+      'Always 0 for UNS JSON and OPC UA, which carry no sequence numbers.',
+  })
+  lostMessages!: number;
+
+  @Field(() => Boolean, {
+    description:
+      'True while the connection falls behind: what it received waits longer than a second to ' +
+      "be stored, or the process's writer holds its maximum in memory. The source's queue " +
+      '(the broker, the server) grows meanwhile and drops at its limit.',
+  })
+  fallingBehind!: boolean;
+
   @Field(() => DateTime, { description: 'When the owning process last reported.' })
   reportedAt!: Date;
 
@@ -79,6 +95,8 @@ export class Connection {
       lastMessageAt: row.last_message_at,
       spoolDepth: row.spool_depth,
       deadLetters: row.dead_letters,
+      lostMessages: row.lost_messages,
+      fallingBehind: row.falling_behind,
       reportedAt: row.reported_at,
       stale: isStale(row, now),
     });

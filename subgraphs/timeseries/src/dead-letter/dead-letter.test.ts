@@ -20,10 +20,11 @@ beforeAll(async () => {
   }
   await database.sql.query(
     `insert into connection_status (id, kind, endpoint, state, since, items, reported_at,
-       messages_per_second, spool_depth, dead_letters)
-     values ('plc-a', 'opcua', 'opc.tcp://plc-a:4840', 'CONNECTED', now(), 12, now(), 3.5, 0, 2),
+       messages_per_second, spool_depth, dead_letters, lost_messages, falling_behind)
+     values ('plc-a', 'opcua', 'opc.tcp://plc-a:4840', 'CONNECTED', now(), 12, now(), 3.5, 0, 2,
+             0, false),
             ('broker-b', 'mqtt', 'mqtt://broker:1883', 'RECONNECTING', now(), 2,
-             now() - interval '5 minutes', 0, 40, 1)`,
+             now() - interval '5 minutes', 0, 40, 1, 17, true)`,
   );
 });
 
@@ -43,7 +44,8 @@ interface LettersPage {
 describe('connections', () => {
   it('lists every connection with its health and flags a silent process as stale', async () => {
     const { data, errors } = await client.execute<{ connections: Record<string, unknown>[] }>(
-      '{ connections { id kind state items messagesPerSecond spoolDepth deadLetters stale } }',
+      `{ connections { id kind state items messagesPerSecond spoolDepth deadLetters lostMessages
+           fallingBehind stale } }`,
     );
     expect(errors).toBeUndefined();
     expect(data?.connections).toEqual([
@@ -55,6 +57,8 @@ describe('connections', () => {
         messagesPerSecond: 0,
         spoolDepth: 40,
         deadLetters: 1,
+        lostMessages: 17,
+        fallingBehind: true,
         stale: true,
       },
       {
@@ -65,6 +69,8 @@ describe('connections', () => {
         messagesPerSecond: 3.5,
         spoolDepth: 0,
         deadLetters: 2,
+        lostMessages: 0,
+        fallingBehind: false,
         stale: false,
       },
     ]);
