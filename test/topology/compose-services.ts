@@ -32,15 +32,21 @@ export interface ComposeVariables {
   [name: string]: string;
 }
 
-const VARIABLE = /\$\{([A-Z0-9_]+)(?::([?-])([^}]*))?\}/g;
+// `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `${NAME:?error}`, `${NAME?error}`: with the
+// colon an empty value counts as unset, as in compose.
+const VARIABLE = /\$\{([A-Z0-9_]+)(?:(:?)([?-])([^}]*))?\}/g;
 
 function substitute(text: string, variables: ComposeVariables): string {
-  return text.replace(VARIABLE, (_match, name: string, kind?: string, rest?: string) => {
-    const value = variables[name];
-    if (value !== undefined && value !== '') return value;
-    if (kind === '-') return rest ?? '';
-    throw new Error(`compose.yaml needs ${name}: ${rest ?? 'unset'}`);
-  });
+  return text.replace(
+    VARIABLE,
+    (_match, name: string, colon?: string, kind?: string, rest?: string) => {
+      const value = variables[name];
+      if (value !== undefined && (value !== '' || (kind !== undefined && colon === '')))
+        return value;
+      if (kind === '-') return rest ?? '';
+      throw new Error(`compose.yaml needs ${name}: ${rest ?? 'unset'}`);
+    },
+  );
 }
 
 export interface ComposeMapping {
@@ -48,6 +54,8 @@ export interface ComposeMapping {
   databaseUrl: string;
   /** The test's broker, in place of the mosquitto service. */
   mqttUrl: string;
+  /** The test's Redis, in place of the redis service; without one the gateways count alone. */
+  redisUrl?: string | undefined;
   variables: ComposeVariables;
   /** A free local port for `service:containerPort`. */
   allocatePort(): Promise<number>;
@@ -80,6 +88,7 @@ export async function composeServices(
     value
       .replace(/postgres:\/\/[^@]+@timescaledb:5432\/plantgraph/g, mapping.databaseUrl)
       .replace(/mqtt:\/\/mosquitto:1883/g, `mqtt://${broker.host}`)
+      .replace(/redis:\/\/redis:6379/g, mapping.redisUrl ?? '')
       .replace(/\b([a-z][a-z0-9-]*):(\d+)\b/g, (whole, host: string, port: string) => {
         const local = ports.get(`${host}:${port}`);
         return local === undefined ? whole : `127.0.0.1:${local}`;

@@ -34,6 +34,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'dist/plantgraph.js');
 const databaseServer = process.env.TEST_DATABASE_URL;
 const brokerUrl = process.env.TEST_MQTT_URL;
+/** In place of compose's redis service; without it the gateways count their limits alone. */
+const redisUrl = process.env.TEST_REDIS_URL;
 const run = promisify(execFile);
 
 if (!databaseServer || !brokerUrl || !existsSync(cli)) {
@@ -116,6 +118,7 @@ beforeAll(async () => {
   services = await composeServices(join(root, 'compose.yaml'), {
     databaseUrl,
     mqttUrl: brokerUrl,
+    redisUrl,
     variables: { POSTGRES_PASSWORD: 'unused', PLANTGRAPH_GATEWAY_SECRET: gatewaySecret },
     allocatePort: freePort,
   });
@@ -220,6 +223,21 @@ describe('the production topology, as separate processes', () => {
       await client.dispose();
     }
   });
+
+  it.skipIf(!redisUrl)(
+    "counts both gateways' limits in the redis service (TEST_REDIS_URL)",
+    async () => {
+      for (const gateway of ['gateway-1', 'gateway-2']) {
+        const metrics = await (
+          await fetch(gatewayUrl(gateway).replace(/graphql$/, 'metrics'))
+        ).text();
+        expect(metrics).toMatch(/^plantgraph_gateway_limit_store_up\{store="redis"\} 1$/m);
+        expect(metrics).toMatch(
+          /^plantgraph_gateway_limit_store_failures_total\{store="redis"\} 0$/m,
+        );
+      }
+    },
+  );
 
   it('downloads an order to a simulated machine and follows it to COMPLETED', async () => {
     const adapter = await run(

@@ -80,7 +80,15 @@ export const connectorsRole = defineRole({
     });
 
     const app = express();
-    mountProbes(app, { ready: databaseAnswers(database.sql), registries: [metricsRegistry] });
+    const databaseReady = databaseAnswers(database.sql);
+    const ready = async (): Promise<boolean> => {
+      const spoolFailure = runtime.writer.spoolFailure;
+      if (spoolFailure) throw new Error(`cannot write the spool: ${spoolFailure}`);
+      return databaseReady().catch((error: unknown) => {
+        throw new Error(`database: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    };
+    mountProbes(app, { ready, registries: [metricsRegistry] });
     const server = createServer(app);
     await listen(server, config.PORT, config.HOST, 'PORT');
     logger.info(

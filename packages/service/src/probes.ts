@@ -6,7 +6,10 @@ export const processRegistry = new Registry();
 collectDefaultMetrics({ register: processRegistry, prefix: 'plantgraph_' });
 
 export interface ProbeOptions {
-  /** Whether the process can serve: e.g. its database answers. */
+  /**
+   * Whether the process can serve: e.g. its database answers. A check that throws is not ready,
+   * and its message is the `reason` on /readyz.
+   */
   ready?: () => Promise<boolean>;
   /** Further registries to expose on /metrics (ingest, connectors). */
   registries?: Registry[];
@@ -21,8 +24,12 @@ export function mountProbes(app: Express, options: ProbeOptions = {}): void {
     response.json({ status: 'ok' });
   });
   app.get('/readyz', async (_request, response) => {
-    const ready = await (options.ready?.() ?? Promise.resolve(true)).catch(() => false);
-    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+    const reason = await (options.ready?.() ?? Promise.resolve(true)).then(
+      (ready) => (ready ? undefined : 'not ready'),
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    if (reason === undefined) response.json({ status: 'ready' });
+    else response.status(503).json({ status: 'not ready', reason });
   });
   app.get('/metrics', async (_request, response) => {
     const merged = Registry.merge([processRegistry, ...(options.registries ?? [])]);

@@ -4,6 +4,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { EventBus } from '@plantgraph/bus';
+import { ACKNOWLEDGE, isAcknowledgement } from '@plantgraph/graph';
 import {
   admin,
   cli,
@@ -92,6 +93,8 @@ interface Subscription {
   rounds: number[];
   /** Results carrying errors or a gap marker: the gateway told the client something was missed. */
   flags: string[];
+  /** Whether the gateway acknowledged it: every event published from then on is owed to it. */
+  acknowledged: boolean;
   /** The error that ended the subscription, if one did. */
   ended?: string;
   /** When each result arrived (ms since the epoch). */
@@ -103,15 +106,27 @@ function subscribeAll(clients: { client: Client; gateway: string }[]): Subscript
   for (let index = 0; index < SUBSCRIPTIONS; index += 1) {
     const { client, gateway } = clients[index % clients.length] as (typeof clients)[number];
     const machine = index % MACHINES;
-    const subscription: Subscription = { machine, gateway, rounds: [], flags: [], arrivals: [] };
+    const subscription: Subscription = {
+      machine,
+      gateway,
+      rounds: [],
+      flags: [],
+      arrivals: [],
+      acknowledged: false,
+    };
     subscriptions.push(subscription);
     client.subscribe(
       {
         query: `subscription ($id: ID!) { machineStateChanged(assetIds: [$id]) { reason } }`,
         variables: { id: machines[machine]?.id },
+        extensions: { [ACKNOWLEDGE]: true },
       },
       {
         next: (result) => {
+          if (!subscription.acknowledged && isAcknowledgement(result)) {
+            subscription.acknowledged = true;
+            return;
+          }
           subscription.arrivals.push(Date.now());
           // A gap is flagged as an error or as `extensions.gap` (docs/subscriptions.md).
           if (result.errors || (result.extensions as { gap?: unknown } | undefined)?.gap === true) {
@@ -162,23 +177,16 @@ describe('the graph while a process fails', () => {
     });
     try {
       const subscriptions = subscribeAll(clients);
-      // Warm-up rounds (negative) until every subscription delivered one: each is then in place
-      // upstream, so every measured round is owed to every subscription.
-      let warmUp = -1;
+      // Every subscription acknowledged is live upstream: each round from now on is owed to each.
       await eventually(
-        async () => {
-          publishRound(warmUp);
-          warmUp -= 1;
-          await sleep(ROUND_MS);
-          return subscriptions.every((s) => s.rounds.length > 0) ? true : undefined;
-        },
+        async () => (subscriptions.every((s) => s.acknowledged) ? true : undefined),
         60_000,
         () =>
-          `subscriptions without an event: ${
-            subscriptions.filter((s) => s.rounds.length === 0).length
+          `subscriptions not acknowledged: ${
+            subscriptions.filter((s) => !s.acknowledged).length
           }, ended: ${subscriptions.filter((s) => s.ended).length} (${
             subscriptions.find((s) => s.ended)?.ended
-          }), flagged: ${subscriptions.find((s) => s.flags.length > 0)?.flags[0]}`,
+          })`,
       );
       const before = 10;
       const after = 20;
@@ -222,6 +230,10 @@ describe('the graph while a process fails', () => {
           missing: before + after - distinct.size,
           flagged: s.flags.length > 0 || s.ended !== undefined,
           receivingAfterKill: got.includes(last),
+          // Rounds published well before the kill (the last one may still be in flight).
+          missedBeforeKill: Array.from({ length: killedRound - 1 }, (_, r) => r).filter(
+            (r) => !distinct.has(r),
+          ).length,
         };
       });
       const sum = (pick: (r: (typeof report)[number]) => number) =>
@@ -236,6 +248,7 @@ describe('the graph while a process fails', () => {
         silentGaps: report.filter((r) => r.missing > 0 && !r.flagged).length,
         flagged: report.filter((r) => r.flagged).length,
         stoppedReceiving: report.filter((r) => !r.receivingAfterKill).length,
+        missedBeforeKill: sum((r) => r.missedBeforeKill),
         roundsAfterKill: before + after - killedRound,
         recoveryMs,
         killedAgoMs: Date.now() - killedAt,
@@ -243,6 +256,7 @@ describe('the graph while a process fails', () => {
       };
       console.log(`fault subgraph replica kill -9: ${JSON.stringify(totals)}`);
       expect(totals.doubled).toBe(0);
+      expect(totals.missedBeforeKill).toBe(0);
       expect({ stoppedReceiving: totals.stoppedReceiving, silentGaps: totals.silentGaps }).toEqual({
         stoppedReceiving: 0,
         silentGaps: 0,

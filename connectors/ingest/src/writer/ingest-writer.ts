@@ -113,6 +113,7 @@ export class IngestWriter implements IngestSink {
   #retryDelay: number;
   #nextAttemptAt = 0;
   #spoolBlockedUntil = 0;
+  #spoolFailure: string | undefined;
   #replay: Replay | undefined;
   #interval: NodeJS.Timeout | undefined;
   #wake: (() => void) | undefined;
@@ -159,6 +160,11 @@ export class IngestWriter implements IngestSink {
   /** False while batches go to the spool or the spool is being replayed. */
   get databaseAvailable(): boolean {
     return this.#mode === 'up';
+  }
+
+  /** Why the last spool write failed (a full disk, say); undefined once a write succeeds again. */
+  get spoolFailure(): string | undefined {
+    return this.#spoolFailure;
   }
 
   /** True while the writer holds `maxQueued` records or more, so `write` makes callers wait. */
@@ -307,6 +313,7 @@ export class IngestWriter implements IngestSink {
     const batch = this.#take();
     try {
       await this.#deliver(batch);
+      this.#spoolFailure = undefined;
       this.#stored(batch.length);
     } catch (error) {
       this.#lost(error);
@@ -321,9 +328,11 @@ export class IngestWriter implements IngestSink {
     const batch = this.#take();
     try {
       await this.#openSpool.append(batch);
+      this.#spoolFailure = undefined;
       this.#stored(batch.length);
     } catch (error) {
       this.#logger.error({ err: error }, 'cannot write the spool; holding records in memory');
+      this.#spoolFailure = error instanceof Error ? error.message : String(error);
       this.#queue = batch.concat(this.#queue);
       this.#spoolBlockedUntil = Date.now() + this.#retryDelay;
     }
