@@ -220,6 +220,10 @@ async function runInProcess() {
   const [{ rows: stored } = { rows: 0 }] = await sql.query<{ rows: number }>(
     'select count(*) as rows from datapoint',
   );
+  // What the connection itself reported lost (Connection.lostMessages): Sparkplug sequence gaps.
+  const [{ lost_messages: lostMessages } = { lost_messages: 0 }] = await sql.query<{
+    lost_messages: number;
+  }>("select lost_messages::int from connection_status where id = 'bench'");
 
   // The same rows straight into the same table: the ceiling for any ingest path.
   const rows = await sql.query<{ time: Date; tag_id: string; value: number }>(
@@ -261,6 +265,7 @@ ${DEVICES} devices, published at QoS 1 from a worker thread paced to ${targetRat
 | datapoints stored                    | ${stored.toLocaleString()} (${((stored / total) * 100).toFixed(1)} %) |
 | publisher finished after             | ${(published / 1000).toFixed(1)} s |
 | rebirths requested (sequence gaps)   | ${rebirths} |
+| Connection.lostMessages              | ${lostMessages.toLocaleString()} messages (${(lostMessages * METRICS_PER_DEVICE).toLocaleString()} datapoints) |
 | pipeline: publish -> rows committed  | ${pipelineSeconds.toFixed(1)} s |
 | pipeline rate                        | ${Math.round(pipelineRate).toLocaleString()} datapoints/s |
 | raw bulk insert rate                 | ${Math.round(rawRate).toLocaleString()} datapoints/s |
