@@ -76,6 +76,13 @@ export interface EventStreamOptions<T> {
   /** Default: a bounded first-in-first-out buffer. */
   buffer?: EventBuffer<T>;
   /**
+   * Which events can matter to `select`, as routes (see `routesOf`): an event type (`alarm`), or
+   * a type and one id (`tagValue:<tag id>`, `state:<asset id>`). Unset: every event. With routes,
+   * `select` is called only for events on them, so one busy stream type does not cost every
+   * other stream a call per event.
+   */
+  routes?: readonly string[];
+  /**
    * The subscription's context. A subscription keeps one context for all its events, so its
    * DataLoaders are cleared before each event: fields resolved for an event read the data as it
    * is then, not as it was for the first event.
@@ -86,26 +93,66 @@ export interface EventStreamOptions<T> {
 type Listener = (event: PlantEvent) => void;
 
 /**
+ * The routes an event travels: its type, and its type with the id it is about (the tag of a value,
+ * else the asset). Ids are lower case, as the graph's arguments are.
+ */
+export function routesOf(event: PlantEvent): [string, string] {
+  const id = event.type === 'tagValue' ? event.tagId : event.assetId;
+  return [event.type, `${event.type}:${id.toLowerCase()}`];
+}
+
+/**
  * One broker subscription per bus, shared by every stream. EventBus.subscribe unsubscribes by
  * filter, so two streams with the same filter would cancel each other, and overlapping filters
  * may make the broker deliver an event twice; a single `#` avoids both. Subscribing and
  * unsubscribing run one after the other so that a late unsubscribe never cancels a newer one.
+ * Listeners with routes are indexed by them: an event reaches the listeners of its two routes and
+ * those without routes, not every listener of the process.
  */
 class SharedSubscription {
-  readonly listeners = new Set<Listener>();
+  /** Listeners and their routes (undefined: every event). */
+  readonly listeners = new Map<Listener, readonly string[] | undefined>();
+  readonly #everything = new Set<Listener>();
+  readonly #byRoute = new Map<string, Set<Listener>>();
   #unsubscribe: (() => Promise<void>) | undefined;
   #chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly bus: EventBus) {}
 
-  add(listener: Listener): Promise<void> {
-    this.listeners.add(listener);
+  add(listener: Listener, routes: readonly string[] | undefined): Promise<void> {
+    this.listeners.set(listener, routes);
+    if (!routes) this.#everything.add(listener);
+    for (const route of new Set(routes)) {
+      const listeners = this.#byRoute.get(route) ?? new Set<Listener>();
+      listeners.add(listener);
+      this.#byRoute.set(route, listeners);
+    }
     return this.#sync();
   }
 
   remove(listener: Listener): Promise<void> {
+    const routes = this.listeners.get(listener);
     this.listeners.delete(listener);
+    this.#everything.delete(listener);
+    for (const route of new Set(routes)) {
+      const listeners = this.#byRoute.get(route);
+      listeners?.delete(listener);
+      if (listeners?.size === 0) this.#byRoute.delete(route);
+    }
     return this.#sync();
+  }
+
+  #dispatch(event: PlantEvent): void {
+    const [type, keyed] = routesOf(event);
+    for (const listeners of [this.#everything, this.#byRoute.get(type), this.#byRoute.get(keyed)]) {
+      for (const listener of listeners ?? []) {
+        try {
+          listener(event);
+        } catch {
+          // A malformed event one stream cannot read must not starve the others.
+        }
+      }
+    }
   }
 
   #sync(): Promise<void> {
@@ -113,15 +160,7 @@ class SharedSubscription {
       .catch(() => undefined)
       .then(async () => {
         if (this.listeners.size > 0 && !this.#unsubscribe) {
-          this.#unsubscribe = await this.bus.subscribe('#', (event) => {
-            for (const listener of this.listeners) {
-              try {
-                listener(event);
-              } catch {
-                // A malformed event one stream cannot read must not starve the others.
-              }
-            }
-          });
+          this.#unsubscribe = await this.bus.subscribe('#', (event) => this.#dispatch(event));
         } else if (this.listeners.size === 0 && this.#unsubscribe) {
           const unsubscribe = this.#unsubscribe;
           this.#unsubscribe = undefined;
@@ -199,7 +238,7 @@ export async function eventStream<T>(
   };
 
   try {
-    await subscription.add(listener);
+    await subscription.add(listener, options.routes);
   } catch (error) {
     await subscription.remove(listener);
     throw error;

@@ -24,6 +24,7 @@ export async function alarmTransitions(
   const minRank = args.minSeverity ? severityRank(args.minSeverity) : 0;
   return eventStream(bus, {
     context,
+    routes: ['alarm'],
     select: (event) => {
       if (event.type !== 'alarm' || severityRank(event.severity) < minRank) return undefined;
       if (under !== undefined && !isWithin(event.assetPath, under)) return undefined;

@@ -26,6 +26,7 @@ export async function orderStatusChanges(
     : undefined;
   return eventStream(bus, {
     context,
+    routes: ['orderStatus'],
     select: (event) => {
       if (event.type !== 'orderStatus') return undefined;
       if (orderIds && !orderIds.has(event.orderId.toLowerCase())) return undefined;

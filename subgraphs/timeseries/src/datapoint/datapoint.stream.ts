@@ -28,6 +28,7 @@ export async function tagValueStream(
   const tagIds = new Set(await requireTagIds(context, args.tagIds, 'tagIds'));
   return eventStream(bus, {
     context,
+    routes: [...tagIds].map((id) => `tagValue:${id}`),
     select: (event) =>
       event.type === 'tagValue' && tagIds.has(event.tagId.toLowerCase())
         ? TagValue.fromEvent(event)

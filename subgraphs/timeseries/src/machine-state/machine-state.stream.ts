@@ -27,6 +27,7 @@ export async function machineStateChanges(
     : undefined;
   return eventStream(bus, {
     context,
+    routes: assetIds ? [...assetIds].map((id) => `state:${id}`) : ['state'],
     select: (event) => {
       if (event.type !== 'state') return undefined;
       if (assetIds && !assetIds.has(event.assetId.toLowerCase())) return undefined;
