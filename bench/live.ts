@@ -639,7 +639,7 @@ the gateway in this process on loopback, their subscriptions fed by the event bu
 events round-robin over the machines, each stamped with its publish instant (its \`since\`). ${workers} subscriber thread(s)
 hold graphql-ws clients of the gateway, ${perSocket} subscriptions per socket, each
 \`machineStateChanged(assetIds: [one machine]) { state since reason asset { id name } }\`, machines round-robin,
-all with one operator API key for ${allSites ? 'every site' : "the machines' site"}. Latency = receive time - since.
+all with one ${SUBSCRIPTION_ROLE} API key for ${allSites ? 'every site' : "the machines' site"}. Latency = receive time - since.
 A subscription counts as open once it has received an event.
 Load: ${whole(subscribers)} subscriptions, ${warmUpSeconds} s warm-up, then ${whole(rate)} events/s for ${seconds} s.
 Hold: ${whole(hold)} subscriptions, then ${whole(holdRate)} events/s for ${holdSeconds} s.

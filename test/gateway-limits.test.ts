@@ -62,12 +62,15 @@ async function gatewayWith(options: Partial<GatewayOptions>): Promise<string> {
   return gateway.url;
 }
 
-function connect(url: string): { client: Client; closed: () => boolean } {
+function connect(
+  url: string,
+  connectionParams: Record<string, string> = plant.connectionParams,
+): { client: Client; closed: () => boolean } {
   let closed = false;
   const client = createClient({
     url: url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
-    connectionParams: plant.connectionParams,
+    connectionParams,
     // Not lazy: the client itself would close the socket once no subscription is left.
     lazy: false,
     retryAttempts: 0,
@@ -301,9 +304,15 @@ describe('rate limits', () => {
     expect(await status(ignoring, '198.51.100.2')).toBe(429);
   });
 
-  it('refuses a subscription over the per-caller limit and keeps the connection', async () => {
+  it('refuses a viewer’s subscription over the per-caller limit and keeps the connection', async () => {
     const url = await gatewayWith({ limits: { maxSubscriptionsPerCaller: 2 } });
-    const { client, closed } = connect(url);
+    // Viewers may subscribe; the per-caller limit is what bounds what one of them costs.
+    const { key } = await createApiKey(plant.database.sql, {
+      role: 'viewer',
+      sites: null,
+      label: 'viewer at its subscription limit',
+    });
+    const { client, closed } = connect(url, { authorization: `Bearer ${key}` });
     const clientSubscriptions = () => gauge(url, 'plantgraph_gateway_subscriptions');
     const first = subscribe(client, STATE_CHANGES);
     subscribe(client, STATE_CHANGES);

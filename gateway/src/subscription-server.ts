@@ -61,6 +61,7 @@ export function serveSubscriptions(
             };
             // Over the socket errors go out as they are: no `http` extension, so no AuthenticationError.
             if (!identity) throw new PlantgraphError('UNAUTHENTICATED', 'Not authenticated');
+            // Every role may subscribe; the check still refuses an identity without a known role.
             if (!includesRole(identity.role, SUBSCRIPTION_ROLE)) {
               throw new PlantgraphError(
                 'FORBIDDEN',

@@ -215,6 +215,8 @@ export type Asset = {
   activeOrder?: Maybe<ProductionOrder>;
   /** From the enterprise down to the parent. */
   ancestors: Array<Asset>;
+  /** The mutations of this asset (createAsset, updateAsset, retireAsset), newest first, as the audit log holds them, refused ones included. Engineers and admins only. */
+  changes?: Maybe<AuditEntryConnection>;
   children: Array<Asset>;
   /** Everything below this asset, in path order. */
   descendants: Array<Asset>;
@@ -235,6 +237,8 @@ export type Asset = {
   parent?: Maybe<Asset>;
   /** Names from the enterprise down, joined by "/", e.g. "Acme Manufacturing/Dresden/Body Shop/Line 1". */
   path: Scalars['String']['output'];
+  /** When the asset was retired (retireAsset); null while it is active. Retired assets keep their history and leave lists unless asked for with includeRetired. */
+  retiredAt?: Maybe<Scalars['DateTime']['output']>;
   /** The shift calendar of this asset's site; above sites, those of every site below. Empty when no shifts are set: then every hour is planned production time. */
   shifts: Array<Shift>;
   /** The current machine state; null when none was ever recorded. */
@@ -246,7 +250,21 @@ export type Asset = {
 
 
 /** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
+export type AssetChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
+export type AssetChildrenArgs = {
+  includeRetired?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
 export type AssetDescendantsArgs = {
+  includeRetired?: InputMaybe<Scalars['Boolean']['input']>;
   kind?: InputMaybe<AssetKind>;
 };
 
@@ -286,6 +304,12 @@ export type AssetOrdersArgs = {
 export type AssetStateHistoryArgs = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
+export type AssetTagsArgs = {
+  includeRetired?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type AssetConnection = {
@@ -499,6 +523,16 @@ export type ControlLimits = {
   upperControlLimit: Scalars['Float']['output'];
 };
 
+/** A new asset, placed by its kind: SITE under an ENTERPRISE, AREA under a SITE, LINE under an AREA, CELL under a LINE, EQUIPMENT under a LINE or CELL, ENTERPRISE at the root. */
+export type CreateAssetInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  kind: AssetKind;
+  /** Unique among its siblings; no "/", no surrounding spaces, 200 characters at most. */
+  name: Scalars['String']['input'];
+  /** The parent; null only for an ENTERPRISE. */
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** A new production order; it starts in status CREATED. */
 export type CreateProductionOrderInput = {
   /** The line or equipment the order is planned for. */
@@ -533,6 +567,17 @@ export type CreateProductionOrderResult = {
   index: Scalars['Int']['output'];
   /** Null when refused. */
   order?: Maybe<ProductionOrder>;
+};
+
+/** A new tag of an active asset. */
+export type CreateTagInput = {
+  assetId: Scalars['ID']['input'];
+  dataType: TagDataType;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Unique on the asset; no surrounding spaces, 200 characters at most. */
+  name: Scalars['String']['input'];
+  /** e.g. "kN"; 50 characters at most. */
+  unit?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** One sample of a tag. */
@@ -759,10 +804,14 @@ export type Mutation = {
   cancelProductionOrder: ProductionOrder;
   /** RUNNING → COMPLETED by hand, e.g. when the machine cannot report its end itself. */
   completeOrder: ProductionOrder;
+  /** Creates an asset under a parent of the kind ISA-95 places it under (docs/data-model.md#placement-rules). Needs the role engineer; a caller limited to sites creates only below them. */
+  createAsset: Asset;
   /** Creates an order in status CREATED. Idempotent by idempotencyKey or externalId: a repeated call returns the same order, the same key with different data is CONFLICT. */
   createProductionOrder: ProductionOrder;
   /** Creates up to 500 orders, each on its own: a result per item, in input order, with the order or the error a single call would have given. */
   createProductionOrders: Array<CreateProductionOrderResult>;
+  /** Creates a tag on an active asset. Needs the role engineer; the asset must lie in the sites of the caller. */
+  createTag: Tag;
   /** RELEASED → DOWNLOADING: sends the order to a machine through its connector. The machine's acknowledgement makes it DOWNLOADED; no acknowledgement after the configured retries makes it DOWNLOAD_FAILED with the reason. */
   downloadOrder: ProductionOrder;
   /** Records a measured value; inSpec is judged against the current limits. */
@@ -771,8 +820,16 @@ export type Mutation = {
   releaseOrder: ProductionOrder;
   /** Queues dead letters for another mapping attempt (after a mapping fix); the owning connector sets replayedAt when they map, or replayError when they still fail. */
   replayDeadLetters: Array<DeadLetter>;
+  /** Retires an asset and its tags: they leave lists, their history stays. CONFLICT while the asset has active children, which it names. Needs the role engineer. */
+  retireAsset: Asset;
+  /** Retires a tag: it leaves Asset.tags, its history stays readable. Needs the role engineer. */
+  retireTag: Tag;
+  /** Renames, describes or moves an asset. A move takes the whole subtree along and rewrites its paths in the same transaction; it stays within the site. Needs the role engineer. */
+  updateAsset: Asset;
   /** Changes an order while it is CREATED or RELEASED; CONFLICT afterwards. */
   updateProductionOrder: ProductionOrder;
+  /** Renames, retypes (numeric types only) or describes a tag. Needs the role engineer. */
+  updateTag: Tag;
 };
 
 
@@ -800,6 +857,11 @@ export type MutationCompleteOrderArgs = {
 };
 
 
+export type MutationCreateAssetArgs = {
+  input: CreateAssetInput;
+};
+
+
 export type MutationCreateProductionOrderArgs = {
   input: CreateProductionOrderInput;
 };
@@ -807,6 +869,11 @@ export type MutationCreateProductionOrderArgs = {
 
 export type MutationCreateProductionOrdersArgs = {
   inputs: Array<CreateProductionOrderInput>;
+};
+
+
+export type MutationCreateTagArgs = {
+  input: CreateTagInput;
 };
 
 
@@ -833,9 +900,31 @@ export type MutationReplayDeadLettersArgs = {
 };
 
 
+export type MutationRetireAssetArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRetireTagArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateAssetArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateAssetInput;
+};
+
+
 export type MutationUpdateProductionOrderArgs = {
   id: Scalars['ID']['input'];
   input: UpdateProductionOrderInput;
+};
+
+
+export type MutationUpdateTagArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateTagInput;
 };
 
 /** Overall equipment effectiveness of one bucket, over every machine at or below the asset. Times and counts are summed over the machines before the ratios are taken. */
@@ -1028,11 +1117,11 @@ export type Query = {
   alarmStatistics: AlarmStatistics;
   /** Alarms, newest raisedAt first. Filters combine; `from`/`to` bound raisedAt. */
   alarms: AlarmConnection;
-  /** One asset by id; NOT_FOUND when unknown. */
+  /** One asset by id, retired or not; NOT_FOUND when unknown. */
   asset?: Maybe<Asset>;
-  /** One asset by its full path. */
+  /** One asset by its full path, retired or not. */
   assetByPath?: Maybe<Asset>;
-  /** Assets in path order. `under` limits to an asset and everything below it. */
+  /** Assets in path order. `under` limits to an asset and everything below it; retired assets only with includeRetired. */
   assets: AssetConnection;
   /** Mutations of every subgraph and refused authentications, newest first, filtered by entity and time. Engineers and admins without a site restriction only. */
   auditLog: AuditEntryConnection;
@@ -1050,7 +1139,7 @@ export type Query = {
   productionOrder?: Maybe<ProductionOrder>;
   /** Production orders, newest first. */
   productionOrders: ProductionOrderConnection;
-  /** One tag by id; NOT_FOUND when unknown. */
+  /** One tag by id, retired or not; NOT_FOUND when unknown. */
   tag?: Maybe<Tag>;
   /** Aggregates of several tags on one time grid, column-oriented, a page at a time: at most 100000 values (rows × columns) per page, 1000000 buckets per window. Buckets, fills and statistics are those of `Tag.aggregate`. See docs/analytics.md. */
   timeseriesFrame: TimeseriesFrame;
@@ -1094,6 +1183,7 @@ export type QueryAssetByPathArgs = {
 export type QueryAssetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeRetired?: InputMaybe<Scalars['Boolean']['input']>;
   kind?: InputMaybe<AssetKind>;
   under?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -1240,6 +1330,8 @@ export type Tag = {
   /** Statistics of the samples in [from, to) per time bucket, oldest first. At most 10000 buckets; a shorter interval is BAD_USER_INPUT (use `timeseriesFrame` to page through more). See docs/analytics.md. */
   aggregate: Array<AggregateBucket>;
   asset: Asset;
+  /** The mutations of this tag (createTag, updateTag, retireTag), newest first, as the audit log holds them. Engineers and admins only. */
+  changes?: Maybe<AuditEntryConnection>;
   dataType: TagDataType;
   description?: Maybe<Scalars['String']['output']>;
   /** At most `points` of the samples in [from, to), oldest first, picked to draw the curve faithfully (see DownsampleMethod). Only numeric samples, BAD ones only when included. */
@@ -1250,6 +1342,8 @@ export type Tag = {
   /** The newest sample; null before the first one. */
   latest?: Maybe<Datapoint>;
   name: Scalars['String']['output'];
+  /** When the tag was retired (retireTag, or retireAsset of its asset); null while it is active. Retired tags keep their history and leave Asset.tags unless asked for with includeRetired. */
+  retiredAt?: Maybe<Scalars['DateTime']['output']>;
   /** Where the value comes from: OPC UA node id, MQTT topic or Sparkplug metric. */
   source?: Maybe<Scalars['String']['output']>;
   unit?: Maybe<Scalars['String']['output']>;
@@ -1265,6 +1359,13 @@ export type TagAggregateArgs = {
   interval: Scalars['String']['input'];
   timezone?: Scalars['String']['input'];
   to: Scalars['DateTime']['input'];
+};
+
+
+/** A signal of an asset: a sensor value, a setpoint, a status bit. */
+export type TagChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1322,6 +1423,16 @@ export type TimeseriesFrame = {
   timestamps: Array<Scalars['DateTime']['output']>;
 };
 
+/** Changes to an asset; omitted fields keep their value. A new name or parent rewrites the path of the asset and of everything below it. */
+export type UpdateAssetInput = {
+  /** A new description; null clears it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** A new name; null is refused. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Moves the asset with its subtree under another parent of the right kind in the same site; null moves to the root (an ENTERPRISE only). */
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** Changes to an order that has not gone to the machine yet (CREATED or RELEASED). Omitted fields keep their value; dueAt: null clears the due date, null elsewhere is refused. */
 export type UpdateProductionOrderInput = {
   assetId?: InputMaybe<Scalars['ID']['input']>;
@@ -1329,6 +1440,14 @@ export type UpdateProductionOrderInput = {
   material?: InputMaybe<Scalars['String']['input']>;
   priority?: InputMaybe<Scalars['Int']['input']>;
   quantity?: InputMaybe<Scalars['Float']['input']>;
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Changes to a tag; omitted fields keep their value, null clears unit and description. The data type changes among FLOAT, INTEGER and BOOLEAN only, never to or from STRING. */
+export type UpdateTagInput = {
+  dataType?: InputMaybe<TagDataType>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
   unit?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1350,6 +1469,42 @@ export type EquipmentAggregatesQueryVariables = Exact<{
 
 
 export type EquipmentAggregatesQuery = { __typename?: 'Query', assets: { __typename?: 'AssetConnection', edges: Array<{ __typename?: 'AssetEdge', node: { __typename?: 'Asset', tags: Array<{ __typename?: 'Tag', id: string, name: string, aggregate: Array<{ __typename?: 'AggregateBucket', start: string, avg?: number | null, max?: number | null, timeWeightedAvg?: number | null, count: number, badCount: number }>, downsample: Array<{ __typename?: 'Datapoint', time: string, value?: number | null }> }> } }> } };
+
+export type PlaceAssetMutationVariables = Exact<{
+  input: CreateAssetInput;
+}>;
+
+
+export type PlaceAssetMutation = { __typename?: 'Mutation', createAsset: { __typename?: 'Asset', id: string, path: string } };
+
+export type MoveAssetMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  input: UpdateAssetInput;
+}>;
+
+
+export type MoveAssetMutation = { __typename?: 'Mutation', updateAsset: { __typename?: 'Asset', id: string, path: string, descendants: Array<{ __typename?: 'Asset', path: string }> } };
+
+export type RetireTagMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type RetireTagMutation = { __typename?: 'Mutation', retireTag: { __typename?: 'Tag', id: string, retiredAt?: string | null } };
+
+export type MovedLineQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type MovedLineQuery = { __typename?: 'Query', asset?: { __typename?: 'Asset', path: string, descendants: Array<{ __typename?: 'Asset', id: string, path: string, tags: Array<{ __typename?: 'Tag', id: string, name: string }>, orders: Array<{ __typename?: 'ProductionOrder', number: string }> }>, changes?: { __typename?: 'AuditEntryConnection', edges: Array<{ __typename?: 'AuditEntryEdge', node: { __typename?: 'AuditEntry', operation: string, outcome: string } }> } | null } | null };
+
+export type AssetAuditQueryVariables = Exact<{
+  id: Scalars['String']['input'];
+}>;
+
+
+export type AssetAuditQuery = { __typename?: 'Query', auditLog: { __typename?: 'AuditEntryConnection', edges: Array<{ __typename?: 'AuditEntryEdge', node: { __typename?: 'AuditEntry', operation: string, actor: string, outcome: string } }> } };
 
 export type PlantOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1390,6 +1545,11 @@ export type NestedAssetsQuery = { __typename?: 'Query', assets: { __typename?: '
 
 export const MotorCurrentFrameDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MotorCurrentFrame"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"line"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"timeseriesFrame"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"under"},"value":{"kind":"Variable","name":{"kind":"Name","value":"line"}}},{"kind":"Argument","name":{"kind":"Name","value":"tagName"},"value":{"kind":"StringValue","value":"Motor Current","block":false}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"interval"},"value":{"kind":"StringValue","value":"15 minutes","block":false}},{"kind":"Argument","name":{"kind":"Name","value":"functions"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"AVG"},{"kind":"EnumValue","value":"MAX"},{"kind":"EnumValue","value":"TIME_WEIGHTED_AVG"}]}},{"kind":"Argument","name":{"kind":"Name","value":"fill"},"value":{"kind":"EnumValue","value":"NULL"}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"8"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"timestamps"}},{"kind":"Field","name":{"kind":"Name","value":"columns"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tagId"}},{"kind":"Field","name":{"kind":"Name","value":"tagName"}},{"kind":"Field","name":{"kind":"Name","value":"assetPath"}},{"kind":"Field","name":{"kind":"Name","value":"function"}},{"kind":"Field","name":{"kind":"Name","value":"values"}},{"kind":"Field","name":{"kind":"Name","value":"tag"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"asset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<MotorCurrentFrameQuery, MotorCurrentFrameQueryVariables>;
 export const EquipmentAggregatesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EquipmentAggregates"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"EnumValue","value":"EQUIPMENT"}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"aggregate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"interval"},"value":{"kind":"StringValue","value":"15 minutes","block":false}},{"kind":"Argument","name":{"kind":"Name","value":"functions"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"AVG"},{"kind":"EnumValue","value":"MAX"},{"kind":"EnumValue","value":"TIME_WEIGHTED_AVG"}]}},{"kind":"Argument","name":{"kind":"Name","value":"fill"},"value":{"kind":"EnumValue","value":"NULL"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"avg"}},{"kind":"Field","name":{"kind":"Name","value":"max"}},{"kind":"Field","name":{"kind":"Name","value":"timeWeightedAvg"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"badCount"}}]}},{"kind":"Field","name":{"kind":"Name","value":"downsample"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"points"},"value":{"kind":"IntValue","value":"20"}},{"kind":"Argument","name":{"kind":"Name","value":"method"},"value":{"kind":"EnumValue","value":"MIN_MAX"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"time"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<EquipmentAggregatesQuery, EquipmentAggregatesQueryVariables>;
+export const PlaceAssetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PlaceAsset"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateAssetInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createAsset"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]} as unknown as DocumentNode<PlaceAssetMutation, PlaceAssetMutationVariables>;
+export const MoveAssetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"MoveAsset"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateAssetInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateAsset"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"descendants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]} as unknown as DocumentNode<MoveAssetMutation, MoveAssetMutationVariables>;
+export const RetireTagDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RetireTag"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retireTag"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"retiredAt"}}]}}]}}]} as unknown as DocumentNode<RetireTagMutation, RetireTagMutationVariables>;
+export const MovedLineDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MovedLine"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"asset"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"descendants"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"EnumValue","value":"EQUIPMENT"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"orders"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"changes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"operation"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<MovedLineQuery, MovedLineQueryVariables>;
+export const AssetAuditDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AssetAudit"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditLog"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"entityType"},"value":{"kind":"StringValue","value":"Asset","block":false}},{"kind":"Argument","name":{"kind":"Name","value":"entityId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"operation"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AssetAuditQuery, AssetAuditQueryVariables>;
 export const PlantOverviewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PlantOverview"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"EnumValue","value":"EQUIPMENT"}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"latest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"time"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"state"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"since"}}]}},{"kind":"Field","name":{"kind":"Name","value":"orders"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"measurements"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"3"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"inSpec"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"activeAlarms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<PlantOverviewQuery, PlantOverviewQueryVariables>;
 export const OversizedPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OversizedPage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100000"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]} as unknown as DocumentNode<OversizedPageQuery, OversizedPageQueryVariables>;
 export const CreateOrderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateOrder"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateProductionOrderInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createProductionOrder"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"asset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"activeAlarms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CreateOrderMutation, CreateOrderMutationVariables>;

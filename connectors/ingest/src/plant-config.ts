@@ -38,13 +38,33 @@ export const mqttConnectionSchema = z.object({
   usernameEnv: z.string().optional(),
   passwordEnv: z.string().optional(),
   topics: z.array(z.string().min(1)).min(1),
-  format: z.enum(['uns-json', 'sparkplug']),
+  format: z.enum(['uns-json', 'sparkplug', 'umh']),
   /** Messages on unmapped topics become dead letters instead of being ignored. */
   strict: z.boolean().default(false),
   /** Topic filters this connection leaves alone, e.g. machines' order interfaces. */
   exclude: z.array(z.string().min(1)).default([]),
   /** UNS discovery: unknown topics `<prefix><asset path>/<tag>` create the tag under that asset. */
   discovery: z.object({ prefix: z.string().min(1) }).optional(),
+  /** format umh: how United Manufacturing Hub topics map onto the asset model. */
+  umh: z
+    .object({
+      /** The Unified Namespace's versioning prefix. */
+      prefix: z.string().min(1).default('umh/v1'),
+      /** The path of an existing asset the topics' enterprise level stands for, whatever its name. */
+      assetRoot: z.string().min(1).optional(),
+      /** Discovery creates the assets a topic names that do not exist yet. */
+      createAssets: z.boolean().default(true),
+    })
+    .strict()
+    .optional(),
+  /**
+   * Sparkplug B: makes the connector a primary host application with this Sparkplug host id; it
+   * publishes its state on `spBv1.0/STATE/<hostId>` (Sparkplug 3.0, Host Application STATE).
+   */
+  hostId: z
+    .string()
+    .regex(/^[^/+#]+$/, 'must not be empty or contain "/", "+" or "#"')
+    .optional(),
 });
 
 export const connectionSchema = z.discriminatedUnion('kind', [
@@ -182,6 +202,20 @@ export const plantConfigSchema = z
         });
       }
       ids.add(connection.id);
+      if (connection.kind === 'mqtt' && connection.hostId && connection.format !== 'sparkplug') {
+        context.addIssue({
+          code: 'custom',
+          path: ['connections', index, 'hostId'],
+          message: 'hostId is for format sparkplug only',
+        });
+      }
+      if (connection.kind === 'mqtt' && connection.umh && connection.format !== 'umh') {
+        context.addIssue({
+          code: 'custom',
+          path: ['connections', index, 'umh'],
+          message: 'umh is for format umh only',
+        });
+      }
     });
     config.downloads.forEach((download, index) => {
       const connection = config.connections.find((item) => item.id === download.connection);

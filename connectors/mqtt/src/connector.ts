@@ -17,6 +17,7 @@ import {
 import { AcknowledgementQueue } from './acknowledgements.ts';
 import { deferPuback, type PacketStream } from './manual-puback.ts';
 import { MessageHandler } from './message-handler.ts';
+import { PrimaryHostState } from './primary-host.ts';
 import type { SparkplugDeath, SparkplugDeviceAddress } from './sparkplug.ts';
 
 export interface MqttConnectorOptions {
@@ -28,10 +29,11 @@ export interface MqttConnectorOptions {
   health: ConnectionHealth;
   logger: Logger;
   /**
-   * UNS discovery: called for an unmapped topic under `connection.discovery.prefix`; resolves
-   * true when it created a mapping, after which the message is mapped again.
+   * Discovery: called for an unmapped topic under `connection.discovery.prefix` (UNS JSON) or an
+   * unmapped tag address (UMH), with the tag's value for UMH; resolves true when it created a
+   * mapping, after which the message is mapped again.
    */
-  discover?: (topic: string) => Promise<boolean> | boolean;
+  discover?: (address: string, value?: unknown) => Promise<boolean> | boolean;
   /**
    * Sparkplug: a device (or, with `device` unset, the edge node itself) went offline at `time`
    * (NDEATH/DDEATH). The caller knows which asset that is and records the state.
@@ -87,6 +89,11 @@ export class MissingCredentialError extends Error {
  * Establishment, tck-id-message-flow-phid-sparkplug-clean-session). This connector keeps its
  * session like every other connection so QoS 1 messages (NDEATH, DDEATH) sent while it was down
  * are not lost; whatever QoS 0 data was missed shows as a sequence gap and triggers a rebirth.
+ *
+ * With `hostId` on a Sparkplug connection the connector is a primary host application: its will,
+ * its birth after subscribing and its death on `close` are STATE messages on
+ * `spBv1.0/STATE/<hostId>` (`PrimaryHostState`), so edge nodes waiting for it publish only while
+ * it listens.
  */
 export function startMqttConnector(options: MqttConnectorOptions): MqttConnector {
   return new MqttIngestConnector(options);
@@ -96,11 +103,15 @@ const defaultInitialDelayMs = 1_000;
 const defaultBehindAfterMs = 1_000;
 const defaultMaxDelayMs = 30_000;
 const closeGraceMs = 5_000;
+/** How long `close` waits for the broker to take the offline STATE. */
+const stateGraceMs = 2_000;
 
 class MqttIngestConnector implements MqttConnector {
   readonly connectionId: string;
   private readonly client: MqttClient;
   private readonly handler: MessageHandler;
+  /** Set when the connection is a Sparkplug primary host (`hostId`). */
+  private readonly primaryHost: PrimaryHostState | undefined;
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
   private state: ConnectionState = 'CONNECTING';
@@ -133,6 +144,9 @@ class MqttIngestConnector implements MqttConnector {
       health.setBehind((this.acks?.oldestWaitMs() ?? 0) > behindAfterMs);
     }, behindAfterMs / 2);
     this.behindTimer.unref();
+    if (connection.format === 'sparkplug' && connection.hostId) {
+      this.primaryHost = new PrimaryHostState(connection.hostId);
+    }
     const clientOptions = this.clientOptions();
     health.setState('CONNECTING');
     this.client = connect(url, clientOptions);
@@ -157,6 +171,9 @@ class MqttIngestConnector implements MqttConnector {
     const deadline = Date.now() + closeGraceMs;
     await settleWithin(this.inFlight, closeGraceMs);
     if (this.acks) await settleWithin(this.acks.drained(), Math.max(0, deadline - Date.now()));
+    if (this.primaryHost && this.client.connected) {
+      await settleWithin(this.publishDeath(this.primaryHost), stateGraceMs);
+    }
     await this.client.endAsync();
     this.acks?.abandon();
     this.options.health.setBehind(false);
@@ -175,6 +192,7 @@ class MqttIngestConnector implements MqttConnector {
       connectTimeout: 10_000,
       username: credential(connection, 'usernameEnv', env),
       password: credential(connection, 'passwordEnv', env),
+      will: this.primaryHost?.will(),
     };
   }
 
@@ -186,6 +204,9 @@ class MqttIngestConnector implements MqttConnector {
   private onMessage(packet: IPublishPacket, done: (error?: Error) => void): void {
     // Not acknowledged, so the broker keeps it for the next session.
     if (this.closing) return deferPuback(done);
+    if (this.primaryHost && packet.topic === this.primaryHost.topic) {
+      return this.onHostState(this.primaryHost, packet, done);
+    }
     this.options.health.received();
     const acks = this.acknowledgementsFor(this.client.stream);
     const payload =
@@ -199,6 +220,32 @@ class MqttIngestConnector implements MqttConnector {
       },
       (error: Error) => this.redeliver(packet.topic, error),
     );
+  }
+
+  /**
+   * The host's own STATE topic carries no plant data and goes past the sink: an offline STATE is
+   * answered at once with the birth. A retained copy sent for the subscription itself is not: it
+   * is the state from before this connection, which the birth replaces anyway (the broker takes
+   * the subscription before the birth). A QoS 1 copy (from an overlapping filter such as
+   * `spBv1.0/#`) waits for no store, only for the PUBACKs of the messages before it.
+   */
+  private onHostState(
+    host: PrimaryHostState,
+    packet: IPublishPacket,
+    done: (error?: Error) => void,
+  ): void {
+    const payload =
+      typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    if (!packet.retain && host.needsRebirth(payload)) {
+      this.options.logger.warn(
+        { connection: this.connectionId, topic: host.topic },
+        'offline STATE for this host while connected: publishing the birth again',
+      );
+      this.publishBirth(host);
+    }
+    if (packet.qos === 0 || packet.messageId === undefined) return done();
+    this.acknowledgementsFor(this.client.stream).add(packet.messageId, Promise.resolve());
+    deferPuback(done);
   }
 
   /** One queue per socket: a PUBACK only means something on the connection its PUBLISH came on. */
@@ -247,6 +294,13 @@ class MqttIngestConnector implements MqttConnector {
     const grants = await this.client.subscribeAsync(connection.topics, { qos: 1 });
     const refused = grants.filter((grant) => grant.qos === 128).map((grant) => grant.topic);
     health.setItems(grants.length - refused.length);
+    if (this.primaryHost) {
+      // QoS 0: the broker sends it at once instead of queueing it behind the QoS 1 messages that
+      // wait for their deferred PUBACK (Mosquitto's max_inflight_messages), and it needs no
+      // PUBACK. A STATE missed while away does not matter: every connection publishes the birth.
+      const [grant] = await this.client.subscribeAsync(this.primaryHost.topic, { qos: 0 });
+      if (grant?.qos === 128) refused.push(grant.topic);
+    }
     if (refused.length) {
       this.lastError = `the broker refused the subscription to ${refused.join(', ')}`;
       return this.report('FAILED');
@@ -258,7 +312,27 @@ class MqttIngestConnector implements MqttConnector {
 
   private connected(): void {
     this.lastError = undefined;
+    if (this.primaryHost) this.publishBirth(this.primaryHost);
     this.report('CONNECTED');
+  }
+
+  private publishBirth(host: PrimaryHostState): void {
+    // Not awaited: messages keep coming meanwhile. If the connection drops first, the next one
+    // publishes its own birth.
+    this.client.publish(host.topic, host.birth(), { qos: 1, retain: true }, (error) => {
+      if (!error) return;
+      const { logger } = this.options;
+      logger.warn({ connection: this.connectionId, topic: host.topic, err: error }, 'not sent');
+    });
+  }
+
+  private async publishDeath(host: PrimaryHostState): Promise<void> {
+    try {
+      await this.client.publishAsync(host.topic, host.death(), { qos: 1, retain: true });
+    } catch (error) {
+      const { logger } = this.options;
+      logger.warn({ connection: this.connectionId, topic: host.topic, err: error }, 'not sent');
+    }
   }
 
   private onError(error: Error): void {
@@ -270,6 +344,7 @@ class MqttIngestConnector implements MqttConnector {
   private onClose(): void {
     // Whatever waits for a PUBACK on the closed socket comes again in the next session.
     this.acks?.abandon();
+    this.primaryHost?.lost();
     if (this.closing) return;
     this.lastError ??= 'connection closed';
     this.report(this.state === 'CONNECTING' ? 'CONNECTING' : 'RECONNECTING');
@@ -279,6 +354,9 @@ class MqttIngestConnector implements MqttConnector {
     const period = this.client.options.reconnectPeriod ?? this.initialDelayMs;
     // mqtt.js schedules the next attempt with the period current when this one fails.
     this.client.options.reconnectPeriod = Math.min(this.maxDelayMs, period * 2);
+    // mqtt.js builds the next CONNECT from its options right after this event: a new connection
+    // gets a will with a timestamp of its own, which its birth repeats.
+    if (this.primaryHost) this.client.options.will = this.primaryHost.will();
     this.report('RECONNECTING');
   }
 

@@ -13,3 +13,4 @@ export {
   type SparkplugEvent,
 } from './sparkplug.ts';
 export { parseUnsPayload, type UnsReading, type UnsParseResult } from './uns-json.ts';
+export { parseUmhMessage, type UmhParseResult, type UmhTagValue } from './umh.ts';

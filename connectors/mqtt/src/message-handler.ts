@@ -1,6 +1,7 @@
 import type { Logger } from '@plantgraph/config';
 import {
   topicMatches,
+  umhSettings,
   type IngestRecord,
   type IngestSink,
   type MapResult,
@@ -14,6 +15,7 @@ import {
   type SparkplugDeviceAddress,
   type SparkplugEvent,
 } from './sparkplug.ts';
+import { parseUmhMessage } from './umh.ts';
 import { parseUnsPayload } from './uns-json.ts';
 
 /** The sink or a callback failed: the message was not stored and has to come again. */
@@ -29,7 +31,8 @@ export interface MessageHandlerOptions {
   mapper: SignalMapper;
   sink: IngestSink;
   logger: Logger;
-  discover?: (topic: string) => Promise<boolean> | boolean;
+  /** Called for an unmapped address with the value that came with it; true once it is mapped. */
+  discover?: (address: string, value?: unknown) => Promise<boolean> | boolean;
   onDeviceOffline?: (
     address: SparkplugDeviceAddress,
     time: Date,
@@ -43,7 +46,7 @@ export interface MessageHandlerOptions {
 
 /** What became of one sample. */
 type Outcome = { address: string } & (
-  { records: IngestRecord[] } | { reason: string } | { ignored: true }
+  { records: IngestRecord[] } | { reason: string } | { ignored: string }
 );
 
 type SparkplugSample = Extract<SparkplugEvent, { kind: 'sample' }>;
@@ -66,6 +69,8 @@ export class MessageHandler {
     try {
       if (this.options.connection.format === 'sparkplug') {
         await this.onSparkplug(topic, payload, receivedAt);
+      } else if (this.options.connection.format === 'umh') {
+        await this.onUmh(topic, payload, receivedAt);
       } else {
         await this.onUnsJson(topic, payload, receivedAt);
       }
@@ -90,6 +95,36 @@ export class MessageHandler {
     await this.deliver([outcome(topic, mapper.map(sample))], payload, receivedAt);
   }
 
+  /**
+   * A UMH `_historian` message: one sample per tag value at its own address, all at
+   * `timestamp_ms`, so a message delivered again stores nothing twice. Unknown tags go to discovery.
+   */
+  private async onUmh(topic: string, payload: Buffer, receivedAt: Date): Promise<void> {
+    const { connection } = this.options;
+    const parsed = parseUmhMessage(umhSettings(connection).prefix, topic, payload);
+    if ('ignored' in parsed) return this.unmapped(topic, payload, parsed.ignored, receivedAt);
+    if (!parsed.ok) return this.deadLetter(topic, payload, parsed.reason, receivedAt);
+    const outcomes: Outcome[] = [];
+    for (const { address, value } of parsed.tags) {
+      outcomes.push(await this.mapUmhTag(address, value, parsed.time));
+    }
+    await this.deliver(outcomes, payload, receivedAt);
+  }
+
+  private async mapUmhTag(address: string, value: unknown, time: Date): Promise<Outcome> {
+    const { connection, mapper, discover } = this.options;
+    const covered = mapper.covers(connection.id, address) || (await discover?.(address, value));
+    if (!covered) return { address, ignored: 'unmapped tag' };
+    const sample: SourceSample = {
+      connection: connection.id,
+      address,
+      value,
+      time,
+      quality: 'GOOD',
+    };
+    return outcome(address, mapper.map(sample));
+  }
+
   private async onSparkplug(topic: string, payload: Buffer, receivedAt: Date): Promise<void> {
     const outcomes: Outcome[] = [];
     for (const event of this.sparkplug.handle(topic, payload, receivedAt)) {
@@ -105,7 +140,7 @@ export class MessageHandler {
 
   private mapMetric({ address, value, time, quality }: SparkplugSample): Outcome {
     const { connection, mapper } = this.options;
-    if (!mapper.covers(connection.id, address)) return { address, ignored: true };
+    if (!mapper.covers(connection.id, address)) return { address, ignored: 'unmapped metric' };
     const sample: SourceSample = { connection: connection.id, address, value, time, quality };
     return outcome(address, mapper.map(sample));
   }
@@ -123,7 +158,7 @@ export class MessageHandler {
       if ('reason' in result) {
         await this.deadLetter(result.address, payload, result.reason, receivedAt);
       } else if ('ignored' in result) {
-        await this.unmapped(result.address, payload, 'unmapped metric', receivedAt);
+        await this.unmapped(result.address, payload, result.ignored, receivedAt);
       }
     }
   }

@@ -112,9 +112,11 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
         sink: writer,
         health: connectionHealth,
         logger: connectorLogger,
-        discover: connection.discovery
-          ? async (topic: string) => (await discoverTag(sql, mapper, connection.id, topic)) !== null
-          : undefined,
+        discover:
+          connection.discovery || connection.format === 'umh'
+            ? async (address: string, value?: unknown) =>
+                (await discoverTag(sql, mapper, connection.id, address, value)) !== null
+            : undefined,
         onDeviceOffline: (device, time, cause) =>
           markOffline(writer, mapper, resolved, connection, device, time, cause, logger),
       }),

@@ -1,5 +1,11 @@
-import type { ConnectionConfig, Quality, SourceSample } from '@plantgraph/ingest';
-import { parseUnsPayload, SPARKPLUG_NAMESPACE } from '@plantgraph/mqtt-connector';
+import {
+  umhSettings,
+  type ConnectionConfig,
+  type MqttConnectionConfig,
+  type Quality,
+  type SourceSample,
+} from '@plantgraph/ingest';
+import { parseUmhMessage, parseUnsPayload, SPARKPLUG_NAMESPACE } from '@plantgraph/mqtt-connector';
 import { decodePayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
 
 export type DecodedLetter = { ok: true; samples: SourceSample[] } | { ok: false; reason: string };
@@ -19,10 +25,47 @@ export function decodeDeadLetter(
       if (!parsed.ok) return parsed;
       return { ok: true, samples: [{ connection: connection.id, address, ...parsed.reading }] };
     }
+    if (connection.format === 'umh') return decodeUmh(connection, address, payload);
     return decodeSparkplug(connection.id, address, payload, receivedAt);
   } catch (error) {
     return { ok: false, reason: `cannot decode: ${(error as Error).message}` };
   }
+}
+
+/**
+ * A UMH dead letter holds the whole message: at its topic when the message was refused, at one
+ * tag's address when only that tag was. The message is read at each topic the address may have
+ * come from, shortest first, for the tag with this address; failing that, as a message on it.
+ */
+function decodeUmh(
+  connection: MqttConnectionConfig,
+  address: string,
+  payload: Buffer,
+): DecodedLetter {
+  const { prefix } = umhSettings(connection);
+  const levels = address.split('/');
+  for (let length = 1; length < levels.length; length += 1) {
+    const parsed = parseUmhMessage(prefix, levels.slice(0, length).join('/'), payload);
+    const tag = parsed.ok ? parsed.tags.find((candidate) => candidate.address === address) : null;
+    if (parsed.ok && tag) return { ok: true, samples: [umhSample(connection, parsed.time, tag)] };
+  }
+  const parsed = parseUmhMessage(prefix, address, payload);
+  if (!parsed.ok) return { ok: false, reason: 'reason' in parsed ? parsed.reason : parsed.ignored };
+  return { ok: true, samples: parsed.tags.map((tag) => umhSample(connection, parsed.time, tag)) };
+}
+
+function umhSample(
+  connection: MqttConnectionConfig,
+  time: Date,
+  tag: { address: string; value: unknown },
+): SourceSample {
+  return {
+    connection: connection.id,
+    address: tag.address,
+    value: tag.value,
+    time,
+    quality: 'GOOD',
+  };
 }
 
 interface OpcuaLetter {

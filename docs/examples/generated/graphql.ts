@@ -215,6 +215,8 @@ export type Asset = {
   activeOrder?: Maybe<ProductionOrder>;
   /** From the enterprise down to the parent. */
   ancestors: Array<Asset>;
+  /** The mutations of this asset (createAsset, updateAsset, retireAsset), newest first, as the audit log holds them, refused ones included. Engineers and admins only. */
+  changes?: Maybe<AuditEntryConnection>;
   children: Array<Asset>;
   /** Everything below this asset, in path order. */
   descendants: Array<Asset>;
@@ -235,6 +237,8 @@ export type Asset = {
   parent?: Maybe<Asset>;
   /** Names from the enterprise down, joined by "/", e.g. "Acme Manufacturing/Dresden/Body Shop/Line 1". */
   path: Scalars['String']['output'];
+  /** When the asset was retired (retireAsset); null while it is active. Retired assets keep their history and leave lists unless asked for with includeRetired. */
+  retiredAt?: Maybe<Scalars['DateTime']['output']>;
   /** The shift calendar of this asset's site; above sites, those of every site below. Empty when no shifts are set: then every hour is planned production time. */
   shifts: Array<Shift>;
   /** The current machine state; null when none was ever recorded. */
@@ -246,7 +250,21 @@ export type Asset = {
 
 
 /** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
+export type AssetChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
+export type AssetChildrenArgs = {
+  includeRetired?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
 export type AssetDescendantsArgs = {
+  includeRetired?: InputMaybe<Scalars['Boolean']['input']>;
   kind?: InputMaybe<AssetKind>;
 };
 
@@ -286,6 +304,12 @@ export type AssetOrdersArgs = {
 export type AssetStateHistoryArgs = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** A node of the ISA-95 hierarchy: enterprise, site, area, line, cell or equipment. */
+export type AssetTagsArgs = {
+  includeRetired?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type AssetConnection = {
@@ -499,6 +523,16 @@ export type ControlLimits = {
   upperControlLimit: Scalars['Float']['output'];
 };
 
+/** A new asset, placed by its kind: SITE under an ENTERPRISE, AREA under a SITE, LINE under an AREA, CELL under a LINE, EQUIPMENT under a LINE or CELL, ENTERPRISE at the root. */
+export type CreateAssetInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  kind: AssetKind;
+  /** Unique among its siblings; no "/", no surrounding spaces, 200 characters at most. */
+  name: Scalars['String']['input'];
+  /** The parent; null only for an ENTERPRISE. */
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** A new production order; it starts in status CREATED. */
 export type CreateProductionOrderInput = {
   /** The line or equipment the order is planned for. */
@@ -533,6 +567,17 @@ export type CreateProductionOrderResult = {
   index: Scalars['Int']['output'];
   /** Null when refused. */
   order?: Maybe<ProductionOrder>;
+};
+
+/** A new tag of an active asset. */
+export type CreateTagInput = {
+  assetId: Scalars['ID']['input'];
+  dataType: TagDataType;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Unique on the asset; no surrounding spaces, 200 characters at most. */
+  name: Scalars['String']['input'];
+  /** e.g. "kN"; 50 characters at most. */
+  unit?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** One sample of a tag. */
@@ -759,10 +804,14 @@ export type Mutation = {
   cancelProductionOrder: ProductionOrder;
   /** RUNNING → COMPLETED by hand, e.g. when the machine cannot report its end itself. */
   completeOrder: ProductionOrder;
+  /** Creates an asset under a parent of the kind ISA-95 places it under (docs/data-model.md#placement-rules). Needs the role engineer; a caller limited to sites creates only below them. */
+  createAsset: Asset;
   /** Creates an order in status CREATED. Idempotent by idempotencyKey or externalId: a repeated call returns the same order, the same key with different data is CONFLICT. */
   createProductionOrder: ProductionOrder;
   /** Creates up to 500 orders, each on its own: a result per item, in input order, with the order or the error a single call would have given. */
   createProductionOrders: Array<CreateProductionOrderResult>;
+  /** Creates a tag on an active asset. Needs the role engineer; the asset must lie in the sites of the caller. */
+  createTag: Tag;
   /** RELEASED → DOWNLOADING: sends the order to a machine through its connector. The machine's acknowledgement makes it DOWNLOADED; no acknowledgement after the configured retries makes it DOWNLOAD_FAILED with the reason. */
   downloadOrder: ProductionOrder;
   /** Records a measured value; inSpec is judged against the current limits. */
@@ -771,8 +820,16 @@ export type Mutation = {
   releaseOrder: ProductionOrder;
   /** Queues dead letters for another mapping attempt (after a mapping fix); the owning connector sets replayedAt when they map, or replayError when they still fail. */
   replayDeadLetters: Array<DeadLetter>;
+  /** Retires an asset and its tags: they leave lists, their history stays. CONFLICT while the asset has active children, which it names. Needs the role engineer. */
+  retireAsset: Asset;
+  /** Retires a tag: it leaves Asset.tags, its history stays readable. Needs the role engineer. */
+  retireTag: Tag;
+  /** Renames, describes or moves an asset. A move takes the whole subtree along and rewrites its paths in the same transaction; it stays within the site. Needs the role engineer. */
+  updateAsset: Asset;
   /** Changes an order while it is CREATED or RELEASED; CONFLICT afterwards. */
   updateProductionOrder: ProductionOrder;
+  /** Renames, retypes (numeric types only) or describes a tag. Needs the role engineer. */
+  updateTag: Tag;
 };
 
 
@@ -800,6 +857,11 @@ export type MutationCompleteOrderArgs = {
 };
 
 
+export type MutationCreateAssetArgs = {
+  input: CreateAssetInput;
+};
+
+
 export type MutationCreateProductionOrderArgs = {
   input: CreateProductionOrderInput;
 };
@@ -807,6 +869,11 @@ export type MutationCreateProductionOrderArgs = {
 
 export type MutationCreateProductionOrdersArgs = {
   inputs: Array<CreateProductionOrderInput>;
+};
+
+
+export type MutationCreateTagArgs = {
+  input: CreateTagInput;
 };
 
 
@@ -833,9 +900,31 @@ export type MutationReplayDeadLettersArgs = {
 };
 
 
+export type MutationRetireAssetArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRetireTagArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateAssetArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateAssetInput;
+};
+
+
 export type MutationUpdateProductionOrderArgs = {
   id: Scalars['ID']['input'];
   input: UpdateProductionOrderInput;
+};
+
+
+export type MutationUpdateTagArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateTagInput;
 };
 
 /** Overall equipment effectiveness of one bucket, over every machine at or below the asset. Times and counts are summed over the machines before the ratios are taken. */
@@ -1028,11 +1117,11 @@ export type Query = {
   alarmStatistics: AlarmStatistics;
   /** Alarms, newest raisedAt first. Filters combine; `from`/`to` bound raisedAt. */
   alarms: AlarmConnection;
-  /** One asset by id; NOT_FOUND when unknown. */
+  /** One asset by id, retired or not; NOT_FOUND when unknown. */
   asset?: Maybe<Asset>;
-  /** One asset by its full path. */
+  /** One asset by its full path, retired or not. */
   assetByPath?: Maybe<Asset>;
-  /** Assets in path order. `under` limits to an asset and everything below it. */
+  /** Assets in path order. `under` limits to an asset and everything below it; retired assets only with includeRetired. */
   assets: AssetConnection;
   /** Mutations of every subgraph and refused authentications, newest first, filtered by entity and time. Engineers and admins without a site restriction only. */
   auditLog: AuditEntryConnection;
@@ -1050,7 +1139,7 @@ export type Query = {
   productionOrder?: Maybe<ProductionOrder>;
   /** Production orders, newest first. */
   productionOrders: ProductionOrderConnection;
-  /** One tag by id; NOT_FOUND when unknown. */
+  /** One tag by id, retired or not; NOT_FOUND when unknown. */
   tag?: Maybe<Tag>;
   /** Aggregates of several tags on one time grid, column-oriented, a page at a time: at most 100000 values (rows × columns) per page, 1000000 buckets per window. Buckets, fills and statistics are those of `Tag.aggregate`. See docs/analytics.md. */
   timeseriesFrame: TimeseriesFrame;
@@ -1094,6 +1183,7 @@ export type QueryAssetByPathArgs = {
 export type QueryAssetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeRetired?: InputMaybe<Scalars['Boolean']['input']>;
   kind?: InputMaybe<AssetKind>;
   under?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -1240,6 +1330,8 @@ export type Tag = {
   /** Statistics of the samples in [from, to) per time bucket, oldest first. At most 10000 buckets; a shorter interval is BAD_USER_INPUT (use `timeseriesFrame` to page through more). See docs/analytics.md. */
   aggregate: Array<AggregateBucket>;
   asset: Asset;
+  /** The mutations of this tag (createTag, updateTag, retireTag), newest first, as the audit log holds them. Engineers and admins only. */
+  changes?: Maybe<AuditEntryConnection>;
   dataType: TagDataType;
   description?: Maybe<Scalars['String']['output']>;
   /** At most `points` of the samples in [from, to), oldest first, picked to draw the curve faithfully (see DownsampleMethod). Only numeric samples, BAD ones only when included. */
@@ -1250,6 +1342,8 @@ export type Tag = {
   /** The newest sample; null before the first one. */
   latest?: Maybe<Datapoint>;
   name: Scalars['String']['output'];
+  /** When the tag was retired (retireTag, or retireAsset of its asset); null while it is active. Retired tags keep their history and leave Asset.tags unless asked for with includeRetired. */
+  retiredAt?: Maybe<Scalars['DateTime']['output']>;
   /** Where the value comes from: OPC UA node id, MQTT topic or Sparkplug metric. */
   source?: Maybe<Scalars['String']['output']>;
   unit?: Maybe<Scalars['String']['output']>;
@@ -1265,6 +1359,13 @@ export type TagAggregateArgs = {
   interval: Scalars['String']['input'];
   timezone?: Scalars['String']['input'];
   to: Scalars['DateTime']['input'];
+};
+
+
+/** A signal of an asset: a sensor value, a setpoint, a status bit. */
+export type TagChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1322,6 +1423,16 @@ export type TimeseriesFrame = {
   timestamps: Array<Scalars['DateTime']['output']>;
 };
 
+/** Changes to an asset; omitted fields keep their value. A new name or parent rewrites the path of the asset and of everything below it. */
+export type UpdateAssetInput = {
+  /** A new description; null clears it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** A new name; null is refused. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Moves the asset with its subtree under another parent of the right kind in the same site; null moves to the root (an ENTERPRISE only). */
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** Changes to an order that has not gone to the machine yet (CREATED or RELEASED). Omitted fields keep their value; dueAt: null clears the due date, null elsewhere is refused. */
 export type UpdateProductionOrderInput = {
   assetId?: InputMaybe<Scalars['ID']['input']>;
@@ -1329,6 +1440,14 @@ export type UpdateProductionOrderInput = {
   material?: InputMaybe<Scalars['String']['input']>;
   priority?: InputMaybe<Scalars['Int']['input']>;
   quantity?: InputMaybe<Scalars['Float']['input']>;
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Changes to a tag; omitted fields keep their value, null clears unit and description. The data type changes among FLOAT, INTEGER and BOOLEAN only, never to or from STRING. */
+export type UpdateTagInput = {
+  dataType?: InputMaybe<TagDataType>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
   unit?: InputMaybe<Scalars['String']['input']>;
 };
 

@@ -14,9 +14,11 @@ export interface AssetRow {
   name: string;
   path: string;
   description: string | null;
+  /** When the asset was retired; null while it is active. */
+  retired_at: Date | null;
 }
 
-const COLUMNS = ['id', 'parent_id', 'kind', 'name', 'path', 'description'];
+const COLUMNS = ['id', 'parent_id', 'kind', 'name', 'path', 'description', 'retired_at'];
 const columns = (alias?: string) =>
   COLUMNS.map((column) => (alias ? `${alias}.${column}` : column)).join(', ');
 
@@ -36,7 +38,7 @@ export async function assetByPath(sql: Sql, path: string): Promise<AssetRow | un
   return row;
 }
 
-/** The children of each parent, by name, in the order of `parentIds`. */
+/** The children of each parent, retired ones included, by name, in the order of `parentIds`. */
 export async function childrenOf(sql: Sql, parentIds: readonly string[]): Promise<AssetRow[][]> {
   const rows = await sql.query<AssetRow>(
     `select ${columns()} from asset where parent_id = any($1::uuid[]) order by name`,
@@ -62,7 +64,10 @@ export interface SubtreeKey {
   kind: AssetKind | null;
 }
 
-/** The assets below each key's path in path order, one statement for every key. */
+/**
+ * The assets below each key's path in path order, retired ones included, one statement for every
+ * key.
+ */
 export async function descendantsOf(sql: Sql, keys: readonly SubtreeKey[]): Promise<AssetRow[][]> {
   const rows = await sql.query<AssetRow & { key_index: number }>(
     `select q.key_index, ${columns('a')}
@@ -80,6 +85,8 @@ export async function descendantsOf(sql: Sql, keys: readonly SubtreeKey[]): Prom
 /** Which assets a list holds and where its page starts. */
 export interface AssetListing {
   kind: AssetKind | null;
+  /** Whether retired assets are listed too. */
+  includeRetired: boolean;
   /** The path of the asset whose subtree (itself included) the list keeps to. */
   underPath: string | null;
   /** The last path of the previous page. */
@@ -99,7 +106,8 @@ export async function listAssets(
   listing: AssetListing,
 ): Promise<{ rows: AssetRow[]; total: number }> {
   const where = `($1::asset_kind is null or kind = $1)
-    and ($2::text is null or path = $2 or path like $3)`;
+    and ($2::text is null or path = $2 or path like $3)
+    and ${listing.includeRetired ? 'true' : 'retired_at is null'}`;
   const { underPath } = listing;
   const params = [listing.kind, underPath, underPath === null ? null : subtreePattern(underPath)];
   const [pageScope, pageScopeParams] = siteScopeCondition('path', 6, listing.siteRoots);

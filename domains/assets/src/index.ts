@@ -21,6 +21,30 @@ export {
   type SubtreeKey,
 } from './asset-hierarchy.ts';
 export { belowPath } from './below-path.ts';
+export {
+  createAsset,
+  lockHierarchy,
+  retireAsset,
+  updateAsset,
+  type AssetChanges,
+  type AssetPathChange,
+  type NewAsset,
+} from './asset-changes.ts';
+export {
+  AssetModelConflict,
+  AssetModelError,
+  AssetModelNotFound,
+  InvalidAssetInput,
+} from './asset-errors.ts';
+export { ASSET_PLACEMENT, placementProblem, placementTable } from './asset-placement.ts';
+export {
+  assetsOfTags,
+  createTag,
+  retireTag,
+  updateTag,
+  type NewTag,
+  type TagChanges,
+} from './tag-changes.ts';
 export { assetIdsWhere, assetIdsWithin, assetPathOf, joinAsset } from './asset-fragments.ts';
 export {
   machinesAtOrBelow,
@@ -44,4 +68,9 @@ export {
   type DiscoveredTag,
 } from './uns-discovery.ts';
 export { tagsOfAssets, tagsWithIds, type TagRecord } from './tag-reads.ts';
+export {
+  discoverAssetPath,
+  type AssetPathDiscovery,
+  type DiscoveredAsset,
+} from './discovered-assets.ts';
 export { tagsByIds, tagsUnder, type TagOnAsset, type TagsUnderAsset } from './tags-on-assets.ts';

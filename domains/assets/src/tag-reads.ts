@@ -9,9 +9,11 @@ export interface TagRecord<DataType extends string = string> {
   unit: string | null;
   description: string | null;
   source: string | null;
+  /** When the tag was retired; null while it is active. */
+  retired_at: Date | null;
 }
 
-const COLUMNS = 'id, asset_id, name, data_type, unit, description, source';
+const COLUMNS = 'id, asset_id, name, data_type, unit, description, source, retired_at';
 
 /** The tags with these ids, in no particular order; unknown ids are left out. */
 export function tagsWithIds<DataType extends string>(
@@ -23,7 +25,7 @@ export function tagsWithIds<DataType extends string>(
   ]);
 }
 
-/** The tags of these assets, by name within each asset. */
+/** The tags of these assets, retired ones included, by name within each asset. */
 export function tagsOfAssets<DataType extends string>(
   sql: Sql,
   assetIds: readonly string[],

@@ -37,14 +37,15 @@ export interface DiscoveredTag {
 }
 
 /**
- * The asset's tag whose name slugs to `name`'s slug, now read from `source`; else a new FLOAT
- * tag named `name`.
+ * The asset's tag whose name slugs to `name`'s slug, now read from `source` (its data type
+ * unchanged); else a new tag named `name` of `dataType`.
  */
 export async function createDiscoveredTag(
   sql: Sql,
   assetId: string,
   name: string,
   source: string,
+  dataType: TagDataType = 'FLOAT',
 ): Promise<DiscoveredTag> {
   const [existing] = await sql.query<DiscoveredTag>(
     `update tag set source = $3
@@ -55,10 +56,10 @@ export async function createDiscoveredTag(
   );
   if (existing) return existing;
   const [created] = await sql.query<DiscoveredTag>(
-    `insert into tag (asset_id, name, data_type, source) values ($1, $2, 'FLOAT', $3)
+    `insert into tag (asset_id, name, data_type, source) values ($1, $2, $4::tag_data_type, $3)
      on conflict (asset_id, name) do update set source = excluded.source
      returning id, name, data_type::text as data_type`,
-    [assetId, name, source],
+    [assetId, name, source, dataType],
   );
   if (!created) throw new Error(`creating tag "${name}" returned no row`);
   return created;

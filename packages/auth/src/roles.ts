@@ -1,7 +1,8 @@
 /**
  * Roles and what each may do, in one table. A role includes everything of the roles before it:
- * viewer reads; operator also subscribes and acknowledges alarms; integrator also runs the order
- * mutations; engineer also changes mappings and replays dead letters; admin may do everything.
+ * viewer reads, live values included (queries and subscriptions); operator also acknowledges alarms
+ * and records measurements; integrator also runs the order mutations; engineer also changes
+ * mappings, the asset model and its tags, and replays dead letters; admin may do everything.
  */
 export const ROLES = ['viewer', 'operator', 'integrator', 'engineer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -28,11 +29,21 @@ export const MUTATION_ROLES: Readonly<Record<string, Role>> = {
   completeOrder: 'integrator',
   cancelProductionOrder: 'integrator',
   replayDeadLetters: 'engineer',
+  createAsset: 'engineer',
+  updateAsset: 'engineer',
+  retireAsset: 'engineer',
+  createTag: 'engineer',
+  updateTag: 'engineer',
+  retireTag: 'engineer',
 };
 
-/** Queries (and exports) need viewer; subscriptions need operator. */
+/** Queries (and exports) need viewer. */
 export const QUERY_ROLE: Role = 'viewer';
-export const SUBSCRIPTION_ROLE: Role = 'operator';
+/**
+ * Subscriptions need viewer as well: following live values is reading them. What a subscriber
+ * costs is bounded per caller (PLANTGRAPH_MAX_SUBSCRIPTIONS_PER_CALLER), not by role.
+ */
+export const SUBSCRIPTION_ROLE: Role = 'viewer';
 
 /** The least role for an operation of `kind` (and, for mutations, its root field). */
 export function requiredRole(kind: 'query' | 'mutation' | 'subscription', field?: string): Role {

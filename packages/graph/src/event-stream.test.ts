@@ -12,6 +12,7 @@ import {
   StreamOverflowError,
   type EventBuffer,
 } from './event-stream.ts';
+import type { GraphContext } from './context.ts';
 
 interface Sample {
   tag: string;
@@ -124,6 +125,41 @@ describe('eventStream over the bus', () => {
     expect(activeEventStreams()).toBe(before);
   });
 
+  it('calls a routed stream only for the events on its routes', async () => {
+    const asked: string[] = [];
+    const counting = (assetId: string) => ({
+      select: (event: PlantEvent) => {
+        asked.push(`${assetId}<-${event.assetId}`);
+        return selectState(assetId).select(event);
+      },
+    });
+    const press = await eventStream(subscriber, { ...counting('press'), routes: ['state:press'] });
+    const everything = await eventStream(subscriber, counting('robot'));
+
+    for (const asset of ['robot', 'cell', 'press']) publisher.publish(state(asset, 'RUNNING'));
+    expect(await press.next()).toEqual({ value: 'RUNNING', done: false });
+    expect(await everything.next()).toEqual({ value: 'RUNNING', done: false });
+    // The routed stream saw only the press's event; the unrouted one saw all three.
+    expect(asked.filter((call) => call.startsWith('press<-'))).toEqual(['press<-press']);
+    expect(asked.filter((call) => call.startsWith('robot<-'))).toEqual([
+      'robot<-robot',
+      'robot<-cell',
+      'robot<-press',
+    ]);
+
+    // A route by type alone takes every event of the type; once closed, nothing reaches it.
+    const states = await eventStream(subscriber, {
+      select: (event: PlantEvent) => event.assetId,
+      routes: ['state'],
+    });
+    await press.return!();
+    publisher.publish(state('press', 'DOWN'));
+    expect(await states.next()).toEqual({ value: 'press', done: false });
+    expect(asked.filter((call) => call.startsWith('press<-'))).toEqual(['press<-press']);
+    await states.return!();
+    await everything.return!();
+  });
+
   it('ends a stream whose reader falls behind its buffer', async () => {
     const stream = await eventStream(subscriber, {
       ...selectState('press'),
@@ -136,5 +172,20 @@ describe('eventStream over the bus', () => {
     await last.return!();
     await expect(stream.next()).rejects.toThrow(StreamOverflowError);
     expect(await stream.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('refuses an identity without a known role before it reaches the bus', async () => {
+    const before = activeEventStreams();
+    // Every role may subscribe, so only a role that is none of them meets the check.
+    const context = {
+      identity: { subject: 'anonymous', role: 'anonymous', sites: null },
+    } as unknown as GraphContext;
+    await expect(
+      eventStream(subscriber, { ...selectState('press'), context }),
+    ).rejects.toMatchObject({
+      message: 'Subscriptions need the role viewer or higher',
+      extensions: { code: 'FORBIDDEN' },
+    });
+    expect(activeEventStreams()).toBe(before);
   });
 });

@@ -190,6 +190,7 @@ export async function eventStream<T>(
   options: EventStreamOptions<T>,
 ): Promise<AsyncIterableIterator<T>> {
   const { context } = options;
+  // Every role may subscribe; a subgraph checks anyway, as it does not rely on the gateway.
   if (context && !includesRole(context.identity.role, SUBSCRIPTION_ROLE)) {
     throw new PlantgraphError(
       'FORBIDDEN',

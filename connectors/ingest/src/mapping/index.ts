@@ -14,6 +14,14 @@ export {
 } from './resolve.ts';
 export { createSignalMapper, type PlantSignalMapper } from './signal-mapper.ts';
 export { discoverTag } from './discovery.ts';
+export {
+  parseUmhTopic,
+  umhSettings,
+  UMH_HISTORIAN,
+  UMH_PREFIX,
+  type UmhSettings,
+  type UmhTopic,
+} from './umh-topic.ts';
 // UNS topics' spelling of names, which discovery matches: part of the mapping's vocabulary.
 export { slugify } from '@plantgraph/assets-domain';
 export { sourceAddress } from './sources.ts';

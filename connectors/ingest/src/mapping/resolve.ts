@@ -26,9 +26,15 @@ export interface ResolvedPlantConfig {
 }
 
 async function assetIds(sql: Sql, config: PlantConfig): Promise<Map<string, string>> {
-  const paths = new Set(
-    Object.values(config.mappings).flatMap((group) => group.map((m) => m.asset)),
+  const roots = config.connections.flatMap((connection, index) =>
+    connection.kind === 'mqtt' && connection.umh?.assetRoot
+      ? [{ index, path: connection.umh.assetRoot }]
+      : [],
   );
+  const paths = new Set([
+    ...Object.values(config.mappings).flatMap((group) => group.map((m) => m.asset)),
+    ...roots.map((root) => root.path),
+  ]);
   const ids = await assetIdsByPath(sql, [...paths]);
   const problems = Object.entries(config.mappings).flatMap(([group, mappings]) =>
     mappings.flatMap((mapping, index) =>
@@ -37,6 +43,9 @@ async function assetIds(sql: Sql, config: PlantConfig): Promise<Map<string, stri
         : [`mappings.${group}[${index}].asset: no asset has the path "${mapping.asset}"`],
     ),
   );
+  for (const root of roots.filter((candidate) => !ids.has(candidate.path))) {
+    problems.push(`connections[${root.index}].umh.assetRoot: no asset has the path "${root.path}"`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return ids;
 }

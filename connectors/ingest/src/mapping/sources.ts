@@ -36,5 +36,6 @@ export function sourceMismatch(source: SourceConfig, connection: ConnectionConfi
       ? null
       : `connection "${connection.id}" carries Sparkplug B: use sparkplug`;
   }
-  return 'topic' in source ? null : `connection "${connection.id}" carries UNS JSON: use topic`;
+  const carries = connection.format === 'umh' ? 'UMH' : 'UNS JSON';
+  return 'topic' in source ? null : `connection "${connection.id}" carries ${carries}: use topic`;
 }

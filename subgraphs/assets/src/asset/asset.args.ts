@@ -12,6 +12,13 @@ export class AssetsArgs {
   })
   under?: string | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'Whether retired assets are listed too.',
+  })
+  includeRetired?: boolean | null;
+
   @Field(() => Int, { nullable: true, description: 'Page size, 1 to 1000; default 50.' })
   first?: number | null;
 

@@ -63,17 +63,22 @@ export async function findAssetByPath(context: GraphContext, path: string): Prom
 export interface AssetFilter {
   kind?: AssetKind | null;
   under?: string | null;
+  includeRetired?: boolean | null;
   first?: number | null;
   after?: string | null;
 }
 
-/** Assets in path order, optionally of one kind and within a subtree (the asset and below). */
+/**
+ * Assets in path order, optionally of one kind and within a subtree (the asset and below); active
+ * ones only unless `includeRetired`.
+ */
 export async function listAssets(context: GraphContext, filter: AssetFilter) {
   const first = pageSize(filter.first);
   const [afterPath] = decodeCursor(filter.after, 1) ?? [];
   const root = filter.under ? await requireAsset(context, filter.under, 'under') : undefined;
   const { rows, total } = await listAssetRows(context.sql, {
     kind: filter.kind ?? null,
+    includeRetired: filter.includeRetired ?? false,
     underPath: root?.path ?? null,
     afterPath: afterPath === undefined ? null : String(afterPath),
     limit: first + 1,

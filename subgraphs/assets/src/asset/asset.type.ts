@@ -1,6 +1,6 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import type { AssetRow } from '@plantgraph/assets-domain';
-import { connectionTypes } from '@plantgraph/graph';
+import { connectionTypes, DateTime } from '@plantgraph/graph';
 
 /** ISA-95 equipment hierarchy levels, top down. */
 export enum AssetKind {
@@ -39,6 +39,13 @@ export class Asset {
   @Field(() => String, { nullable: true })
   description!: string | null;
 
+  @Field(() => DateTime, {
+    nullable: true,
+    description:
+      'When the asset was retired (retireAsset); null while it is active. Retired assets keep their history and leave lists unless asked for with includeRetired.',
+  })
+  retiredAt!: Date | null;
+
   parentId!: string | null;
 
   static fromRow(row: AssetRow): Asset {
@@ -48,6 +55,7 @@ export class Asset {
       path: row.path,
       kind: row.kind as AssetKind,
       description: row.description,
+      retiredAt: row.retired_at,
       parentId: row.parent_id,
     });
   }

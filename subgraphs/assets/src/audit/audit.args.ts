@@ -21,3 +21,12 @@ export class AuditLogArgs {
   @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
   after?: string | null;
 }
+
+@ArgsType()
+export class ChangesArgs {
+  @Field(() => Int, { nullable: true, description: 'Page size, 1 to 1000; default 50.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
+  after?: string | null;
+}

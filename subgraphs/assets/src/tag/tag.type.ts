@@ -1,5 +1,6 @@
 import type { TagRecord } from '@plantgraph/assets-domain';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTime } from '@plantgraph/graph';
 
 export enum TagDataType {
   FLOAT = 'FLOAT',
@@ -35,6 +36,13 @@ export class Tag {
   })
   source!: string | null;
 
+  @Field(() => DateTime, {
+    nullable: true,
+    description:
+      'When the tag was retired (retireTag, or retireAsset of its asset); null while it is active. Retired tags keep their history and leave Asset.tags unless asked for with includeRetired.',
+  })
+  retiredAt!: Date | null;
+
   assetId!: string;
 
   static fromRow(row: TagRow): Tag {
@@ -45,6 +53,7 @@ export class Tag {
       unit: row.unit,
       description: row.description,
       source: row.source,
+      retiredAt: row.retired_at,
       assetId: row.asset_id,
     });
   }
