@@ -1,4 +1,5 @@
 import type { Sql } from '@plantgraph/db';
+import { lockHierarchy } from './asset-changes.ts';
 import { ASSET_KINDS, type AssetKind } from './asset-hierarchy.ts';
 import { slugify } from './uns-discovery.ts';
 
@@ -49,33 +50,44 @@ async function childBySlug(
 ): Promise<DiscoveredAsset | null> {
   const [row] = await sql.query<DiscoveredAsset>(
     `select id, path, kind::text as kind from asset
-      where parent_id is not distinct from $1 and ${NAME_SLUG} = $2
+      where parent_id is not distinct from $1 and ${NAME_SLUG} = $2 and retired_at is null
       order by name limit 1`,
     [parent?.id ?? null, slugify(level)],
   );
   return row ?? null;
 }
 
+/**
+ * Creates a level under the hierarchy lock the asset mutations take, reading the parent's path
+ * inside it: a move committed meanwhile cannot leave the new child under the old path.
+ */
 async function createChild(
   sql: Sql,
   parent: DiscoveredAsset | null,
   name: string,
 ): Promise<DiscoveredAsset> {
-  const path = parent ? `${parent.path}/${name}` : name;
-  const [created] = await sql.query<DiscoveredAsset>(
-    `insert into asset (parent_id, kind, name, path) values ($1, $2::asset_kind, $3, $4)
-     on conflict do nothing
-     returning id, path, kind::text as kind`,
-    [parent?.id ?? null, kindBelow(parent), name, path],
-  );
-  if (created) return created;
-  // Someone else created it meanwhile.
-  const [existing] = await sql.query<DiscoveredAsset>(
-    'select id, path, kind::text as kind from asset where path = $1',
-    [path],
-  );
-  if (!existing) throw new Error(`creating asset "${path}" returned no row`);
-  return existing;
+  return sql.transaction(async (tx) => {
+    await lockHierarchy(tx, 'exclusive');
+    const [current] = parent
+      ? await tx.query<{ path: string }>('select path from asset where id = $1', [parent.id])
+      : [{ path: '' }];
+    if (!current) throw new Error(`asset ${parent?.id} was deleted while discovering "${name}"`);
+    const path = parent ? `${current.path}/${name}` : name;
+    const [created] = await tx.query<DiscoveredAsset>(
+      `insert into asset (parent_id, kind, name, path) values ($1, $2::asset_kind, $3, $4)
+       on conflict do nothing
+       returning id, path, kind::text as kind`,
+      [parent?.id ?? null, kindBelow(parent), name, path],
+    );
+    if (created) return created;
+    // Someone else created it meanwhile.
+    const [existing] = await tx.query<DiscoveredAsset>(
+      'select id, path, kind::text as kind from asset where path = $1',
+      [path],
+    );
+    if (!existing) throw new Error(`creating asset "${path}" returned no row`);
+    return existing;
+  });
 }
 
 function kindBelow(parent: DiscoveredAsset | null): AssetKind {
