@@ -20,6 +20,7 @@ import {
   testBroker,
   type TestBroker,
   type TestDatabase,
+  until as poll,
 } from '@plantgraph/testing';
 import { startConnectors, type ConnectorRuntime } from './connector-runtime.ts';
 
@@ -201,14 +202,8 @@ async function stop(): Promise<void> {
   runtime = undefined;
 }
 
-/** Polls the database until `check` holds; fails after `timeoutMs`. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Polls the database every 50 ms until `check` holds; fails naming `what` after 15 s. */
+const until = (check: () => Promise<boolean>, what: string) => poll(check, what, 15_000, 50);
 
 async function partsCounted(assetId: string): Promise<number> {
   const [row] = await database.sql.query<{ parts: number | null }>(

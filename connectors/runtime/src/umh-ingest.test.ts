@@ -13,6 +13,7 @@ import {
   testBroker,
   type TestBroker,
   type TestDatabase,
+  until as poll,
 } from '@plantgraph/testing';
 import { startConnectors, type ConnectorRuntime } from './connector-runtime.ts';
 
@@ -70,14 +71,8 @@ function deadLetters(connection: string): Promise<{ address: string; reason: str
   );
 }
 
-/** Polls until `check` holds; fails naming `what` after `timeoutMs`. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Polls the database every 50 ms until `check` holds; fails naming `what` after 15 s. */
+const until = (check: () => Promise<boolean>, what: string) => poll(check, what, 15_000, 50);
 
 for (const kind of TEST_BROKER_KINDS) {
   describe.runIf(hasTestBroker(kind))(`UMH Unified Namespace on the ${kind} broker`, () => {

@@ -2,16 +2,20 @@ import type { FormattedExecutionResult } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { activeEventStreams, ACKNOWLEDGE, isAcknowledgement } from '@plantgraph/graph';
 
-/** Polls `condition` every 5 ms until it holds; fails naming `what` after `timeoutMs`. */
+/**
+ * Polls `condition` every `intervalMs` until it holds; fails naming `what` after `timeoutMs`. An
+ * asynchronous condition (a database read) is awaited before the next poll.
+ */
 export async function until(
-  condition: () => boolean,
+  condition: () => boolean | Promise<boolean>,
   what: string,
   timeoutMs = 5000,
+  intervalMs = 5,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
