@@ -1,5 +1,10 @@
 import DataLoader from 'dataloader';
-import { siteRoots, siteScopeCondition, withinSites } from '@plantgraph/assets-domain';
+import {
+  siteRoots,
+  siteScopeCondition,
+  withinSites,
+  type AssetPath,
+} from '@plantgraph/assets-domain';
 import type { Sql } from '@plantgraph/db';
 import { getNamedType, type GraphQLResolveInfo } from 'graphql';
 import { assetPathById } from './asset-scope.ts';
@@ -20,7 +25,10 @@ export function sitePaths(context: GraphContext): Promise<string[] | undefined> 
   // Through the request's loader: every field's check reuses the sites' paths.
   return siteRoots(context.identity.sites, async (ids) => {
     const found = await loader(context, assetPathById).loadMany(ids);
-    return found.map((site) => (site instanceof Error ? null : site));
+    // A failed lookup is an error, never "no such site": that would quietly show the caller nothing.
+    const failed = found.find((site) => site instanceof Error);
+    if (failed) throw failed;
+    return found as (AssetPath | null)[];
   });
 }
 

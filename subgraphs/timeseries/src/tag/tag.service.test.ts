@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createContext, NotFoundError } from '@plantgraph/graph';
+import { createContext, NotFoundError, sitePaths } from '@plantgraph/graph';
 import { openTestDatabase } from '@plantgraph/testing';
 import { requireTagIds } from './tag.service.ts';
 
@@ -17,5 +17,18 @@ describe('requireTagIds', () => {
     const failure = await requireTagIds(afterOutage, [UNKNOWN], 'tagIds').catch((error) => error);
     expect(failure).toBeInstanceOf(Error);
     expect(failure).not.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('sitePaths', () => {
+  it('leaves out a site that does not exist, and fails when the lookup fails', async () => {
+    const database = await openTestDatabase();
+    const scoped = { ...VIEWER, sites: [UNKNOWN] };
+    expect(await sitePaths(createContext(database.services, scoped))).toEqual([]);
+
+    // Not an empty scope, which would quietly show the caller nothing.
+    const afterOutage = createContext(database.services, scoped);
+    await database.close();
+    await expect(sitePaths(afterOutage)).rejects.toBeInstanceOf(Error);
   });
 });
