@@ -244,14 +244,48 @@ export const plantConfigSchema = z
     }
   });
 
-export type PlantConfig = z.infer<typeof plantConfigSchema>;
+/**
+ * Where a mapping made from a template instance came from: the template's id, the instance (its
+ * asset path) and the instance's place in the document (`instances[3]`), which errors name.
+ */
+export interface MappingOrigin {
+  template: string;
+  instance: string;
+  path: string;
+}
+
+/**
+ * A Sparkplug B device (or edge node) bound to an asset whose birth metrics become the asset's
+ * tags (Sparkplug discovery); `path` is its place in the document, which errors name.
+ */
+export interface SparkplugDiscovery {
+  connection: string;
+  asset: string;
+  group: string;
+  edgeNode: string;
+  device?: string;
+  path: string;
+}
+
+type Traced<T> = T & { origin?: MappingOrigin };
+
+/** The configuration as validated; template instances are expanded into `mappings`. */
+export type PlantConfig = Omit<z.infer<typeof plantConfigSchema>, 'mappings'> & {
+  mappings: {
+    tags: TagMapping[];
+    states: StateMapping[];
+    counters: CounterMapping[];
+    alarms: AlarmMapping[];
+  };
+  sparkplugDiscovery?: SparkplugDiscovery[];
+};
 export type ConnectionConfig = z.infer<typeof connectionSchema>;
 export type OpcuaConnectionConfig = z.infer<typeof opcuaConnectionSchema>;
 export type MqttConnectionConfig = z.infer<typeof mqttConnectionSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;
-export type TagMapping = z.infer<typeof tagMappingSchema>;
-export type StateMapping = z.infer<typeof stateMappingSchema>;
-export type CounterMapping = z.infer<typeof counterMappingSchema>;
-export type AlarmMapping = z.infer<typeof alarmMappingSchema>;
+export type TagMapping = Traced<z.infer<typeof tagMappingSchema>>;
+export type StateMapping = Traced<z.infer<typeof stateMappingSchema>>;
+export type CounterMapping = Traced<z.infer<typeof counterMappingSchema>>;
+export type AlarmMapping = Traced<z.infer<typeof alarmMappingSchema>>;
 export type DownloadConfig = z.infer<typeof downloadSchema>;
 export type SetpointConfig = z.infer<typeof setpointSchema>;
