@@ -25,6 +25,8 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
   quality_characteristic: ['domains/quality/'],
   measurement: ['domains/quality/'],
   alarm_event: ['domains/alarms/'],
+  integration_config_version: ['domains/integration/'],
+  tag_mapping_lineage: ['domains/integration/'],
   api_key: ['packages/auth/'],
   // The append-only audit trail: every domain appends, through the db kit's one writer.
   audit_log: ['packages/db/'],

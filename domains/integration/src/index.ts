@@ -1,0 +1,27 @@
+export {
+  canonicalJson,
+  configDigest,
+  configVersion,
+  insertConfigVersion,
+  latestConfigVersion,
+  latestConfigVersionNumber,
+  listConfigVersions,
+  lockConfigVersions,
+  type ConfigVersion,
+  type ConfigVersionSummary,
+  type NewConfigVersion,
+} from './config-versions.ts';
+export {
+  describeConfigChange,
+  diffConfigDocuments,
+  type ConfigChange,
+  type ConfigChangeKind,
+} from './config-diff.ts';
+export {
+  mappingsAt,
+  recordMappingLineage,
+  tagLineage,
+  type MappingPeriod,
+  type TagMappingRecord,
+  type ValueKey,
+} from './mapping-lineage.ts';
