@@ -42,17 +42,27 @@ const COMMENTS: Record<string, string> = {
   connections: ' Dresden over OPC UA; Lyon machining over Sparkplug B, its paint shop as UNS JSON.',
   exclude: " The machines' order interfaces (download, ack, progress) are not signals.",
   downloads: ' Order interfaces: the Order folder over OPC UA, the order topic in UNS JSON.',
-  tags: ' Every catalog tag of every machine, under the names and data types the seed gives them.',
+  templates:
+    " One template per machine type and protocol; {prefix} in an address is the instance's prefix.",
+  tags: ' Every catalog tag of the type, under the names and data types the seed gives them.',
   states: ' The PLC state code word: code → machine state (and reason).',
   counters: ' GoodCount and RejectCount, running totals.',
   alarms: ' The alarm word: one alarm per bit.',
+  // Prettier would break each instance over several lines; one line per machine reads as a list.
+  instances:
+    ' One machine per line: its template, asset and connection, and where its signals are.\n' +
+    ' prettier-ignore',
 };
-/** Lists with one block per machine, set apart by blank lines. */
-const PER_MACHINE = new Set(['downloads', 'tags', 'states', 'counters', 'alarms']);
+/** Lists with one block per machine (or template), set apart by blank lines. */
+const PER_MACHINE = new Set(['downloads', 'templates', 'tags', 'states', 'counters', 'alarms']);
 /** Values that read best on one line when they fit: sources, topic filters. */
 const ONE_LINE = new Set(['source', 'topics', 'exclude', 'discovery']);
 /** Lists and maps whose entries each read best on one line: `{ state: DOWN, reason: JAM }`. */
 const ONE_LINE_ENTRIES = new Set(['codes', 'parameters']);
+/** Lists whose entries are one line each if all of them fit, so a list never mixes the styles. */
+const ONE_LINE_IF_ALL_FIT = new Set(['counters']);
+/** Lists whose entries are one line each whatever their length. */
+const ONE_LINE_ALWAYS = new Set(['instances']);
 const WIDTH = 100;
 
 /** A node as YAML, on one line if it is a flow collection; keys as `'100'` count their quotes. */
@@ -79,14 +89,28 @@ function compactEntries(node: unknown, indent: number): void {
       compact(value, indent + printed(key).length + 2, indent + 2);
 }
 
+/** Each entry of a list on one line, if every one fits (at `indent`, after its "- "). */
+function compactEntriesIfAllFit(node: unknown, indent: number): void {
+  if (!isSeq(node)) return;
+  const items = node.items.filter(isCollection);
+  for (const item of items) item.flow = true;
+  if (items.every((item) => indent + 2 + printed(item).length <= WIDTH)) return;
+  for (const item of items) item.flow = false;
+}
+
+/** Each entry of a list on one line, however long (Prettier is told to leave it alone). */
+function flowEntries(node: unknown): void {
+  if (isSeq(node)) for (const item of node.items) if (isCollection(item)) item.flow = true;
+}
+
 function render(): string {
   // Without url the MQTT connections use the platform bus; an explicit one would pin a broker.
   const config = demoPlantConfig({
     opcuaEndpoint: `\${PLANTGRAPH_OPCUA_ENDPOINT:-${LOCAL_ENDPOINT}}`,
   });
-  // Mappings share source objects (an alarm word feeds one alarm per bit); anchors named a1, a2,
-  // … would be harder to read than the repeated one-line source.
+  // Objects used twice would become anchors named a1, a2, …: harder to read than the repetition.
   const document = new Document(config, { aliasDuplicateObjects: false });
+  const commented = new Set<string>();
   visit(document, {
     Pair(_, pair, path) {
       if (!isScalar(pair.key)) return;
@@ -95,14 +119,18 @@ function render(): string {
       const column = 2 * (path.filter(isCollection).length - 1);
       if (ONE_LINE.has(key)) compact(pair.value, column + key.length + 2, column + 2);
       if (ONE_LINE_ENTRIES.has(key)) compactEntries(pair.value, column + 2);
+      if (ONE_LINE_IF_ALL_FIT.has(key)) compactEntriesIfAllFit(pair.value, column + 2);
+      if (ONE_LINE_ALWAYS.has(key)) flowEntries(pair.value);
+      // Said once, above the first template's tags, not again in every template.
       const comment = COMMENTS[key];
-      if (comment) pair.key.commentBefore = comment;
+      if (comment && !commented.has(key)) pair.key.commentBefore = comment;
+      commented.add(key);
       if (column === 0 || PER_MACHINE.has(key)) pair.key.spaceBefore = true;
       if (PER_MACHINE.has(key) && isSeq(pair.value)) {
         const assetOf = (node: unknown) => (isMap(node) ? node.get('asset') : undefined);
         pair.value.items.forEach((item, index, items) => {
-          if (index > 0 && isMap(item) && assetOf(item) !== assetOf(items[index - 1]))
-            item.spaceBefore = true;
+          const apart = key === 'templates' || assetOf(item) !== assetOf(items[index - 1]);
+          if (index > 0 && isMap(item) && apart) item.spaceBefore = true;
         });
       }
     },

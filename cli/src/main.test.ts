@@ -32,6 +32,7 @@ describe('plantgraph <role>', () => {
       'migrate',
       'seed',
       'keys',
+      'config',
     ]) {
       expect(stdout).toMatch(new RegExp(`^  ${role} `, 'm'));
     }

@@ -76,4 +76,9 @@ export const ROLES: Record<string, RoleEntry> = {
     arguments: 'create|revoke|list',
     load: async () => (await import('@plantgraph/auth')).keysRole as ProcessRole,
   },
+  config: {
+    summary: 'apply, export, compare and roll back the versioned integration configuration',
+    arguments: 'apply|export|versions|diff|rollback',
+    load: async () => (await import('@plantgraph/connector-runtime')).configRole as ProcessRole,
+  },
 };

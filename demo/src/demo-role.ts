@@ -10,12 +10,12 @@ import {
   listenPort,
   mqttUrl,
 } from '@plantgraph/service';
-import { startConnectors } from '@plantgraph/connector-runtime';
+import { startConnectors, storedConfig } from '@plantgraph/connector-runtime';
 import { openDatabase } from '@plantgraph/db';
 import { createPrismaClient } from '@plantgraph/db/prisma';
 import { demoPlantConfig } from '@plantgraph/demo-catalog';
 import { limitsEnvironment, limitsFromEnvironment } from '@plantgraph/gateway';
-import { loadPlantConfig, metricsRegistry, parsePlantConfig } from '@plantgraph/ingest';
+import { metricsRegistry, preparePlantConfig, readPlantConfigDocument } from '@plantgraph/ingest';
 import { startMqttSimulator, startOpcuaSimulator } from '@plantgraph/simulator';
 import { z } from 'zod';
 import type { Logger } from '@plantgraph/config';
@@ -92,12 +92,28 @@ export const demoRole = defineRole({
   },
 });
 
+/** The simulator as the stored demo configuration names it: this process's, by default. */
+const DEMO_OPCUA_ENDPOINT = '${PLANTGRAPH_OPCUA_ENDPOINT:-opc.tcp://127.0.0.1:4840/plantgraph}';
+
 async function startDemo(config: DemoConfig, resources: Resources, logger: Logger): Promise<void> {
   const dataDir = config.PLANTGRAPH_DATA_DIR;
   const opcuaEndpoint = `opc.tcp://127.0.0.1:${config.PLANTGRAPH_OPCUA_PORT}/plantgraph`;
-  const plantConfig = config.PLANTGRAPH_CONFIG
-    ? loadPlantConfig(resolve(callerDirectory(), config.PLANTGRAPH_CONFIG))
-    : parsePlantConfig(demoPlantConfig({ opcuaEndpoint }), 'the demo plant');
+  // The demo plant's configuration names the simulator through a reference, so the stored version
+  // runs against whichever port this process gives it.
+  const seed = config.PLANTGRAPH_CONFIG
+    ? {
+        document: readPlantConfigDocument(resolve(callerDirectory(), config.PLANTGRAPH_CONFIG)),
+        origin: config.PLANTGRAPH_CONFIG,
+        mode: 'desired' as const,
+      }
+    : {
+        document: demoPlantConfig({ opcuaEndpoint: DEMO_OPCUA_ENDPOINT }),
+        origin: 'the demo plant',
+        mode: 'initial' as const,
+      };
+  const env = { ...process.env, PLANTGRAPH_OPCUA_ENDPOINT: opcuaEndpoint };
+  const prepare = (document: unknown, version: number) =>
+    preparePlantConfig(document, `configuration version ${version}`, env);
 
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir });
   resources.add(database.sql);
@@ -126,10 +142,13 @@ async function startDemo(config: DemoConfig, resources: Resources, logger: Logge
       prefix: config.PLANTGRAPH_BUS_PREFIX,
     }),
   );
+  const started = await storedConfig(database.sql, { seed, prepare, logger });
   resources.add(
     await startConnectors({
       sql: database.sql,
-      config: plantConfig,
+      config: started.config,
+      configVersion: started.version,
+      follow: { prepare },
       busUrl,
       dataDir,
       logger,

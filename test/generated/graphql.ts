@@ -438,6 +438,8 @@ export type CharacteristicStatistics = {
 /** A machine connection (OPC UA server, MQTT broker) and its health. */
 export type Connection = {
   __typename?: 'Connection';
+  /** The integration configuration version the connection runs; null until its connector reports one. */
+  configVersion?: Maybe<Scalars['Int']['output']>;
   /** Dead letters stored for this connection by its process. */
   deadLetters: Scalars['Int']['output'];
   /** OPC UA endpoint URL or MQTT broker URL. */
@@ -584,6 +586,8 @@ export type CreateTagInput = {
 export type Datapoint = {
   __typename?: 'Datapoint';
   quality: DatapointQuality;
+  /** The mapping in force at the time of the sample; null before the first configuration version, or for a tag no mapping feeds. */
+  source?: Maybe<TagMappingPeriod>;
   /** String samples. */
   text?: Maybe<Scalars['String']['output']>;
   time: Scalars['DateTime']['output'];
@@ -617,6 +621,8 @@ export type DeadLetter = {
   __typename?: 'DeadLetter';
   /** OPC UA node id or MQTT topic. */
   address: Scalars['String']['output'];
+  /** The integration configuration version its connector ran when it refused the message; null for letters stored before versioned configuration. */
+  configVersion?: Maybe<Scalars['Int']['output']>;
   /** The connection id it arrived on. */
   connection: Scalars['String']['output'];
   id: Scalars['ID']['output'];
@@ -677,6 +683,66 @@ export type GapFill =
   | 'NULL'
   /** Repeat the value of the nearest earlier bucket with samples. */
   | 'PREVIOUS';
+
+/** What applying (or rolling back to) a configuration did or would do. */
+export type IntegrationConfigApplyResult = {
+  __typename?: 'IntegrationConfigApplyResult';
+  /** Entry changes against the current version, as written. */
+  changes: Array<IntegrationConfigChange>;
+  /** Checked and compared only: nothing was stored. */
+  dryRun: Scalars['Boolean']['output'];
+  /** Tag mappings added, after templates are expanded into their instances. */
+  mappingsAdded: Scalars['Int']['output'];
+  /** Tag mappings changed. */
+  mappingsChanged: Scalars['Int']['output'];
+  /** Tag mappings removed. */
+  mappingsRemoved: Scalars['Int']['output'];
+  /** The version current before, 0 when there was none. */
+  previousVersion: Scalars['Int']['output'];
+  /** The document equals the current version: nothing was stored. */
+  unchanged: Scalars['Boolean']['output'];
+  /** The stored version; null for a dry run or a document equal to the current one. */
+  version?: Maybe<IntegrationConfigVersion>;
+};
+
+/** One entry of the integration configuration that differs between two versions: a connection, template, instance, download or plain mapping. */
+export type IntegrationConfigChange = {
+  __typename?: 'IntegrationConfigChange';
+  /** The entry after, as JSON text. */
+  after?: Maybe<Scalars['String']['output']>;
+  /** The entry before, as JSON text. */
+  before?: Maybe<Scalars['String']['output']>;
+  /** What identifies the entry in its section, e.g. a connection id. */
+  key: Scalars['String']['output'];
+  kind: IntegrationConfigChangeKind;
+  /** Where the entry is, e.g. `instances[3]`: in the newer version, or in the older one when it was removed. */
+  path: Scalars['String']['output'];
+  /** The section, e.g. `connections`, `mappings.tags`. */
+  section: Scalars['String']['output'];
+};
+
+/** How an entry of the integration configuration changed. */
+export type IntegrationConfigChangeKind =
+  | 'ADDED'
+  | 'CHANGED'
+  | 'REMOVED';
+
+/** One applied version of the integration configuration (connections, templates, instances, mappings). The newest is the one the connectors run. */
+export type IntegrationConfigVersion = {
+  __typename?: 'IntegrationConfigVersion';
+  appliedAt: Scalars['DateTime']['output'];
+  /** Who applied it, as the audit log names callers. */
+  appliedBy: Scalars['String']['output'];
+  /** What this version changed against the one before it. */
+  changes: Array<IntegrationConfigChange>;
+  comment: Scalars['String']['output'];
+  /** sha256 of the canonical JSON of the document. */
+  digest: Scalars['String']['output'];
+  /** The document as YAML, `${NAME}` references unresolved. */
+  document: Scalars['String']['output'];
+  /** Numbered 1, 2, 3… in the order they were applied. */
+  version: Scalars['Int']['output'];
+};
 
 /** A refused item of a batch, as a single call would have answered. */
 export type ItemError = {
@@ -800,6 +866,8 @@ export type Mutation = {
   abortOrder: ProductionOrder;
   /** Acknowledges an alarm as the caller; CONFLICT when it is already acknowledged, NOT_FOUND when unknown. */
   acknowledgeAlarm: Alarm;
+  /** Validates a configuration document and stores it as the next version, which the connectors then run; a document equal to the current version stores nothing. Invalid documents are BAD_USER_INPUT with every problem in `extensions.problems`. Needs the role engineer or higher, without a site restriction. */
+  applyIntegrationConfig: IntegrationConfigApplyResult;
   /** Cancels an order that is CREATED, RELEASED, DOWNLOADED or DOWNLOAD_FAILED; CONFLICT otherwise. */
   cancelProductionOrder: ProductionOrder;
   /** RUNNING → COMPLETED by hand, e.g. when the machine cannot report its end itself. */
@@ -824,6 +892,8 @@ export type Mutation = {
   retireAsset: Asset;
   /** Retires a tag: it leaves Asset.tags, its history stays readable. Needs the role engineer. */
   retireTag: Tag;
+  /** Applies an earlier version's document again, as the next version. Needs the role engineer or higher, without a site restriction. */
+  rollbackIntegrationConfig: IntegrationConfigApplyResult;
   /** Renames, describes or moves an asset. A move takes the whole subtree along and rewrites its paths in the same transaction; it stays within the site. Needs the role engineer. */
   updateAsset: Asset;
   /** Changes an order while it is CREATED or RELEASED; CONFLICT afterwards. */
@@ -842,6 +912,13 @@ export type MutationAbortOrderArgs = {
 export type MutationAcknowledgeAlarmArgs = {
   comment?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationApplyIntegrationConfigArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  document: Scalars['String']['input'];
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -907,6 +984,13 @@ export type MutationRetireAssetArgs = {
 
 export type MutationRetireTagArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationRollbackIntegrationConfigArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -1133,6 +1217,12 @@ export type Query = {
   connections: Array<Connection>;
   /** Messages that could not be mapped, newest first. */
   deadLetters: DeadLetterConnection;
+  /** A version of the integration configuration; the current one without `version`, null while none was applied. Needs the role engineer or higher, without a site restriction. */
+  integrationConfig?: Maybe<IntegrationConfigVersion>;
+  /** What changes from version `from` to version `to`. Needs the role engineer or higher, without a site restriction. */
+  integrationConfigDiff: Array<IntegrationConfigChange>;
+  /** Versions of the integration configuration, newest first. Needs the role engineer or higher, without a site restriction. */
+  integrationConfigVersions: Array<IntegrationConfigVersion>;
   /** Release, storage backend and schema migrations. */
   platform: Platform;
   /** One production order by id; NOT_FOUND when unknown. */
@@ -1210,6 +1300,23 @@ export type QueryDeadLettersArgs = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   source?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryIntegrationConfigArgs = {
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryIntegrationConfigDiffArgs = {
+  from: Scalars['Int']['input'];
+  to: Scalars['Int']['input'];
+};
+
+
+export type QueryIntegrationConfigVersionsArgs = {
+  before?: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1341,6 +1448,8 @@ export type Tag = {
   id: Scalars['ID']['output'];
   /** The newest sample; null before the first one. */
   latest?: Maybe<Datapoint>;
+  /** The mappings of the integration configuration that fed this tag in [from, to), oldest first: where its values came from, and who changed that when. */
+  lineage: Array<TagMappingPeriod>;
   name: Scalars['String']['output'];
   /** When the tag was retired (retireTag, or retireAsset of its asset); null while it is active. Retired tags keep their history and leave Asset.tags unless asked for with includeRetired. */
   retiredAt?: Maybe<Scalars['DateTime']['output']>;
@@ -1387,11 +1496,44 @@ export type TagHistoryArgs = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+
+/** A signal of an asset: a sensor value, a setpoint, a status bit. */
+export type TagLineageArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
 export type TagDataType =
   | 'BOOLEAN'
   | 'FLOAT'
   | 'INTEGER'
   | 'STRING';
+
+/** A period in which one mapping of the integration configuration fed a tag: from the version that introduced it to the one that changed or removed it. */
+export type TagMappingPeriod = {
+  __typename?: 'TagMappingPeriod';
+  /** When `version` was applied: the period starts. */
+  appliedAt: Scalars['DateTime']['output'];
+  /** Who applied `version`. */
+  appliedBy: Scalars['String']['output'];
+  /** The connection id. */
+  connection: Scalars['String']['output'];
+  deadband: Scalars['Float']['output'];
+  /** When `replacedByVersion` was applied: the period ends. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The instance the template expanded for. */
+  instance?: Maybe<Scalars['String']['output']>;
+  offset: Scalars['Float']['output'];
+  /** The version that changed or removed it; null while it is current. */
+  replacedByVersion?: Maybe<Scalars['Int']['output']>;
+  scale: Scalars['Float']['output'];
+  /** What the connector reads: node id, browse path, topic, Sparkplug path. */
+  source: Scalars['String']['output'];
+  /** The template, for an expanded instance. */
+  template?: Maybe<Scalars['String']['output']>;
+  /** The configuration version that introduced the mapping. */
+  version: Scalars['Int']['output'];
+};
 
 /** A new sample of a tag, as it arrives. */
 export type TagValue = {

@@ -66,5 +66,10 @@ export interface ConnectionHealth {
 /** A running connector; `close` ends its connection and stops delivering. */
 export interface Connector {
   readonly connectionId: string;
+  /**
+   * Brings what the connector watches in line with the mapper's sources after the mapper ran
+   * `reconcile`. A connector that looks the mapper up per message needs none.
+   */
+  refresh?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -5,23 +5,21 @@
 
 export type Quality = 'GOOD' | 'UNCERTAIN' | 'BAD';
 
-export const machineStates = [
-  'RUNNING',
-  'IDLE',
-  'STOPPED',
-  'DOWN',
-  'SETUP',
-  'MAINTENANCE',
-  'OFFLINE',
-] as const;
-export type MachineState = (typeof machineStates)[number];
+import type {
+  AlarmSeverity,
+  CounterKind,
+  MachineState,
+} from '@plantgraph/integration-domain/config';
 
-export const counterKinds = ['GOOD', 'REJECT', 'TOTAL'] as const;
-export type CounterKind = (typeof counterKinds)[number];
-
-export const alarmSeverities = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type AlarmSeverity = (typeof alarmSeverities)[number];
-
+// The vocabulary is the configuration's: mappings name these states, counters and severities.
+export {
+  alarmSeverities,
+  counterKinds,
+  machineStates,
+  type AlarmSeverity,
+  type CounterKind,
+  type MachineState,
+} from '@plantgraph/integration-domain/config';
 /**
  * The asset a record belongs to, as the mapping resolved it: events and their topics are built
  * from the record alone, without looking names up by id.
@@ -101,6 +99,8 @@ export interface DeadLetterRecord {
   payload: Buffer | string;
   reason: string;
   time: Date;
+  /** The configuration version that refused it; the writer's current version when unset. */
+  configVersion?: number | null;
 }
 
 /** A value as a connector received it, before mapping. */

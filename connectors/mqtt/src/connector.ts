@@ -6,6 +6,7 @@ import type {
   IngestSink,
   MqttConnectionConfig,
   SignalMapper,
+  SparkplugBirthMetric,
 } from '@plantgraph/ingest';
 import {
   connect,
@@ -29,11 +30,16 @@ export interface MqttConnectorOptions {
   health: ConnectionHealth;
   logger: Logger;
   /**
-   * Discovery: called for an unmapped topic under `connection.discovery.prefix` (UNS JSON) or an
-   * unmapped tag address (UMH), with the tag's value for UMH; resolves true when it created a
-   * mapping, after which the message is mapped again.
+   * Discovery: called for an unmapped topic under `connection.discovery.prefix` (UNS JSON), an
+   * unmapped tag address (UMH) or an unmapped metric of an NBIRTH or DBIRTH (Sparkplug B), with
+   * the tag's value for UMH and Sparkplug and the birth metric for Sparkplug; resolves true when
+   * it created a mapping, after which the value is mapped again.
    */
-  discover?: (address: string, value?: unknown) => Promise<boolean> | boolean;
+  discover?: (
+    address: string,
+    value?: unknown,
+    birth?: SparkplugBirthMetric,
+  ) => Promise<boolean> | boolean;
   /**
    * Sparkplug: a device (or, with `device` unset, the edge node itself) went offline at `time`
    * (NDEATH/DDEATH). The caller knows which asset that is and records the state.

@@ -8,6 +8,7 @@ import {
   type MqttConnectionConfig,
   type SignalMapper,
   type SourceSample,
+  type SparkplugBirthMetric,
 } from '@plantgraph/ingest';
 import {
   SparkplugHost,
@@ -31,8 +32,15 @@ export interface MessageHandlerOptions {
   mapper: SignalMapper;
   sink: IngestSink;
   logger: Logger;
-  /** Called for an unmapped address with the value that came with it; true once it is mapped. */
-  discover?: (address: string, value?: unknown) => Promise<boolean> | boolean;
+  /**
+   * Called for an unmapped address with the value that came with it, and for a Sparkplug birth
+   * metric with the metric (`birth`); true once it is mapped.
+   */
+  discover?: (
+    address: string,
+    value?: unknown,
+    birth?: SparkplugBirthMetric,
+  ) => Promise<boolean> | boolean;
   onDeviceOffline?: (
     address: SparkplugDeviceAddress,
     time: Date,
@@ -128,7 +136,7 @@ export class MessageHandler {
   private async onSparkplug(topic: string, payload: Buffer, receivedAt: Date): Promise<void> {
     const outcomes: Outcome[] = [];
     for (const event of this.sparkplug.handle(topic, payload, receivedAt)) {
-      if (event.kind === 'sample') outcomes.push(this.mapMetric(event));
+      if (event.kind === 'sample') outcomes.push(await this.mapMetric(event));
       else if (event.kind === 'deadLetter') {
         await this.deadLetter(event.address, payload, event.reason, receivedAt);
       } else if (event.kind === 'rebirth') this.requestRebirth(event.topic, event.payload);
@@ -138,9 +146,14 @@ export class MessageHandler {
     await this.deliver(outcomes, payload, receivedAt);
   }
 
-  private mapMetric({ address, value, time, quality }: SparkplugSample): Outcome {
-    const { connection, mapper } = this.options;
-    if (!mapper.covers(connection.id, address)) return { address, ignored: 'unmapped metric' };
+  /** A birth declares its metrics with their datatypes, so only a birth's metric is discovered. */
+  private async mapMetric(event: SparkplugSample): Promise<Outcome> {
+    const { address, value, time, quality, birth } = event;
+    const { connection, mapper, discover } = this.options;
+    const covered =
+      mapper.covers(connection.id, address) ||
+      (birth !== undefined && (await discover?.(address, value, birth)));
+    if (!covered) return { address, ignored: 'unmapped metric' };
     const sample: SourceSample = { connection: connection.id, address, value, time, quality };
     return outcome(address, mapper.map(sample));
   }

@@ -102,3 +102,26 @@ describe('SparkplugHost', () => {
     ]);
   });
 });
+
+describe('SparkplugHost births', () => {
+  const birthOf = (events: SparkplugEvent[]) =>
+    events.map((event) => (event.kind === 'sample' ? (event.birth ?? null) : event.kind));
+
+  it('names the device and datatype of every birth metric, and of no data metric', () => {
+    const { send, birth } = host();
+    expect(birthOf(birth())).toEqual([
+      { group: 'G', edgeNode: 'E', name: 'Speed', datatype: 'Double' },
+    ]);
+    const deviceBirth = send('DBIRTH/E/Mill', 1, [
+      { name: 'Inputs/Part Count', alias: 2, type: 'UInt32', value: 4 },
+    ]);
+    expect(birthOf(deviceBirth)).toEqual([
+      { group: 'G', edgeNode: 'E', device: 'Mill', name: 'Inputs/Part Count', datatype: 'UInt32' },
+    ]);
+    expect(deviceBirth[0]).toMatchObject({ address: 'G/E/Mill/Inputs/Part Count', value: 4 });
+    expect(birthOf(send('DDATA/E/Mill', 2, [{ alias: 2, type: 'UInt32', value: 5 }]))).toEqual([
+      null,
+    ]);
+    expect(birthOf(send('NDATA/E', 3, [{ alias: 1, type: 'Double', value: 2 }]))).toEqual([null]);
+  });
+});

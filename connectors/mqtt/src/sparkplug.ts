@@ -1,4 +1,4 @@
-import type { Quality } from '@plantgraph/ingest';
+import type { Quality, SparkplugBirthMetric } from '@plantgraph/ingest';
 import {
   decodePayload,
   encodePayload,
@@ -19,9 +19,19 @@ export interface SparkplugDeviceAddress {
 /** The death certificate that took a node or device offline. */
 export type SparkplugDeath = 'NDEATH' | 'DDEATH';
 
-/** What the host application wants done about one message, in order. */
+/**
+ * What the host application wants done about one message, in order. A sample from an NBIRTH or
+ * DBIRTH names its metric's device and declared datatype (`birth`), which discovery needs.
+ */
 export type SparkplugEvent =
-  | { kind: 'sample'; address: string; value: unknown; time: Date; quality: Quality }
+  | {
+      kind: 'sample';
+      address: string;
+      value: unknown;
+      time: Date;
+      quality: Quality;
+      birth?: SparkplugBirthMetric;
+    }
   | { kind: 'deadLetter'; address: string; reason: string }
   | { kind: 'rebirth'; topic: string; payload: Uint8Array }
   | { kind: 'offline'; address: SparkplugDeviceAddress; time: Date; cause: SparkplugDeath }
@@ -144,7 +154,7 @@ export class SparkplugHost {
       devices: new Map(),
       rebirthRequestedAt: undefined,
     });
-    return samples(metrics, metricPrefix(topic), payload, receivedAt);
+    return samples(metrics, topic, payload, receivedAt);
   }
 
   private nodeDeath(topic: SparkplugTopic, payload: UPayload, receivedAt: Date): SparkplugEvent[] {
@@ -201,7 +211,7 @@ export class SparkplugHost {
     const metrics = payload.metrics ?? [];
     if (topic.type === 'DBIRTH') {
       session.devices.set(topic.device as string, aliasTable(metrics));
-      return samples(metrics, metricPrefix(topic), payload, receivedAt);
+      return samples(metrics, topic, payload, receivedAt);
     }
     const aliases = topic.device ? session.devices.get(topic.device) : session.aliases;
     if (!aliases) return this.rebirth(topic);
@@ -212,7 +222,7 @@ export class SparkplugHost {
       if (name === undefined) unknown.push(String(toNumber(metric.alias)));
       else named.push({ ...metric, name });
     }
-    const events = samples(named, metricPrefix(topic), payload, receivedAt);
+    const events = samples(named, topic, payload, receivedAt);
     if (unknown.length) {
       const reason = `unknown metric alias ${unknown.join(', ')}`;
       events.push({ kind: 'deadLetter', address, reason });
@@ -309,20 +319,28 @@ function isControlMetric(name: string): boolean {
 
 function samples(
   metrics: readonly UMetric[],
-  prefix: string,
+  topic: SparkplugTopic,
   payload: UPayload,
   receivedAt: Date,
 ): SparkplugEvent[] {
+  const prefix = metricPrefix(topic);
   const payloadTime = toDate(payload.timestamp);
-  return metrics
-    .filter((metric) => metric.name && !isControlMetric(metric.name))
-    .map((metric) => ({
+  const isBirth = topic.type === 'NBIRTH' || topic.type === 'DBIRTH';
+  const { group, edgeNode, device } = topic;
+  return metrics.flatMap((metric): SparkplugEvent[] => {
+    const { name } = metric;
+    if (!name || isControlMetric(name)) return [];
+    const sample: SparkplugEvent = {
       kind: 'sample',
-      address: `${prefix}/${metric.name}`,
+      address: `${prefix}/${name}`,
       value: toPlain(metric.value),
       time: toDate(metric.timestamp) ?? payloadTime ?? receivedAt,
       quality: metric.value === null ? 'BAD' : 'GOOD',
-    }));
+    };
+    if (!isBirth) return [sample];
+    const birth = { group, edgeNode, ...(device ? { device } : {}), name, datatype: metric.type };
+    return [{ ...sample, birth }];
+  });
 }
 
 function nodeKey({ group, edgeNode }: SparkplugTopic): string {

@@ -53,8 +53,12 @@ const scalarMappings = [
 const addressOf = (source: SourceConfig) =>
   'nodeId' in source ? source.nodeId : 'browsePath' in source ? source.browsePath : '';
 
+/** Reads `mappings` on every call, so a test can change them while the connector runs. */
 function testMapper(connectionId: string, mappings: TestMapping[]): SignalMapper {
-  const tags = new Map(mappings.map(({ source, tagId }) => [addressOf(source), tagId]));
+  const tags = {
+    get: (address: string) => mappings.find(({ source }) => addressOf(source) === address)?.tagId,
+    has: (address: string) => mappings.some(({ source }) => addressOf(source) === address),
+  };
   return {
     sourcesOf: (id) =>
       id === connectionId
@@ -233,6 +237,45 @@ describe('OPC UA connector against a running server', () => {
     expect(latest('alarmWord')).toMatchObject({ value: 10, time: at(6) });
     expect(latest('speed')).toMatchObject({ value: 12.5, time: at(7) });
     expect(health.receivedCount).toBeGreaterThanOrEqual(2 * scalarMappings.length - 1);
+  });
+
+  it('refresh adds and removes monitored items on the running session, missing no change of the rest', async () => {
+    const mappings = [nodeMapping('temperature'), nodeMapping('pressure')];
+    const { connector, sink, health } = startConnector(fixture.endpoint, mappings);
+    await waitFor(() => expect(health.current).toBe('CONNECTED'));
+    expect(health.items).toBe(2);
+    // A sample of a source no longer mapped is dropped, not dead-lettered (pressure's last
+    // value can still be on its way when the mapping changes).
+    fixture.set('pressure', 2.5, at(1));
+    await waitFor(() => expect(sink.latest('pressure')?.value).toBe(2.5));
+    const resubscribed = vi.fn();
+    connector.on('subscribed', resubscribed);
+    const refreshed = vi.fn();
+    connector.on('refreshed', refreshed);
+
+    // Pressure is no longer mapped and recipe is; temperature shares pressure's subscription,
+    // which is replaced, and keeps changing meanwhile.
+    mappings.splice(1, 1, nodeMapping('recipe'));
+    const refreshing = connector.refresh();
+    const changes = Array.from({ length: 20 }, (_, index) => index + 100);
+    fixture.set('pressure', 3.5, at(2));
+    for (const value of changes) {
+      fixture.set('temperature', value, at(value - 90));
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    await refreshing;
+    expect(refreshed).toHaveBeenCalledWith({ added: 1, removed: 1 });
+    expect(health.items).toBe(2);
+    fixture.set('pressure', 9.75, at(40));
+    fixture.set('recipe', 'R-9', at(41));
+    await waitFor(() => expect(sink.latest('recipe')?.text).toBe('R-9'));
+    // The server samples every change of the fixture's variables; 60 ms apart, none is merged.
+    await waitFor(() => expect(sink.latest('temperature')?.value).toBe(119));
+    const temperatures = new Set(sink.of('temperature').map((record) => record.value));
+    expect(changes.filter((value) => !temperatures.has(value))).toEqual([]);
+    expect(sink.of('pressure').map((record) => record.value)).not.toContain(9.75);
+    expect(sink.letters).toEqual([]);
+    expect(resubscribed).not.toHaveBeenCalled();
   });
 
   it('connects with the configured security mode and policy', async () => {

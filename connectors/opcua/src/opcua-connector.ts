@@ -87,6 +87,53 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
     return this.#closing;
   }
 
+  /**
+   * Monitors what the mapper now lists and stops monitoring what it no longer does, on the
+   * running session. A subscription holding a source no longer mapped is replaced by one for the
+   * rest of its sources, created before the old one ends, so the two overlap rather than leave a
+   * gap; a change seen by both, and the current values a new subscription starts with, are the
+   * same (tag, time), stored once. Subscriptions without removed sources stay untouched.
+   */
+  refresh(): Promise<void> {
+    return this.#serially(async () => {
+      const session = this.#session;
+      // Without a session there is nothing to change: connecting subscribes to the mapper's sources.
+      if (this.#closed || !session) return;
+      await this.#resubscribeChanged(session);
+    });
+  }
+
+  async #resubscribeChanged(session: ClientSession): Promise<void> {
+    const { connection, mapper } = this.#options;
+    const sources = mapper.sourcesOf(connection.id);
+    const wanted = new Set(sources.map((source) => source.address));
+    const watched = new Set(this.#batches.flatMap((b) => b.targets.map((t) => t.address)));
+    const stale = this.#batches.filter((b) => b.targets.some((t) => !wanted.has(t.address)));
+    const kept = this.#batches.filter((batch) => !stale.includes(batch));
+    const keptAddresses = new Set(kept.flatMap((b) => b.targets.map((t) => t.address)));
+    const needed = sources.filter((source) => !keptAddresses.has(source.address));
+    const removed = [...watched].filter((address) => !wanted.has(address)).length;
+    const added = sources.filter((source) => !watched.has(source.address)).length;
+    if (stale.length === 0 && needed.length === 0) return;
+    const resolved = await resolveSources(session, needed);
+    const onChange = (target: Target, dataValue: DataValue) => this.#received(target, dataValue);
+    const subscribed = await subscribe(session, resolved.targets, connection, onChange);
+    this.#batches = [...kept, ...subscribed.batches];
+    // Make before break: the stale subscriptions end only once their kept sources are monitored
+    // anew, so no change of those falls between the two.
+    await terminate(stale);
+    const read = new Set(sources.filter((s) => s.readOnConnect).map((s) => s.address));
+    const targets = this.#batches.flatMap((batch) => batch.targets);
+    this.#readOnConnect = targets.filter((target) => read.has(target.address));
+    for (const rejection of [...resolved.rejected, ...subscribed.rejected]) {
+      await this.#reject(rejection);
+    }
+    const items = this.#batches.reduce((sum, batch) => sum + batch.monitored, 0);
+    this.#options.health.setItems(items);
+    this.#log.info({ added, removed, items }, 'monitored items reconciled');
+    this.emit('refreshed', { added, removed });
+  }
+
   async withSession<T>(action: (session: ClientSession) => Promise<T>): Promise<T> {
     const session = this.#session;
     if (this.#closed || !session || this.#state !== 'CONNECTED') {
@@ -247,6 +294,9 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
     readOnConnect?: Date,
   ): Promise<void> {
     const { connection, mapper, sink } = this.#options;
+    // Only mapped nodes are monitored: a node no longer mapped is one a reconciliation removed,
+    // whose last notifications can still be on their way.
+    if (!mapper.covers(connection.id, address)) return;
     const converted = toSourceSample(connection.id, address, dataValue, receivedAt);
     const time = sampleTime(dataValue, receivedAt);
     if (!converted.ok) {

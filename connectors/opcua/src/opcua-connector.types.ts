@@ -45,6 +45,8 @@ export interface OpcuaConnectorEvents {
   subscribed: [summary: SubscriptionSummary];
   /** After a connection loss the session is back and its subscriptions are complete again. */
   restored: [];
+  /** `refresh` brought the monitored items in line with the mapper: what it added and removed. */
+  refreshed: [change: { added: number; removed: number }];
 }
 
 /** A running OPC UA connector. */
@@ -55,4 +57,6 @@ export interface OpcuaConnector
    * downloads); fails at once while the server is not connected.
    */
   withSession<T>(action: (session: ClientSession) => Promise<T>): Promise<T>;
+  /** Monitors what the mapper lists now, on the running session (see the implementation). */
+  refresh(): Promise<void>;
 }

@@ -44,6 +44,8 @@ export interface SubscriptionSettings {
 export interface SubscriptionBatch {
   subscription: ClientSubscription;
   monitored: number;
+  /** The targets its items were created for, accepted or not. */
+  targets: readonly Target[];
 }
 
 export type DataChangeHandler = (target: Target, dataValue: DataValue) => void;
@@ -113,7 +115,7 @@ export async function subscribe(
   try {
     for (const batch of chunks(targets, settings.maxItemsPerSubscription)) {
       const subscription = await session.createSubscription2(subscriptionParameters(settings));
-      const entry = { subscription, monitored: 0 };
+      const entry = { subscription, monitored: 0, targets: batch };
       batches.push(entry);
       for (const chunk of chunks(batch, limits.monitor)) {
         const group = await monitor(subscription, chunk, settings);

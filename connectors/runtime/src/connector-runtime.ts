@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { EventBus } from '@plantgraph/bus';
 import type { Logger } from '@plantgraph/config';
 import type { Sql } from '@plantgraph/db';
+import { canonicalJson } from '@plantgraph/integration-domain';
 import {
   createSignalMapper,
   discoverTag,
@@ -9,6 +10,7 @@ import {
   IngestWriter,
   resolvePlantConfig,
   type AssetPlace,
+  type ConnectionConfig,
   type Connector,
   type MqttConnectionConfig,
   type PlantSignalMapper,
@@ -17,7 +19,8 @@ import {
   type SignalMapper,
 } from '@plantgraph/ingest';
 import { startMqttConnector, type SparkplugDeath } from '@plantgraph/mqtt-connector';
-import { startOpcuaConnector } from '@plantgraph/opcua-connector';
+import { startOpcuaConnector, type OpcuaConnector } from '@plantgraph/opcua-connector';
+import { ConfigFollower, type ConfigFollowing } from './config-follower.ts';
 import { DeadLetterReplayer } from './dead-letter-replay.ts';
 import { EventPublisher } from './event-publisher.ts';
 import { openDownloadTargets } from './orders/download-targets.ts';
@@ -26,7 +29,15 @@ import { lockSpool } from './spool-lock.ts';
 
 export interface ConnectorRuntimeOptions {
   sql: Sql;
+  /** The configuration to start with. */
   config: PlantConfig;
+  /** The stored version `config` was made from (docs/connectors.md); null or unset when none. */
+  configVersion?: number | null;
+  /**
+   * Follow the stored versions: each new one is prepared (environment references, partition)
+   * and reconciled while running. Unset: `config` runs until close.
+   */
+  follow?: ConfigFollowing;
   /** The platform's MQTT bus; MQTT connections without a URL of their own use it. */
   busUrl?: string;
   /** The OPC UA client certificate lives under `<dataDir>/opcua-pki`; the spool by default too. */
@@ -49,8 +60,19 @@ export interface ConnectorRuntime {
   writer: IngestWriter;
   health: HealthReporter;
   mapper: SignalMapper;
-  connectors: Connector[];
+  /** The running connectors, one per connection. */
+  readonly connectors: Connector[];
   orders: OrderDispatcher;
+  /** The stored version running; null for a configuration that is not a stored version. */
+  readonly configVersion: number | null;
+  /**
+   * Runs another configuration: mappings change in place (unchanged ones keep what they
+   * remember), OPC UA monitored items are added and removed on the running session, a connection
+   * whose settings changed reconnects, and added or removed connections start or stop. Calls
+   * are taken one at a time. A configuration that does not resolve (an asset path) throws and
+   * leaves the running one in place.
+   */
+  reconcile(config: PlantConfig, version: number | null): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,11 +80,13 @@ export interface ConnectorRuntime {
  * Starts every configured connection into one ingest pipeline: resolves the mappings against the
  * asset model, starts the batched writer (spooling while the database is away), the connectors,
  * health reporting and dead-letter replay. A connection that cannot reach its server keeps
- * retrying; it never stops the others.
+ * retrying; it never stops the others. With `follow`, new stored versions are reconciled as they
+ * are applied.
  */
 export async function startConnectors(options: ConnectorRuntimeOptions): Promise<ConnectorRuntime> {
   const { sql, config, logger } = options;
   const resolved = await resolvePlantConfig(sql, config);
+  requireBroker(config, options.busUrl);
   const mapper = createSignalMapper(resolved);
   const events = options.events && new EventPublisher(options.events, logger);
   const spoolDir = options.spoolDir ?? join(options.dataDir, 'spool');
@@ -75,57 +99,28 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
   });
   await writer.start();
   const health = new HealthReporter({ sql, writer, logger });
-
-  const missingBroker = config.connections.find((c) => c.kind === 'mqtt' && !c.url);
-  if (missingBroker && !options.busUrl) {
-    throw new Error(
-      `Connection "${missingBroker.id}" has no url: set MQTT_URL (the platform's broker) or give it a url.`,
-    );
-  }
-  const busUrl = options.busUrl ?? '';
-  const connectors: Connector[] = [];
-  for (const connection of config.connections) {
-    const connectionHealth = health.connection(connection.id, {
-      kind: connection.kind,
-      endpoint: connection.kind === 'opcua' ? connection.endpoint : (connection.url ?? busUrl),
-    });
-    const connectorLogger = logger.child({ connection: connection.id });
-    if (connection.kind === 'opcua') {
-      connectors.push(
-        await startOpcuaConnector({
-          connection,
-          mapper,
-          sink: writer,
-          health: connectionHealth,
-          logger: connectorLogger,
-          // The client certificate must outlive reboots: servers trust it once, by thumbprint.
-          pkiFolder: join(options.dataDir, 'opcua-pki'),
-        }),
-      );
-      continue;
-    }
-    connectors.push(
-      await startMqttConnector({
-        connection,
-        brokerUrl: busUrl,
-        mapper,
-        sink: writer,
-        health: connectionHealth,
-        logger: connectorLogger,
-        discover:
-          connection.discovery || connection.format === 'umh'
-            ? async (address: string, value?: unknown) =>
-                (await discoverTag(sql, mapper, connection.id, address, value)) !== null
-            : undefined,
-        onDeviceOffline: (device, time, cause) =>
-          markOffline(writer, mapper, resolved, connection, device, time, cause, logger),
-      }),
-    );
-  }
-  health.reportEvery(options.healthIntervalMs ?? 5000);
+  const connections = new RunningConnections({
+    sql,
+    mapper,
+    writer,
+    health,
+    logger,
+    busUrl: options.busUrl ?? '',
+    dataDir: options.dataDir,
+    resolved,
+  });
+  for (const connection of config.connections) await connections.start(connection);
   const replayer = new DeadLetterReplayer({ sql, config, mapper, sink: writer, logger });
+  const running = new RunningConfig({ sql, mapper, writer, health, connections, replayer, logger });
+  running.setVersion(options.configVersion ?? null);
+  health.reportEvery(options.healthIntervalMs ?? 5000);
   replayer.start();
-  const downloads = await openDownloadTargets(sql, config, connectors, busUrl);
+  const downloads = await openDownloadTargets(
+    sql,
+    config,
+    connections.handles(),
+    options.busUrl ?? '',
+  );
   const orders = new OrderDispatcher({
     sql,
     events: options.events,
@@ -134,23 +129,206 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
     pollMs: options.orderPollMs,
   });
   await orders.start();
+  const follower =
+    options.follow &&
+    new ConfigFollower({ sql, logger, following: options.follow, running }).start(
+      options.configVersion ?? 0,
+    );
 
   return {
     writer,
     health,
     mapper,
-    connectors,
+    get connectors() {
+      return connections.list();
+    },
     orders,
+    get configVersion() {
+      return running.version;
+    },
+    reconcile: (next, version) => running.reconcile(next, version),
     async close() {
+      await follower?.stop();
       await orders.stop();
       await downloads.close();
       replayer.stop();
-      await Promise.allSettled(connectors.map((connector) => connector.close()));
+      await connections.closeAll();
       await writer.close();
       await health.close();
       await spoolLock.release();
     },
   };
+}
+
+function requireBroker(config: PlantConfig, busUrl: string | undefined): void {
+  const missingBroker = config.connections.find((c) => c.kind === 'mqtt' && !c.url);
+  if (missingBroker && !busUrl) {
+    throw new Error(
+      `Connection "${missingBroker.id}" has no url: set MQTT_URL (the platform's broker) or give it a url.`,
+    );
+  }
+}
+
+interface ConnectionsContext {
+  sql: Sql;
+  mapper: PlantSignalMapper;
+  writer: IngestWriter;
+  health: HealthReporter;
+  logger: Logger;
+  busUrl: string;
+  dataDir: string;
+  /** The resolved configuration running; Sparkplug deaths look up their assets in it. */
+  resolved: ResolvedPlantConfig;
+}
+
+/** Settings equal as JSON, whatever the key order. */
+const sameSettings = (a: ConnectionConfig, b: ConnectionConfig): boolean =>
+  canonicalJson(a) === canonicalJson(b);
+
+/**
+ * The connectors of the running configuration, by connection id, and a stable handle per
+ * connection for order downloads, which outlives a reconnect with new settings.
+ */
+class RunningConnections {
+  readonly #running = new Map<string, { connection: ConnectionConfig; connector: Connector }>();
+
+  constructor(readonly context: ConnectionsContext) {}
+
+  list(): Connector[] {
+    return [...this.#running.values()].map((entry) => entry.connector);
+  }
+
+  /** Handles that reach whichever connector runs the connection at the time of the call. */
+  handles(): Connector[] {
+    return [...this.#running.keys()].map((connectionId) => {
+      const current = () => this.#running.get(connectionId)?.connector;
+      const handle: Connector & Pick<OpcuaConnector, 'withSession'> = {
+        connectionId,
+        withSession: (action) => {
+          const connector = current();
+          if (!connector || !('withSession' in connector)) {
+            return Promise.reject(new Error(`connection "${connectionId}" is not running`));
+          }
+          return (connector as OpcuaConnector).withSession(action);
+        },
+        close: async () => {},
+      };
+      return handle;
+    });
+  }
+
+  /** Brings the connectors in line with `connections` after the mapper was reconciled. */
+  async reconcile(connections: readonly ConnectionConfig[]): Promise<void> {
+    const wanted = new Map(connections.map((connection) => [connection.id, connection]));
+    for (const [id, { connector }] of this.#running) {
+      if (wanted.has(id)) continue;
+      await connector.close();
+      this.#running.delete(id);
+      this.context.health.forget(id);
+      this.context.logger.info({ connection: id }, 'connection removed');
+    }
+    for (const connection of connections) {
+      const entry = this.#running.get(connection.id);
+      if (!entry) await this.start(connection);
+      else if (!sameSettings(entry.connection, connection)) {
+        this.context.logger.info({ connection: connection.id }, 'settings changed; reconnecting');
+        await entry.connector.close();
+        await this.start(connection);
+      } else await entry.connector.refresh?.();
+    }
+  }
+
+  async start(connection: ConnectionConfig): Promise<void> {
+    const { sql, mapper, writer, health, logger, busUrl, dataDir } = this.context;
+    const connectionHealth = health.connection(connection.id, {
+      kind: connection.kind,
+      endpoint: connection.kind === 'opcua' ? connection.endpoint : (connection.url ?? busUrl),
+    });
+    const connectorLogger = logger.child({ connection: connection.id });
+    const connector =
+      connection.kind === 'opcua'
+        ? startOpcuaConnector({
+            connection,
+            mapper,
+            sink: writer,
+            health: connectionHealth,
+            logger: connectorLogger,
+            // The client certificate must outlive reboots: servers trust it once, by thumbprint.
+            pkiFolder: join(dataDir, 'opcua-pki'),
+          })
+        : await startMqttConnector({
+            connection,
+            brokerUrl: busUrl,
+            mapper,
+            sink: writer,
+            health: connectionHealth,
+            logger: connectorLogger,
+            discover:
+              connection.discovery || connection.format !== 'uns-json'
+                ? async (address, value, birth) =>
+                    (await discoverTag(sql, mapper, connection.id, address, value, birth)) !== null
+                : undefined,
+            onDeviceOffline: (device, time, cause) =>
+              markOffline(
+                writer,
+                mapper,
+                this.context.resolved,
+                connection,
+                device,
+                time,
+                cause,
+                logger,
+              ),
+          });
+    this.#running.set(connection.id, { connection, connector });
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.allSettled(this.list().map((connector) => connector.close()));
+    this.#running.clear();
+  }
+}
+
+interface RunningConfigParts {
+  sql: Sql;
+  mapper: PlantSignalMapper;
+  writer: IngestWriter;
+  health: HealthReporter;
+  connections: RunningConnections;
+  replayer: DeadLetterReplayer;
+  logger: Logger;
+}
+
+/** The configuration version running, and the one way to change it. */
+class RunningConfig {
+  version: number | null = null;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly parts: RunningConfigParts) {}
+
+  setVersion(version: number | null): void {
+    this.version = version;
+    this.parts.writer.configVersion = version;
+    this.parts.health.configVersion = version;
+  }
+
+  reconcile(config: PlantConfig, version: number | null): Promise<void> {
+    const run = this.#queue.then(() => this.#reconcile(config, version));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #reconcile(config: PlantConfig, version: number | null): Promise<void> {
+    const { sql, mapper, connections, replayer, logger } = this.parts;
+    const resolved = await resolvePlantConfig(sql, config);
+    requireBroker(config, connections.context.busUrl || undefined);
+    mapper.reconcile(resolved);
+    connections.context.resolved = resolved;
+    replayer.useConfig(config);
+    this.setVersion(version);
+    await connections.reconcile(config.connections);
+    logger.info({ version, connections: config.connections.length }, 'configuration reconciled');
+  }
 }
 
 /**

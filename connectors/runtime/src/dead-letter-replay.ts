@@ -30,6 +30,11 @@ export class DeadLetterReplayer {
 
   constructor(private readonly options: DeadLetterReplayerOptions) {}
 
+  /** Replays with another configuration's connections from now on (a new version). */
+  useConfig(config: PlantConfig): void {
+    this.options.config = config;
+  }
+
   start(): void {
     this.timer = setInterval(() => {
       this.running ??= this.replayPending()

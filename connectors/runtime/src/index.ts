@@ -3,6 +3,15 @@ export {
   type ConnectorRuntime,
   type ConnectorRuntimeOptions,
 } from './connector-runtime.ts';
+export { ConfigFollower, type ConfigFollowing } from './config-follower.ts';
+export { processActor, storedConfig, type StoredConfigOptions } from './config-source.ts';
+export {
+  configRole,
+  parseConfigCommand,
+  runConfigCommand,
+  type ConfigCommand,
+  type ConfigCommandOutput,
+} from './config-role.ts';
 export { DeadLetterReplayer } from './dead-letter-replay.ts';
 export { connectorsEnvironment, connectorsRole } from './role.ts';
 export {

@@ -74,6 +74,38 @@ describe('PLANTGRAPH_CONNECTIONS', () => {
     );
   });
 
+  it('keeps the template instances and Sparkplug discovery of the selected connections', () => {
+    const device = (id: string) => ({ group: 'Acme', edgeNode: id, device: 'Press' });
+    const withDiscovery = parsePlantConfig(
+      {
+        connections: ['north', 'south'].map((id) => ({
+          kind: 'mqtt',
+          id,
+          clientId: `partition-spb-${id}`,
+          topics: [`spBv1.0/Acme/#`],
+          format: 'sparkplug',
+        })),
+        templates: [{ id: 'press', tags: [{ tag: 'Force', address: 'Force' }] }],
+        instances: ['north', 'south'].map((id) => ({
+          template: 'press',
+          asset: `Acme/${id}`,
+          connection: id,
+          device: device(id),
+          discover: true,
+        })),
+      },
+      'test',
+    );
+    const { config } = selectPartition(withDiscovery, ['south']);
+    expect(config.sparkplugDiscovery).toEqual([
+      { connection: 'south', asset: 'Acme/south', ...device('south'), path: 'instances[1]' },
+    ]);
+    expect(config.instances?.map((instance) => instance.connection)).toEqual(['south']);
+    expect(config.mappings.tags.map((tag) => [tag.connection, tag.origin?.path])).toEqual([
+      ['south', 'instances[1]'],
+    ]);
+  });
+
   it('rejects an unknown id with a ConfigError naming the variable, the id and the known ids', () => {
     const select = () => selectPartition(plant, ['north', 'west']);
     expect(select).toThrow(ConfigError);

@@ -50,8 +50,8 @@ export interface Partition {
 
 /**
  * Reduces the plant configuration to the connections named in PLANTGRAPH_CONNECTIONS, with their
- * mappings and order downloads: a process then resolves, subscribes, replays dead letters and
- * dispatches orders only for what it owns. An id the file does not have is a ConfigError naming
+ * mappings (template instances and Sparkplug discovery included) and order downloads: a process
+ * then resolves, subscribes, replays dead letters and dispatches orders only for what it owns. An id the file does not have is a ConfigError naming
  * the variable and the id.
  */
 export function selectPartition(
@@ -90,6 +90,8 @@ export function selectPartition(
         counters: mine(config.mappings.counters),
         alarms: mine(config.mappings.alarms),
       },
+      ...(config.instances && { instances: mine(config.instances) }),
+      ...(config.sparkplugDiscovery && { sparkplugDiscovery: mine(config.sparkplugDiscovery) }),
     },
   };
 }

@@ -18,17 +18,21 @@ import {
   listen,
   mountProbes,
 } from '@plantgraph/service';
-import { loadPlantConfig, metricsRegistry } from '@plantgraph/ingest';
+import { metricsRegistry, preparePlantConfig, readPlantConfigDocument } from '@plantgraph/ingest';
 import express from 'express';
 import { z } from 'zod';
+import { storedConfig } from './config-source.ts';
 import { startConnectors } from './connector-runtime.ts';
 import { connectionSelection, selectPartition, spoolDirectoryName } from './partition.ts';
 
 export const connectorsEnvironment = {
   PLANTGRAPH_CONFIG: z
     .string()
-    .min(1, 'the connections and mappings file is required')
-    .describe('connections and mappings file (YAML or JSON), e.g. examples/demo-plant.yaml'),
+    .min(1)
+    .optional()
+    .describe(
+      'integration configuration file (YAML or JSON), applied at start as a new version when it differs from the stored one; unset = run the newest stored version',
+    ),
   DATABASE_URL: requiredDatabaseUrl(),
   MQTT_URL: mqttUrl().describe(
     'MQTT broker: the event bus and connections without a url; unset = ingest only',
@@ -55,12 +59,30 @@ export const connectorsRole = defineRole({
   environment: connectorsEnvironment,
   async start(config) {
     const logger = createLogger('connectors');
-    const partition = selectPartition(
-      loadPlantConfig(resolve(callerDirectory(), config.PLANTGRAPH_CONFIG)),
-      config.PLANTGRAPH_CONNECTIONS,
-    );
-    const plantConfig = partition.config;
+    const file = config.PLANTGRAPH_CONFIG;
+    // A file that does not parse stops the start before anything else is opened.
+    const seed = file && {
+      document: readPlantConfigDocument(resolve(callerDirectory(), file)),
+      origin: file,
+      mode: 'desired' as const,
+    };
+    // Every version runs reduced to this process's partition, its references from this host.
+    const prepare = (document: unknown, version: number) =>
+      selectPartition(
+        preparePlantConfig(document, `configuration version ${version}`),
+        config.PLANTGRAPH_CONNECTIONS,
+      ).config;
     const database = await openDatabase({ databaseUrl: config.DATABASE_URL, migrate: 'verify' });
+    const started = await storedConfig(database.sql, {
+      seed: seed || undefined,
+      prepare,
+      logger,
+    });
+    const plantConfig = started.config;
+    const partition = {
+      config: plantConfig,
+      connections: config.PLANTGRAPH_CONNECTIONS?.toSorted(),
+    };
     // Stored changes go on the bus when there is one; without MQTT_URL the process only ingests.
     const events = config.MQTT_URL
       ? await EventBus.connect({
@@ -72,6 +94,8 @@ export const connectorsRole = defineRole({
     const runtime = await startConnectors({
       sql: database.sql,
       config: plantConfig,
+      configVersion: started.version,
+      follow: { prepare },
       busUrl: config.MQTT_URL,
       dataDir: config.PLANTGRAPH_DATA_DIR,
       spoolDir: join(config.PLANTGRAPH_DATA_DIR, spoolDirectoryName(partition)),
@@ -94,6 +118,7 @@ export const connectorsRole = defineRole({
     logger.info(
       {
         connections: plantConfig.connections.map((connection) => connection.id),
+        configVersion: started.version,
         partition: partition.connections ? 'selected' : 'all',
         port: config.PORT,
       },

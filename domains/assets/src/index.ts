@@ -67,6 +67,7 @@ export {
   slugify,
   type DiscoveredTag,
 } from './uns-discovery.ts';
+export { claimTagForSource } from './sparkplug-discovery.ts';
 export { tagsOfAssets, tagsWithIds, type TagRecord } from './tag-reads.ts';
 export {
   discoverAssetPath,

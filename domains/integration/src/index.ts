@@ -25,3 +25,11 @@ export {
   type TagMappingRecord,
   type ValueKey,
 } from './mapping-lineage.ts';
+export {
+  applyConfigDocument,
+  applyIntegrationConfig,
+  InvalidConfigDocument,
+  type ApplyConfigInput,
+  type ApplyConfigResult,
+} from './apply-config.ts';
+export * from './config/index.ts';

@@ -16,6 +16,8 @@ export interface ConnectionStatusReport {
   deadLetters: number;
   lostMessages: number;
   fallingBehind: boolean;
+  /** The configuration version the connection runs; null for a configuration not stored. */
+  configVersion: number | null;
 }
 
 const col = (name: string, type: string): BulkColumn => ({ name, type });
@@ -34,6 +36,7 @@ const STATUS_COLUMNS = [
   col('dead_letters', 'int8'),
   col('lost_messages', 'int8'),
   col('falling_behind', 'bool'),
+  col('config_version', 'int4'),
   col('reported_at', 'timestamptz'),
 ];
 
@@ -67,6 +70,7 @@ export function upsertConnectionStatus(
       status.deadLetters,
       status.lostMessages,
       status.fallingBehind,
+      status.configVersion,
       reportedAt,
     ]),
     UPSERT,

@@ -31,6 +31,8 @@ export interface ConnectionRow {
   lost_messages: number;
   falling_behind: boolean;
   reported_at: Date;
+  /** The configuration version the connection runs; null until its connector reports one. */
+  config_version: number | null;
 }
 
 /** A connector's status older than this is reported as stale: its process stopped reporting. */
@@ -46,7 +48,7 @@ export function connectionStatuses(sql: Sql): Promise<ConnectionRow[]> {
   return sql.query<ConnectionRow>(
     `select id, kind, endpoint, state, since, last_error, messages_per_second, items,
             last_message_at, spool_depth, dead_letters, lost_messages,
-            falling_behind, reported_at
+            falling_behind, reported_at, config_version
        from connection_status order by id`,
   );
 }

@@ -12,6 +12,8 @@ export interface NewDeadLetter {
   payloadSize: number;
   reason: string;
   time: Date;
+  /** The configuration version that refused it, when the connector ran a stored version. */
+  configVersion: number | null;
 }
 
 /** A dead letter whose replay was requested and not yet carried out. */
@@ -33,6 +35,7 @@ const DEAD_LETTER_COLUMNS = [
   col('payload_size', 'int4'),
   col('reason', 'text'),
   col('received_at', 'timestamptz'),
+  col('config_version', 'int4'),
 ];
 
 // bytea's hex input format: the bulk loader hands every value over as text.
@@ -51,6 +54,7 @@ export function insertDeadLetters(tx: Sql, letters: readonly NewDeadLetter[]): P
       l.payloadSize,
       l.reason,
       l.time,
+      l.configVersion,
     ]),
     'on conflict (id) do nothing',
   );

@@ -16,11 +16,13 @@ export interface DeadLetterRow {
   replay_requested_at: Date | null;
   replayed_at: Date | null;
   replay_error: string | null;
+  /** The configuration version its connector ran when it refused the message; null before any. */
+  config_version: number | null;
 }
 
 const columns = `id, connection, address, payload, payload_size, reason, received_at,
   ${microsOf('received_at')} as received_us,
-  replay_requested_at, replayed_at, replay_error`;
+  replay_requested_at, replayed_at, replay_error, config_version`;
 
 /** Which dead letters a page lists and where it starts. */
 export interface DeadLetterListing {

@@ -50,6 +50,8 @@ describe('roles', () => {
       createTag: 'engineer',
       updateTag: 'engineer',
       retireTag: 'engineer',
+      applyIntegrationConfig: 'engineer',
+      rollbackIntegrationConfig: 'engineer',
     });
     for (const [field, role] of Object.entries(MUTATION_ROLES)) {
       expect(requiredRole('mutation', field)).toBe(role);

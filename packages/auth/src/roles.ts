@@ -2,7 +2,8 @@
  * Roles and what each may do, in one table. A role includes everything of the roles before it:
  * viewer reads, live values included (queries and subscriptions); operator also acknowledges alarms
  * and records measurements; integrator also runs the order mutations; engineer also changes
- * mappings, the asset model and its tags, and replays dead letters; admin may do everything.
+ * mappings, the asset model and its tags, replays dead letters and applies (and reads) the
+ * integration configuration; admin may do everything.
  */
 export const ROLES = ['viewer', 'operator', 'integrator', 'engineer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -35,6 +36,8 @@ export const MUTATION_ROLES: Readonly<Record<string, Role>> = {
   createTag: 'engineer',
   updateTag: 'engineer',
   retireTag: 'engineer',
+  applyIntegrationConfig: 'engineer',
+  rollbackIntegrationConfig: 'engineer',
 };
 
 /** Queries (and exports) need viewer. */

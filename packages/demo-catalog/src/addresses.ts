@@ -62,12 +62,27 @@ export const OPCUA_NAMESPACE_URI = 'urn:plantgraph:demo-plant';
 
 /** The node id of one signal of an equipment, e.g. `ns=2;s=Dresden.BodyShop.Line1.Press01.MotorCurrent`. */
 export function opcuaNodeId(assetPath: string, signal: string): string {
-  return `ns=2;s=${opcuaNodePath(assetPath)}.${compact(signal)}`;
+  return opcuaSignalNodeId(opcuaNodePath(assetPath), signal);
+}
+
+/** The node id of a signal under a node path (an equipment's, or a template's `{prefix}`). */
+export function opcuaSignalNodeId(nodePath: string, signal: string): string {
+  return `ns=2;s=${nodePath}.${compact(signal)}`;
+}
+
+/** `acme/lyon/paint-shop/line-1/paint-robot-01`: the topic an equipment's UNS topics start with. */
+export function unsEquipmentTopic(assetPath: string): string {
+  return ['acme', ...partsBelowEnterprise(assetPath)].map(slug).join('/');
+}
+
+/** The topic of a signal under an equipment topic (or a template's `{prefix}`). */
+export function unsSignalTopic(equipmentTopic: string, signal: string): string {
+  return `${equipmentTopic}/${slug(signal)}`;
 }
 
 /** `acme/lyon/paint-shop/line-1/paint-robot-01/<signal>` for a UNS JSON signal. */
 export function unsTopic(assetPath: string, signal: string): string {
-  return ['acme', ...partsBelowEnterprise(assetPath), signal].map(slug).join('/');
+  return unsSignalTopic(unsEquipmentTopic(assetPath), signal);
 }
 
 /** Where a machine stands with its current order; the OPC UA `Order.State` word. */

@@ -1,8 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadPlantConfig, parsePlantConfig, plantConfigSchema } from '@plantgraph/ingest';
+import {
+  MACHINE_SIGNALS,
+  opcuaNodeId,
+  SITE_PROTOCOLS,
+  sparkplugDevice,
+  unsTopic,
+} from './addresses.ts';
 import { EQUIPMENT_TYPES, SITES, tagsFor } from './catalog.ts';
 import { demoPlantConfig } from './demo-plant-config.ts';
+import { buildPlant, type PlantEquipment } from './plant.ts';
 
 const PRESS = 'Acme Manufacturing/Dresden/Body Shop/Line 1/Press 01';
 const WELDER = 'Acme Manufacturing/Dresden/Body Shop/Line 2/Welding Cell 02/Spot Welder 02';
@@ -84,6 +92,7 @@ describe('demoPlantConfig', () => {
       scale: 1,
       offset: 0,
       deadband: 0,
+      origin: { template: 'press-opcua', instance: PRESS, path: 'instances[0]' },
     });
     expect(
       Object.fromEntries(tags.map((tag) => [tag.tag, [tag.dataType, tag.unit ?? null]])),
@@ -164,6 +173,87 @@ describe('demoPlantConfig', () => {
         topic: `${topic}/${s}`,
       })),
     );
+  });
+});
+
+describe('demoPlantConfig templates', () => {
+  const equipment = buildPlant({ sites: SITES }).equipment;
+  const protocolOf = (item: PlantEquipment) => {
+    const site = SITE_PROTOCOLS[item.site.name] ?? {};
+    return site[item.area.name] ?? site['*'];
+  };
+  /** Where the simulator serves a signal of a machine (see connectors/simulator). */
+  const served = (item: PlantEquipment, signal: string) => {
+    const path = item.asset.path;
+    switch (protocolOf(item)) {
+      case 'opcua':
+        return { nodeId: opcuaNodeId(path, signal) };
+      case 'sparkplug':
+        return { sparkplug: { ...sparkplugDevice(path), metric: signal } };
+      case 'uns-json':
+        return { topic: unsTopic(path, signal) };
+      default:
+        throw new Error(`${path} has no protocol`);
+    }
+  };
+
+  it('has one template per machine type and protocol, and one instance per machine', () => {
+    const pairs = new Set(equipment.map((item) => `${item.spec.type} ${protocolOf(item)}`));
+    expect(config.templates).toHaveLength(pairs.size);
+    expect(config.templates?.map((template) => template.id)).toContain('cnc-mill-sparkplug');
+    expect(config.instances?.map((instance) => instance.asset)).toEqual(
+      equipment.map((item) => item.asset.path),
+    );
+    expect(
+      config.templates?.find((template) => template.id === 'paint-robot-uns')?.tags[0],
+    ).toEqual(expect.objectContaining({ tag: 'Motor Current', address: '{prefix}/motor-current' }));
+  });
+
+  it('maps every catalog tag of every machine at the address the simulator serves', () => {
+    const mapped = new Map(
+      config.mappings.tags.map((mapping) => [`${mapping.asset}\u0000${mapping.tag}`, mapping]),
+    );
+    const expected = equipment.flatMap((item) =>
+      item.tags.map((tag) => ({
+        key: `${item.asset.path}\u0000${tag.spec.name}`,
+        source: served(item, tag.spec.name),
+        dataType: tag.spec.dataType,
+      })),
+    );
+    expect(expected.map(({ key }) => mapped.get(key)?.source)).toEqual(
+      expected.map(({ source }) => source),
+    );
+    expect(expected.map(({ key }) => mapped.get(key)?.dataType)).toEqual(
+      expected.map(({ dataType }) => dataType),
+    );
+    expect(mapped.size).toBe(expected.length);
+  });
+
+  it('reads every machine’s state word, counters and alarm word where the simulator serves them', () => {
+    const sources = (mappings: { asset: string; source: unknown }[], asset: string) => [
+      ...new Set(of(mappings, asset).map((mapping) => JSON.stringify(mapping.source))),
+    ];
+    for (const item of equipment) {
+      const asset = item.asset.path;
+      const at = (signal: string) => JSON.stringify(served(item, signal));
+      expect(sources(config.mappings.states, asset)).toEqual([at(MACHINE_SIGNALS.state)]);
+      expect(sources(config.mappings.counters, asset)).toEqual([
+        at(MACHINE_SIGNALS.goodCount),
+        at(MACHINE_SIGNALS.rejectCount),
+      ]);
+      expect(sources(config.mappings.alarms, asset)).toEqual([at(MACHINE_SIGNALS.alarmWord)]);
+    }
+  });
+
+  it('traces every mapping to its machine’s instance', () => {
+    const all = Object.values(config.mappings).flat();
+    expect(
+      all.every(
+        (mapping) =>
+          mapping.origin?.instance === mapping.asset &&
+          config.instances?.[Number(/\d+/.exec(mapping.origin.path)?.[0])]?.asset === mapping.asset,
+      ),
+    ).toBe(true);
   });
 });
 

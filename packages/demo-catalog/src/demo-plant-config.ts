@@ -2,11 +2,13 @@ import type { PlantConfigInput } from '@plantgraph/ingest';
 import {
   alarmCodesFor,
   MACHINE_SIGNALS,
-  opcuaNodeId,
   opcuaNodePath,
+  opcuaSignalNodeId,
   plcStateCodes,
   SITE_PROTOCOLS,
   sparkplugDevice,
+  unsEquipmentTopic,
+  unsSignalTopic,
   unsTopic,
 } from './addresses.ts';
 import {
@@ -17,6 +19,7 @@ import {
   orderParametersFor,
   tagsFor,
   type EquipmentType,
+  type EquipmentTypeName,
 } from './catalog.ts';
 
 export interface DemoPlantConfigOptions {
@@ -26,8 +29,8 @@ export interface DemoPlantConfigOptions {
   mqttUrl?: string;
 }
 
-type Mappings = NonNullable<PlantConfigInput['mappings']>;
-type SourceInput = NonNullable<Mappings['tags']>[number]['source'];
+type TemplateInput = NonNullable<PlantConfigInput['templates']>[number];
+type InstanceInput = NonNullable<PlantConfigInput['instances']>[number];
 type Protocol = 'opcua' | 'sparkplug' | 'uns-json';
 
 const CONNECTION_IDS: Record<Protocol, string> = {
@@ -35,9 +38,18 @@ const CONNECTION_IDS: Record<Protocol, string> = {
   sparkplug: 'lyon-sparkplug',
   'uns-json': 'lyon-uns',
 };
+/** How template ids and descriptions name a protocol: `press-opcua`, `cnc-mill-sparkplug`. */
+const PROTOCOL_NAMES: Record<Protocol, { id: string; label: string }> = {
+  opcua: { id: 'opcua', label: 'OPC UA' },
+  sparkplug: { id: 'sparkplug', label: 'Sparkplug B' },
+  'uns-json': { id: 'uns', label: 'UNS JSON' },
+};
+/** Where an instance's prefix goes in a template's addresses (the plant configuration's syntax). */
+const PREFIX = '{prefix}';
 
 interface Machine {
   path: string;
+  typeName: EquipmentTypeName;
   type: EquipmentType;
   protocol: Protocol;
 }
@@ -54,6 +66,7 @@ function machines(): Machine[] {
           path: [ENTERPRISE.name, site.name, area.name, line.name, spec.cell, spec.name]
             .filter((part) => part !== undefined)
             .join('/'),
+          typeName: spec.type,
           type: EQUIPMENT_TYPES[spec.type],
           protocol,
         })),
@@ -62,27 +75,37 @@ function machines(): Machine[] {
   );
 }
 
-/** Where a signal of a machine lives; Sparkplug metric names are the signal names as they are. */
-function source(machine: Machine, signal: string): SourceInput {
-  switch (machine.protocol) {
+/** `cncMill` over Sparkplug B → `cnc-mill-sparkplug`. */
+const templateId = (machine: Machine) =>
+  `${machine.typeName.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}-${
+    PROTOCOL_NAMES[machine.protocol].id
+  }`;
+
+/**
+ * Where a signal lives relative to the machine: below its node path over OPC UA, below its
+ * equipment topic in UNS JSON; Sparkplug metric names are the signal names as they are.
+ */
+function address(protocol: Protocol, signal: string): string {
+  switch (protocol) {
     case 'opcua':
-      return { nodeId: opcuaNodeId(machine.path, signal) };
+      return opcuaSignalNodeId(PREFIX, signal);
     case 'sparkplug':
-      return { sparkplug: { ...sparkplugDevice(machine.path), metric: signal } };
+      return signal;
     case 'uns-json':
-      return { topic: unsTopic(machine.path, signal) };
+      return unsSignalTopic(PREFIX, signal);
   }
 }
 
-function machineMappings(machine: Machine): Required<Mappings> {
-  const connection = CONNECTION_IDS[machine.protocol];
-  const asset = machine.path;
-  const at = (signal: string) => ({ connection, asset, source: source(machine, signal) });
-  const alarmWord = at(MACHINE_SIGNALS.alarmWord);
+/** The signals of a machine type read over one protocol: the simulator serves them all. */
+function template(machine: Machine): TemplateInput {
+  const { type, protocol } = machine;
+  const at = (signal: string) => ({ address: address(protocol, signal) });
   return {
-    tags: tagsFor(machine.type).map((spec) => ({
-      ...at(spec.name),
+    id: templateId(machine),
+    description: `${type.description}, over ${PROTOCOL_NAMES[protocol].label}`,
+    tags: tagsFor(type).map((spec) => ({
       tag: spec.name,
+      ...at(spec.name),
       dataType: spec.dataType,
       ...(spec.unit === null ? {} : { unit: spec.unit }),
       description: spec.description,
@@ -91,7 +114,7 @@ function machineMappings(machine: Machine): Required<Mappings> {
       {
         ...at(MACHINE_SIGNALS.state),
         codes: Object.fromEntries(
-          plcStateCodes(machine.type).map(({ code, state, reason }) => [
+          plcStateCodes(type).map(({ code, state, reason }) => [
             String(code),
             reason === null ? state : { state, reason },
           ]),
@@ -99,17 +122,40 @@ function machineMappings(machine: Machine): Required<Mappings> {
       },
     ],
     counters: [
-      { ...at(MACHINE_SIGNALS.goodCount), counter: 'GOOD', mode: 'total' },
-      { ...at(MACHINE_SIGNALS.rejectCount), counter: 'REJECT', mode: 'total' },
+      { counter: 'GOOD', ...at(MACHINE_SIGNALS.goodCount), mode: 'total' },
+      { counter: 'REJECT', ...at(MACHINE_SIGNALS.rejectCount), mode: 'total' },
     ],
-    alarms: alarmCodesFor(machine.type).map((code, bit) => ({
-      ...alarmWord,
+    alarms: alarmCodesFor(type).map((code, bit) => ({
       code,
+      ...at(MACHINE_SIGNALS.alarmWord),
       severity: ALARMS[code]?.severity ?? 'MEDIUM',
       message: ALARMS[code]?.message ?? `Alarm ${code}`,
       bit,
     })),
   };
+}
+
+/** One template per machine type and protocol in use, in the order machines first use them. */
+function templates(all: readonly Machine[]): TemplateInput[] {
+  const ids = all.map(templateId);
+  return all.filter((machine, index) => ids.indexOf(templateId(machine)) === index).map(template);
+}
+
+/** A machine as an instance of its template, with the prefix or device its addresses need. */
+function instance(machine: Machine): InstanceInput {
+  const common = {
+    template: templateId(machine),
+    asset: machine.path,
+    connection: CONNECTION_IDS[machine.protocol],
+  };
+  switch (machine.protocol) {
+    case 'opcua':
+      return { ...common, prefix: opcuaNodePath(machine.path) };
+    case 'sparkplug':
+      return { ...common, device: sparkplugDevice(machine.path) };
+    case 'uns-json':
+      return { ...common, prefix: unsEquipmentTopic(machine.path) };
+  }
 }
 
 /**
@@ -134,12 +180,13 @@ function download(machine: Machine): NonNullable<PlantConfigInput['downloads']> 
 
 /**
  * The connections and mappings of the whole demo plant, at the addresses the simulator serves:
- * Dresden over OPC UA, Lyon's machining over Sparkplug B and its paint shop as UNS JSON. Tags
- * keep the seed's names and data types, so resolving it reuses the seeded tags.
+ * Dresden over OPC UA, Lyon's machining over Sparkplug B and its paint shop as UNS JSON. One
+ * template per machine type and protocol, one instance per machine. Tags keep the seed's names and
+ * data types, so resolving it reuses the seeded tags.
  */
 export function demoPlantConfig(options: DemoPlantConfigOptions): PlantConfigInput {
   const url = options.mqttUrl === undefined ? {} : { url: options.mqttUrl };
-  const all = machines().map(machineMappings);
+  const all = machines();
   return {
     connections: [
       { kind: 'opcua', id: CONNECTION_IDS.opcua, endpoint: options.opcuaEndpoint },
@@ -164,12 +211,8 @@ export function demoPlantConfig(options: DemoPlantConfigOptions): PlantConfigInp
         exclude: ['acme/lyon/+/+/+/order/#', 'acme/lyon/+/+/+/+/order/#'],
       },
     ],
-    downloads: machines().flatMap(download),
-    mappings: {
-      tags: all.flatMap((mappings) => mappings.tags),
-      states: all.flatMap((mappings) => mappings.states),
-      counters: all.flatMap((mappings) => mappings.counters),
-      alarms: all.flatMap((mappings) => mappings.alarms),
-    },
+    downloads: all.flatMap(download),
+    templates: templates(all),
+    instances: all.map(instance),
   };
 }

@@ -6,6 +6,11 @@ import { ConnectionResolver } from './connection/connection.resolver.ts';
 import { DeadLetterResolver } from './dead-letter/dead-letter.resolver.ts';
 import { TagDownsampleResolver } from './downsample/downsample.resolver.ts';
 import { FrameResolver } from './frame/frame.resolver.ts';
+import { IntegrationConfigResolver } from './integration-config/integration-config.resolver.ts';
+import {
+  DatapointSourceResolver,
+  TagLineageResolver,
+} from './integration-config/tag-lineage.resolver.ts';
 import { TagValueSubscriptionResolver } from './datapoint/datapoint.resolver.ts';
 import { MachineStateSubscriptionResolver } from './machine-state/machine-state.resolver.ts';
 import { AssetOeeResolver } from './oee/oee.resolver.ts';
@@ -16,7 +21,8 @@ import { Tag } from './tag/tag.type.ts';
 
 /**
  * Tag samples and machine states over time (added to the Tag and Asset entities), OEE with its
- * shift calendars, and the health of the machine connections that feed them.
+ * shift calendars, the health of the machine connections that feed them, and the versioned
+ * integration configuration with the lineage of every mapped tag.
  */
 export const timeseriesSubgraph: SubgraphModule = {
   name: 'timeseries',
@@ -31,6 +37,9 @@ export const timeseriesSubgraph: SubgraphModule = {
         AssetOeeResolver,
         ConnectionResolver,
         DeadLetterResolver,
+        IntegrationConfigResolver,
+        TagLineageResolver,
+        DatapointSourceResolver,
         MachineStateSubscriptionResolver,
         TagValueSubscriptionResolver,
       ],

@@ -27,6 +27,7 @@ export interface HealthReporterOptions {
 export interface ConnectionStatus extends ConnectionSnapshot {
   spoolDepth: number;
   deadLetters: number;
+  configVersion: number | null;
 }
 
 /**
@@ -44,6 +45,8 @@ export class HealthReporter {
   readonly #unobserve: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #reporting: Promise<boolean> | undefined;
+  /** The configuration version the connections run; null for a configuration not stored. */
+  configVersion: number | null = null;
 
   constructor(options: HealthReporterOptions) {
     this.#sql = options.sql;
@@ -68,6 +71,14 @@ export class HealthReporter {
     return tracker;
   }
 
+  /**
+   * Stops reporting a connection the process no longer runs; its row stays as last reported and
+   * turns stale, which the graph shows.
+   */
+  forget(id: string): void {
+    this.#connections.delete(id);
+  }
+
   /** Counts stored dead letters per connection (the writer's letters arrive here by themselves). */
   countDeadLetters(letters: readonly { connection: string }[]): void {
     for (const { connection } of letters) {
@@ -89,6 +100,7 @@ export class HealthReporter {
         fallingBehind: snapshot.fallingBehind || saturated,
         spoolDepth,
         deadLetters: this.#deadLetters.get(tracker.id) ?? 0,
+        configVersion: this.configVersion,
       };
     });
   }

@@ -10,6 +10,7 @@ import type { Sql } from '@plantgraph/db';
 import type { MqttConnectionConfig } from '../plant-config.ts';
 import type { ResolvedTagMapping } from './resolve.ts';
 import type { PlantSignalMapper } from './signal-mapper.ts';
+import { discoverSparkplugTag, type SparkplugBirthMetric } from './sparkplug-discovery.ts';
 import { parseUmhTopic, UMH_HISTORIAN, umhSettings } from './umh-topic.ts';
 
 /**
@@ -21,6 +22,8 @@ import { parseUmhTopic, UMH_HISTORIAN, umhSettings } from './umh-topic.ts';
  * asset and creates the tag (FLOAT) unless the asset has one whose name slugs to the last level.
  *
  * UMH (`format: umh`): see `discoverUmhTag`.
+ *
+ * Sparkplug B: only a birth metric (`birth`) is discovered, see `discoverSparkplugTag`.
  */
 export async function discoverTag(
   sql: Sql,
@@ -28,9 +31,13 @@ export async function discoverTag(
   connectionId: string,
   topic: string,
   value?: unknown,
+  birth?: SparkplugBirthMetric,
 ): Promise<ResolvedTagMapping | null> {
   const connection = mapper.connection(connectionId);
   if (connection?.kind !== 'mqtt') return null;
+  if (connection.format === 'sparkplug') {
+    return birth ? discoverSparkplugTag(sql, mapper, connectionId, birth) : null;
+  }
   if (connection.format === 'umh') return discoverUmhTag(sql, mapper, connection, topic, value);
   if (!connection.discovery) return null;
   const { prefix } = connection.discovery;

@@ -1,19 +1,19 @@
 export {
-  loadPlantConfig,
-  parsePlantConfig,
-  formatConfigPath,
-  type PlantConfigInput,
-} from './config-file.ts';
-export {
   resolvePlantConfig,
   type ResolvedPlantConfig,
   type ResolvedTagMapping,
   type ResolvedStateMapping,
   type ResolvedCounterMapping,
   type ResolvedAlarmMapping,
+  type ResolvedSparkplugDiscovery,
 } from './resolve.ts';
 export { createSignalMapper, type PlantSignalMapper } from './signal-mapper.ts';
 export { discoverTag } from './discovery.ts';
+export {
+  discoverSparkplugTag,
+  sparkplugTagDataType,
+  type SparkplugBirthMetric,
+} from './sparkplug-discovery.ts';
 export {
   parseUmhTopic,
   umhSettings,
@@ -24,5 +24,3 @@ export {
 } from './umh-topic.ts';
 // UNS topics' spelling of names, which discovery matches: part of the mapping's vocabulary.
 export { slugify } from '@plantgraph/assets-domain';
-export { sourceAddress } from './sources.ts';
-export { topicMatches } from './topic.ts';

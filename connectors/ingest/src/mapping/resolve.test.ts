@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@plantgraph/config';
 import { openTestDatabase, type TestDatabase } from '@plantgraph/testing';
-import { parsePlantConfig, type PlantConfigInput } from './config-file.ts';
+import { parsePlantConfig, type PlantConfigInput } from '../plant-config.ts';
 import { discoverTag } from './discovery.ts';
 import { resolvePlantConfig } from './resolve.ts';
 import { createSignalMapper } from './signal-mapper.ts';
@@ -173,6 +173,32 @@ describe('resolvePlantConfig', () => {
     });
     expect(await database.sql.query('select count(*) as count from tag')).toEqual(before);
   });
+
+  it('names a template instance whose asset does not exist once, by its place', async () => {
+    const resolve = resolvePlantConfig(
+      database.sql,
+      parsePlantConfig(
+        {
+          connections: CONNECTIONS,
+          templates: [
+            {
+              id: 'press',
+              tags: [{ tag: 'Force', address: '{prefix}.Force' }],
+              counters: [{ counter: 'GOOD', address: '{prefix}.Good' }],
+            },
+          ],
+          instances: [
+            { template: 'press', asset: PRESS, connection: 'plc', prefix: 'ns=2;s=P1' },
+            { template: 'press', asset: 'Acme/Nowhere', connection: 'plc', prefix: 'ns=2;s=P9' },
+          ],
+        },
+        'test',
+      ),
+    );
+    await expect(resolve).rejects.toMatchObject({
+      problems: ['instances[1].asset: no asset has the path "Acme/Nowhere"'],
+    });
+  });
 });
 
 describe('discoverTag', () => {
@@ -250,5 +276,48 @@ describe('discoverTag', () => {
       await discoverTag(database.sql, mapper, 'plc', 'acme/lyon/paint-shop/robot-01/x'),
     ).toBeNull();
     expect(await database.sql.query('select count(*) as count from tag')).toEqual(before);
+  });
+});
+
+describe('resolvePlantConfig: Sparkplug discovery', () => {
+  const binding = (asset: string, path: string) => ({
+    connection: 'uns',
+    asset,
+    group: 'Acme',
+    edgeNode: 'Dresden',
+    device: 'Press01',
+    path,
+  });
+
+  it('carries each binding with the id of its asset', async () => {
+    const resolved = await resolvePlantConfig(database.sql, {
+      ...config({}),
+      sparkplugDiscovery: [binding(PRESS, 'instances[0]')],
+    });
+    expect(resolved.sparkplugDiscovery).toEqual([
+      { ...binding(PRESS, 'instances[0]'), assetId: ids[PRESS] },
+    ]);
+    expect((await resolvePlantConfig(database.sql, config({}))).sparkplugDiscovery).toEqual([]);
+  });
+
+  it('names every binding whose asset does not exist, with the mappings', async () => {
+    const resolve = resolvePlantConfig(database.sql, {
+      ...config({
+        counters: [
+          { connection: 'plc', source: { nodeId: 'c' }, asset: 'Acme/Nowhere', counter: 'GOOD' },
+        ],
+      }),
+      sparkplugDiscovery: [
+        binding(PRESS, 'instances[0]'),
+        binding('Acme/Dresden/Line 9/Press 09', 'instances[3]'),
+      ],
+    });
+    await expect(resolve).rejects.toBeInstanceOf(ConfigError);
+    await expect(resolve).rejects.toMatchObject({
+      problems: [
+        'mappings.counters[0].asset: no asset has the path "Acme/Nowhere"',
+        'instances[3].asset: no asset has the path "Acme/Dresden/Line 9/Press 09"',
+      ],
+    });
   });
 });

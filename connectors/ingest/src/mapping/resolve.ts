@@ -5,16 +5,19 @@ import type {
   AlarmMapping,
   ConnectionConfig,
   CounterMapping,
+  MappingOrigin,
   PlantConfig,
+  SparkplugDiscovery,
   StateMapping,
   TagMapping,
 } from '../plant-config.ts';
-import { sourceText } from './sources.ts';
+import { sourceText } from '../plant-config.ts';
 
 export type ResolvedTagMapping = TagMapping & { assetId: string; tagId: string };
 export type ResolvedStateMapping = StateMapping & { assetId: string };
 export type ResolvedCounterMapping = CounterMapping & { assetId: string };
 export type ResolvedAlarmMapping = AlarmMapping & { assetId: string };
+export type ResolvedSparkplugDiscovery = SparkplugDiscovery & { assetId: string };
 
 /** The configuration with database ids: what the signal mapper runs on. */
 export interface ResolvedPlantConfig {
@@ -23,7 +26,13 @@ export interface ResolvedPlantConfig {
   states: ResolvedStateMapping[];
   counters: ResolvedCounterMapping[];
   alarms: ResolvedAlarmMapping[];
+  /** Sparkplug devices whose birth metrics become tags of their asset; none when absent. */
+  sparkplugDiscovery?: ResolvedSparkplugDiscovery[];
 }
+
+/** A mapping made from a template instance is named by the instance (`instances[4]`). */
+const placeOf = (mapping: { origin?: MappingOrigin }, group: string, index: number) =>
+  mapping.origin?.path ?? `mappings.${group}[${index}]`;
 
 async function assetIds(sql: Sql, config: PlantConfig): Promise<Map<string, string>> {
   const roots = config.connections.flatMap((connection, index) =>
@@ -34,19 +43,26 @@ async function assetIds(sql: Sql, config: PlantConfig): Promise<Map<string, stri
   const paths = new Set([
     ...Object.values(config.mappings).flatMap((group) => group.map((m) => m.asset)),
     ...roots.map((root) => root.path),
+    ...(config.sparkplugDiscovery ?? []).map((binding) => binding.asset),
   ]);
   const ids = await assetIdsByPath(sql, [...paths]);
   const problems = Object.entries(config.mappings).flatMap(([group, mappings]) =>
     mappings.flatMap((mapping, index) =>
       ids.has(mapping.asset)
         ? []
-        : [`mappings.${group}[${index}].asset: no asset has the path "${mapping.asset}"`],
+        : [`${placeOf(mapping, group, index)}.asset: no asset has the path "${mapping.asset}"`],
     ),
   );
   for (const root of roots.filter((candidate) => !ids.has(candidate.path))) {
     problems.push(`connections[${root.index}].umh.assetRoot: no asset has the path "${root.path}"`);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  for (const binding of config.sparkplugDiscovery ?? []) {
+    if (!ids.has(binding.asset)) {
+      problems.push(`${binding.path}.asset: no asset has the path "${binding.asset}"`);
+    }
+  }
+  // The mappings of one template instance share its asset: one problem per instance.
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return ids;
 }
 
@@ -87,9 +103,10 @@ async function upsertTags(
 }
 
 /**
- * Looks up the asset of every mapping and provisions the tags of the tag mappings. An asset path
- * that does not exist is a ConfigError naming the mapping (`mappings.states[2].asset: ...`); all
- * of them are reported at once, and nothing is written then.
+ * Looks up the asset of every mapping and Sparkplug discovery binding and provisions the tags of
+ * the tag mappings. An asset path that does not exist is a ConfigError naming the mapping
+ * (`mappings.states[2].asset: ...`) or binding (`instances[3].asset: ...`); all of them are
+ * reported at once, and nothing is written then.
  */
 export async function resolvePlantConfig(
   sql: Sql,
@@ -110,5 +127,6 @@ export async function resolvePlantConfig(
     states: config.mappings.states.map(withAsset),
     counters: config.mappings.counters.map(withAsset),
     alarms: config.mappings.alarms.map(withAsset),
+    sparkplugDiscovery: (config.sparkplugDiscovery ?? []).map(withAsset),
   };
 }

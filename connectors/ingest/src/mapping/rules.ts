@@ -7,7 +7,7 @@ import type {
   ResolvedStateMapping,
   ResolvedTagMapping,
 } from './resolve.ts';
-import { sourceAddress } from './sources.ts';
+import { sourceAddress } from '../plant-config.ts';
 import {
   describeValue,
   isBitSet,

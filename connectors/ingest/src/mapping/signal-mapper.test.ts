@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { PlantConfigInput } from './config-file.ts';
-import { parsePlantConfig } from './config-file.ts';
+import type { PlantConfigInput } from '../plant-config.ts';
+import { parsePlantConfig } from '../plant-config.ts';
 import type { ResolvedPlantConfig } from './resolve.ts';
 import { createSignalMapper, type PlantSignalMapper } from './signal-mapper.ts';
-import { topicMatches } from './topic.ts';
+import { topicMatches } from '../plant-config.ts';
 import type { Quality, SourceSample } from '../records.ts';
 
 const PRESS = 'Acme/Dresden/Line 1/Press 01';

@@ -1,7 +1,11 @@
 import type { ConnectionConfig } from '../plant-config.ts';
 import type { MapResult, SignalMapper, WatchedSource } from '../ports.ts';
 import type { MachineState, SourceSample } from '../records.ts';
-import type { ResolvedPlantConfig, ResolvedTagMapping } from './resolve.ts';
+import type {
+  ResolvedPlantConfig,
+  ResolvedSparkplugDiscovery,
+  ResolvedTagMapping,
+} from './resolve.ts';
 import {
   alarmKey,
   alarmRule,
@@ -13,7 +17,7 @@ import {
   type Memory,
   type Rule,
 } from './rules.ts';
-import { hasWildcard, topicMatches } from './topic.ts';
+import { hasWildcard, topicMatches } from '../plant-config.ts';
 
 /** The signal mapper of a plant configuration, which UNS discovery can extend while it runs. */
 export interface PlantSignalMapper extends SignalMapper {
@@ -28,6 +32,21 @@ export interface PlantSignalMapper extends SignalMapper {
    * Sparkplug birth) clears one that went away meanwhile, as after a reconnect.
    */
   noteState(assetId: string, state: MachineState, reason: string | null): void;
+  /**
+   * Runs another configuration from now on. A mapping equal to one of the running configuration
+   * keeps its rule and everything the mapper remembers (deadbands, states, alarms, counter
+   * totals), so a reconciliation changes only what changed; mappings discovery added stay while
+   * their connection does.
+   */
+  reconcile(resolved: ResolvedPlantConfig): void;
+  /**
+   * The Sparkplug discovery binding of a device on this connection, or with `device` unset, of an
+   * edge node's own metrics; a node's binding does not cover its devices.
+   */
+  sparkplugBinding(
+    connectionId: string,
+    address: { group: string; edgeNode: string; device?: string },
+  ): ResolvedSparkplugDiscovery | undefined;
 }
 
 /** The rules of one connection: exact addresses, and topic filters with wildcards. */
@@ -62,17 +81,64 @@ const failed = (evaluation: Evaluation): evaluation is { reason: string } => 're
 
 const isAlarmRule = (rule: Rule): boolean => 'code' in rule.mapping;
 
+/** JSON with sorted keys: equal mappings, however built, give equal text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const entries = Object.entries(value)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+}
+
+const bindingKey = (
+  connectionId: string,
+  { group, edgeNode, device }: { group: string; edgeNode: string; device?: string },
+) => JSON.stringify([connectionId, group, edgeNode, device ?? null]);
+
 class Mapper implements PlantSignalMapper {
   readonly #connections = new Map<string, ConnectionConfig>();
   readonly #rules = new Map<string, ConnectionRules>();
   readonly #memory: Memory = emptyMemory();
+  readonly #sparkplugBindings = new Map<string, ResolvedSparkplugDiscovery>();
+
+  /** Rules by their mapping (canonical JSON), so a reconciliation keeps the unchanged ones. */
+  #ruleByMapping = new Map<string, Rule>();
+  /** Mappings discovery added while running: births and topics are not seen again at will. */
+  readonly #discovered = new Map<string, ResolvedTagMapping>();
 
   constructor(resolved: ResolvedPlantConfig) {
+    this.#load(resolved);
+  }
+
+  #load(resolved: ResolvedPlantConfig): void {
+    const previous = this.#ruleByMapping;
+    this.#ruleByMapping = new Map();
+    this.#connections.clear();
+    this.#rules.clear();
+    this.#sparkplugBindings.clear();
     for (const connection of resolved.connections) this.#connections.set(connection.id, connection);
-    for (const mapping of resolved.tags) this.#add(tagRule(mapping, this.#memory));
-    for (const mapping of resolved.states) this.#add(stateRule(mapping, this.#memory));
-    for (const mapping of resolved.counters) this.#add(counterRule(mapping));
-    for (const mapping of resolved.alarms) this.#add(alarmRule(mapping, this.#memory));
+    for (const binding of resolved.sparkplugDiscovery ?? []) {
+      this.#sparkplugBindings.set(bindingKey(binding.connection, binding), binding);
+    }
+    const keep = (mapping: object, build: () => Rule) => {
+      const key = canonical(mapping);
+      const rule = previous.get(key) ?? build();
+      this.#ruleByMapping.set(key, rule);
+      this.#add(rule);
+    };
+    for (const mapping of resolved.tags) keep(mapping, () => tagRule(mapping, this.#memory));
+    for (const mapping of resolved.states) keep(mapping, () => stateRule(mapping, this.#memory));
+    for (const mapping of resolved.counters) keep(mapping, () => counterRule(mapping));
+    for (const mapping of resolved.alarms) keep(mapping, () => alarmRule(mapping, this.#memory));
+    for (const [key, mapping] of this.#discovered) {
+      if (this.#connections.has(mapping.connection)) this.addTagMapping(mapping);
+      else this.#discovered.delete(key);
+    }
+  }
+
+  reconcile(resolved: ResolvedPlantConfig): void {
+    this.#load(resolved);
   }
 
   #add(rule: Rule): void {
@@ -95,7 +161,15 @@ class Mapper implements PlantSignalMapper {
     }
   }
 
+  sparkplugBinding(
+    connectionId: string,
+    address: { group: string; edgeNode: string; device?: string },
+  ): ResolvedSparkplugDiscovery | undefined {
+    return this.#sparkplugBindings.get(bindingKey(connectionId, address));
+  }
+
   addTagMapping(mapping: ResolvedTagMapping): void {
+    this.#discovered.set(canonical(mapping), mapping);
     const rule = tagRule(mapping, this.#memory);
     const existing = this.#rules.get(mapping.connection)?.rulesFor(rule.address) ?? [];
     const known = existing.some(

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { MqttConnectionConfig } from '../plant-config.ts';
-import { loadPlantConfig, parsePlantConfig } from './config-file.ts';
+import { loadPlantConfig, parsePlantConfig } from '../plant-config.ts';
 import { parseUmhTopic, umhSettings } from './umh-topic.ts';
 
 const umhConnection = (extra: Record<string, unknown> = {}) => ({

@@ -1,5 +1,5 @@
 import type { SourceConfig } from '../plant-config.ts';
-import { isPlainObject, parseJsonPath, readJsonPath } from './json-path.ts';
+import { isPlainObject, parseJsonPath, readJsonPath } from '../plant-config.ts';
 
 export type Read = { value: unknown } | { reason: string };
 

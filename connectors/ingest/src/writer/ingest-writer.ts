@@ -103,6 +103,8 @@ export class IngestWriter implements IngestSink {
   readonly #onWritten: IngestWriterOptions['onWritten'];
   readonly #letterListeners = new Set<(letters: readonly StoredDeadLetter[]) => void>();
   readonly #references: ReferenceCache;
+  /** The configuration version the connectors run, stamped on the dead letters they send. */
+  configVersion: number | null = null;
 
   #state: 'new' | 'running' | 'closing' | 'closed' = 'new';
   #spool: Spool | undefined;
@@ -209,7 +211,8 @@ export class IngestWriter implements IngestSink {
 
   /** Queues a dead letter; it is stored with the next batch (or spooled with it). */
   deadLetter(letter: DeadLetterRecord): Promise<void> {
-    return this.#enqueue([toStoredDeadLetter(letter)]);
+    const configVersion = letter.configVersion ?? this.configVersion;
+    return this.#enqueue([toStoredDeadLetter({ ...letter, configVersion })]);
   }
 
   /**

@@ -28,6 +28,8 @@ export interface StoredDeadLetter {
   payloadSize: number;
   reason: string;
   time: Date;
+  /** The configuration version the connector ran when it refused the message. */
+  configVersion: number | null;
 }
 
 /** What the writer's queue and spool hold: records and dead letters, in arrival order. */
@@ -68,6 +70,7 @@ export function toStoredDeadLetter(letter: DeadLetterRecord): StoredDeadLetter {
     payloadSize: full.length,
     reason,
     time,
+    configVersion: letter.configVersion ?? null,
   };
 }
 
@@ -157,6 +160,8 @@ const spoolLineSchema = z.discriminatedUnion('kind', [
     payloadSize: z.number().int().min(0),
     reason: z.string(),
     time,
+    // Spool lines written before versions existed have none.
+    configVersion: z.number().int().nullable().default(null),
   }),
 ]);
 

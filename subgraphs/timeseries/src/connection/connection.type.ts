@@ -82,6 +82,14 @@ export class Connection {
   })
   stale!: boolean;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'The integration configuration version the connection runs; null until its connector ' +
+      'reports one.',
+  })
+  configVersion!: number | null;
+
   static fromRow(row: ConnectionRow, now = Date.now()): Connection {
     return Object.assign(new Connection(), {
       id: row.id,
@@ -99,6 +107,7 @@ export class Connection {
       fallingBehind: row.falling_behind,
       reportedAt: row.reported_at,
       stale: isStale(row, now),
+      configVersion: row.config_version,
     });
   }
 }

@@ -17,9 +17,13 @@ const HISTORY_PAGE_SIZE = 100;
 
 /** The newest sample of each tag, batched per request into one statement. */
 export const latestByTagId = (context: GraphContext) =>
-  new DataLoader<string, Datapoint | null>(async (tagIds) =>
-    (await latestSamples(context.sql, tagIds)).map((sample) => sample && Datapoint.fromRow(sample)),
-  );
+  new DataLoader<string, Datapoint | null>(async (tagIds) => {
+    const samples = await latestSamples(context.sql, tagIds);
+    return tagIds.map((tagId, index) => {
+      const sample = samples[index];
+      return sample ? Datapoint.fromRow(sample, tagId) : null;
+    });
+  });
 
 /** History pages of several tags (or windows), batched per request into one statement. */
 export const historyOf = (context: GraphContext) =>
@@ -27,9 +31,12 @@ export const historyOf = (context: GraphContext) =>
     async (keys) => {
       const pages = await historyPages(context.sql, keys);
       return keys.map((key, index) =>
-        toConnection(pages[index] ?? [], key.first, Datapoint.fromRow, (sample) => [
-          sample.exactTime,
-        ]),
+        toConnection(
+          pages[index] ?? [],
+          key.first,
+          (sample) => Datapoint.fromRow(sample, key.tagId),
+          (sample) => [sample.exactTime],
+        ),
       );
     },
     { cacheKeyFn: (key) => JSON.stringify([key.tagId, key.from, key.to, key.after, key.first]) },

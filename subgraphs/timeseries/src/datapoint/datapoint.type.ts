@@ -33,8 +33,12 @@ export class Datapoint {
   @Field(() => DatapointQuality)
   quality!: DatapointQuality;
 
-  static fromRow(row: Sample): Datapoint {
+  /** The tag the sample belongs to: with `time`, what finds the mapping that fed it. */
+  tagId!: string;
+
+  static fromRow(row: Sample, tagId: string): Datapoint {
     return Object.assign(new Datapoint(), {
+      tagId,
       time: row.time,
       value: row.value,
       text: row.text,

@@ -41,6 +41,14 @@ export class DeadLetter {
   @Field(() => String, { nullable: true, description: 'Why the last replay failed again.' })
   replayError!: string | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'The integration configuration version its connector ran when it refused the message; ' +
+      'null for letters stored before versioned configuration.',
+  })
+  configVersion!: number | null;
+
   static fromRow(row: DeadLetterRow): DeadLetter {
     const bytes = Buffer.from(row.payload);
     return Object.assign(new DeadLetter(), {
@@ -55,6 +63,7 @@ export class DeadLetter {
       replayRequestedAt: row.replay_requested_at,
       replayedAt: row.replayed_at,
       replayError: row.replay_error,
+      configVersion: row.config_version,
     });
   }
 }

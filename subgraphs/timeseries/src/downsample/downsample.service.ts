@@ -34,7 +34,9 @@ export function downsampleRequest(args: DownsampleArgs): DownsampleRequest {
 export const downsampleOf = (context: GraphContext) =>
   tagBatchLoader(async (tagIds, request: DownsampleRequest): Promise<(Datapoint[] | Error)[]> => {
     const samples = await downsampledSamples(context.sql, tagIds, request);
-    return samples.map((tagSamples) =>
-      tagSamples instanceof Error ? tagSamples : tagSamples.map(Datapoint.fromRow),
-    );
+    return tagIds.map((tagId, index) => {
+      const tagSamples = samples[index] ?? new Error(`No result for tag ${tagId}`);
+      if (tagSamples instanceof Error) return tagSamples;
+      return tagSamples.map((sample) => Datapoint.fromRow(sample, tagId));
+    });
   });

@@ -1,4 +1,4 @@
-import type { ConnectionConfig, SourceConfig } from '../plant-config.ts';
+import type { ConnectionConfig, SourceConfig } from './plant-config.ts';
 
 /**
  * The address a sample of this source carries, which is also what dead letters show:

@@ -12,9 +12,10 @@ import {
   type SourceConfig,
   type StateMapping,
   type TagMapping,
-} from '../plant-config.ts';
+} from './plant-config.ts';
 import { parseJsonPath } from './json-path.ts';
 import { sourceMismatch } from './sources.ts';
+import { expandTemplates, signalName, templatingProblems, type SignalGroup } from './templates.ts';
 import { topicFilterProblem } from './topic.ts';
 
 /** The configuration as written in the file, before defaults are applied. */
@@ -37,6 +38,22 @@ export function formatConfigPath(path: IssuePath): string {
 
 const problem = (path: IssuePath, message: string) =>
   path.length === 0 ? message : `${formatConfigPath(path)}: ${message}`;
+
+/** `at` (an already formatted place, e.g. `mappings.tags[3]`) and a field below it. */
+function problemAt(at: string, path: IssuePath, message: string): string {
+  const field = formatConfigPath(path);
+  if (field === '') return `${at}: ${message}`;
+  return `${at}${field.startsWith('[') ? '' : '.'}${field}: ${message}`;
+}
+
+/**
+ * Where a mapping is in the document: `mappings.tags[3]`, or for one a template instance made,
+ * the instance and the signal's name, e.g. `instances[4].tags["Motor Current"]`.
+ */
+function mappingPlace(group: SignalGroup, index: number, mapping: AnyMapping): string {
+  if (!mapping.origin) return formatConfigPath(['mappings', group, index]);
+  return `${mapping.origin.path}.${group}[${JSON.stringify(signalName(group, mapping))}]`;
+}
 
 /**
  * zod reports a failed union as one "Invalid input"; when one alternative came closest, its own
@@ -66,48 +83,49 @@ function topicProblems(config: PlantConfig): string[] {
   );
 }
 
-function sourceProblems(source: SourceConfig, at: IssuePath, connection?: ConnectionConfig) {
+function sourceProblems(source: SourceConfig, at: string, connection?: ConnectionConfig) {
   const problems: string[] = [];
   const mismatch = connection && sourceMismatch(source, connection);
-  if (mismatch) problems.push(problem([...at, 'source'], mismatch));
+  if (mismatch) problems.push(problemAt(at, ['source'], mismatch));
   if (!('topic' in source)) return problems;
   const wrong = topicFilterProblem(source.topic);
-  if (wrong) problems.push(problem([...at, 'source', 'topic'], wrong));
+  if (wrong) problems.push(problemAt(at, ['source', 'topic'], wrong));
   if (source.jsonPath === undefined) return problems;
   try {
     parseJsonPath(source.jsonPath);
   } catch (error) {
-    problems.push(problem([...at, 'source', 'jsonPath'], (error as Error).message));
+    problems.push(problemAt(at, ['source', 'jsonPath'], (error as Error).message));
   }
   return problems;
 }
 
-function codeProblems(mapping: StateMapping, at: IssuePath): string[] {
+function codeProblems(mapping: StateMapping, at: string): string[] {
   return Object.keys(mapping.codes ?? {})
     .filter((code) => !/^-?\d+$/.test(code))
-    .map((code) => problem([...at, 'codes', code], 'state codes are integers'));
+    .map((code) => problemAt(at, ['codes', code], 'state codes are integers'));
 }
 
 /** One tag mapped twice (two sources, say) must agree on its data type. */
 function dataTypeProblems(tags: readonly TagMapping[]): string[] {
-  const first = new Map<string, { dataType: string; index: number }>();
+  const first = new Map<string, { dataType: string; place: string }>();
   return tags.flatMap((mapping, index) => {
     const key = `${mapping.asset}\u0000${mapping.tag}`;
     const earlier = first.get(key);
-    if (!earlier) first.set(key, { dataType: mapping.dataType, index });
+    const place = mappingPlace('tags', index, mapping);
+    if (!earlier) first.set(key, { dataType: mapping.dataType, place });
     if (!earlier || earlier.dataType === mapping.dataType) return [];
-    const message = `"${mapping.tag}" is ${earlier.dataType} in mappings.tags[${earlier.index}]`;
-    return [problem(['mappings', 'tags', index, 'dataType'], message)];
+    const message = `"${mapping.tag}" is ${earlier.dataType} in ${earlier.place}`;
+    return [problemAt(place, ['dataType'], message)];
   });
 }
 
 /** Rules the schema cannot express because they need the connection or a parser. */
 function crossFieldProblems(config: PlantConfig): string[] {
   const connections = new Map(config.connections.map((connection) => [connection.id, connection]));
-  const groups: [string, readonly AnyMapping[]][] = Object.entries(config.mappings);
+  const groups = Object.entries(config.mappings) as [SignalGroup, readonly AnyMapping[]][];
   const mappingProblems = groups.flatMap(([group, mappings]) =>
     mappings.flatMap((mapping, index) => {
-      const at = ['mappings', group, index];
+      const at = mappingPlace(group, index, mapping);
       return [
         ...sourceProblems(mapping.source, at, connections.get(mapping.connection)),
         ...('codes' in mapping ? codeProblems(mapping, at) : []),
@@ -121,8 +139,10 @@ const fail = (origin: string, problems: readonly string[]) =>
   new ConfigError(problems.map((text) => `${origin}: ${text}`));
 
 /**
- * Validates an in-memory configuration. Throws a ConfigError listing every problem, each as
- * `<origin>: <field path>: <message>`, e.g. `plant.yaml: mappings.tags[3].asset: ...`.
+ * Validates an in-memory configuration and expands its template instances into mappings (see
+ * templates.ts). Throws a ConfigError listing every problem, each as
+ * `<origin>: <field path>: <message>`, e.g. `plant.yaml: mappings.tags[3].asset: ...`; a mapping
+ * made from an instance is named by the instance, e.g. `instances[4].tags["Motor Current"]`.
  */
 export function parsePlantConfig(input: unknown, origin: string): PlantConfig {
   const result = plantConfigSchema.safeParse(input);
@@ -132,9 +152,17 @@ export function parsePlantConfig(input: unknown, origin: string): PlantConfig {
       result.error.issues.flatMap((issue) => describeIssue(issue)),
     );
   }
-  const problems = crossFieldProblems(result.data);
+  const issues = templatingProblems(result.data);
+  if (issues.length > 0) {
+    throw fail(
+      origin,
+      issues.map((issue) => problem(issue.path, issue.message)),
+    );
+  }
+  const config = expandTemplates(result.data);
+  const problems = crossFieldProblems(config);
   if (problems.length > 0) throw fail(origin, problems);
-  return result.data;
+  return config;
 }
 
 function parseYaml(text: string, path: string): unknown {
@@ -217,13 +245,35 @@ function parseJson(text: string, path: string): unknown {
 }
 
 /**
- * Reads the connections and mappings file: `.yaml`/`.yml` as YAML, `.json` as JSON. String values
- * may use `${NAME}` and `${NAME:-default}` (as in docker compose), so one file serves hosts whose
- * addresses differ; `$${` is a literal `${`. Any problem (unreadable file, syntax, an unset
- * variable, schema) is a ConfigError naming the file and the field, so the process refuses to
- * start with a message that says what to fix.
+ * A document's text as data, `${NAME}` references left as written: YAML (which JSON is a subset
+ * of) unless `format` says JSON. Syntax errors are a ConfigError naming the line and column.
  */
-export function loadPlantConfig(path: string, env: PlantConfigEnv = process.env): PlantConfig {
+export function parsePlantConfigText(
+  text: string,
+  origin: string,
+  format: 'yaml' | 'json' = 'yaml',
+): unknown {
+  return format === 'json' ? parseJson(text, origin) : parseYaml(text, origin);
+}
+
+/**
+ * Turns a document (parsed, references unresolved: a file's content or a stored version) into
+ * the configuration this process runs: `${NAME}` and `${NAME:-default}` resolved from `env`, then
+ * validated. Problems are one ConfigError naming `origin` and each field.
+ */
+export function preparePlantConfig(
+  document: unknown,
+  origin: string,
+  env: PlantConfigEnv = process.env,
+): PlantConfig {
+  const problems: string[] = [];
+  const input = interpolate(document, [], env, problems);
+  if (problems.length > 0) throw fail(origin, problems);
+  return parsePlantConfig(input, origin);
+}
+
+/** Reads the file's document without resolving its references (see `loadPlantConfig`). */
+export function readPlantConfigDocument(path: string): unknown {
   const extension = extname(path).toLowerCase();
   if (!['.yaml', '.yml', '.json'].includes(extension))
     throw fail(path, ['expected a .yaml, .yml or .json file']);
@@ -233,9 +283,16 @@ export function loadPlantConfig(path: string, env: PlantConfigEnv = process.env)
   } catch (error) {
     throw fail(path, [`cannot read the file: ${(error as Error).message}`]);
   }
-  const parsed = extension === '.json' ? parseJson(text, path) : parseYaml(text, path);
-  const problems: string[] = [];
-  const input = interpolate(parsed, [], env, problems);
-  if (problems.length > 0) throw fail(path, problems);
-  return parsePlantConfig(input, path);
+  return parsePlantConfigText(text, path, extension === '.json' ? 'json' : 'yaml');
+}
+
+/**
+ * Reads the connections and mappings file: `.yaml`/`.yml` as YAML, `.json` as JSON. String values
+ * may use `${NAME}` and `${NAME:-default}` (as in docker compose), so one file serves hosts whose
+ * addresses differ; `$${` is a literal `${`. Any problem (unreadable file, syntax, an unset
+ * variable, schema) is a ConfigError naming the file and the field, so the process refuses to
+ * start with a message that says what to fix.
+ */
+export function loadPlantConfig(path: string, env: PlantConfigEnv = process.env): PlantConfig {
+  return preparePlantConfig(readPlantConfigDocument(path), path, env);
 }
