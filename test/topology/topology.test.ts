@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync } from 'node:fs';
 import {
   connect,
   createServer as createTcpServer,
@@ -349,6 +349,51 @@ describe('the production topology, as separate processes', () => {
     }
     expect(outcomes).toEqual(Array.from({ length: 20 }, () => 'answered'));
   }, 120_000);
+
+  it('runs a template instance applied with `plantgraph config apply` without restarting the connectors', async () => {
+    const line = 'Acme Manufacturing/Dresden/Body Shop/Line 2';
+    const twin = `${line}/Press 02 Twin`;
+    const found = await query<{ assetByPath: { id: string } }>(
+      gatewayUrl('gateway-1'),
+      `query ($path: String!) { assetByPath(path: $path) { id } }`,
+      { path: line },
+    );
+    const created = await query<{ createAsset: { path: string } }>(
+      gatewayUrl('gateway-1'),
+      `mutation ($input: CreateAssetInput!) { createAsset(input: $input) { path } }`,
+      { input: { parentId: found.data?.assetByPath.id, kind: 'EQUIPMENT', name: 'Press 02 Twin' } },
+    );
+    expect(created.data?.createAsset.path).toBe(twin);
+    const file = join(logDirectory, 'plant-with-twin.yaml');
+    const cliEnv = { PATH: process.env.PATH, DATABASE_URL: databaseUrl };
+    await run(process.execPath, [cli, 'config', 'export', '-o', file], { env: cliEnv });
+    // Instances come last in the exported document: one more line adds a machine.
+    const instance = `  - { template: press-opcua, asset: ${twin}, connection: dresden-opcua, prefix: Dresden.BodyShop.Line2.Press02 }\n`;
+    appendFileSync(file, instance);
+    const connectors = service('connectors');
+    const appliedAt = new Date();
+    const applied = await run(
+      process.execPath,
+      [cli, 'config', 'apply', file, '-m', 'Press 02 twin', '--by', 'topology-test'],
+      { env: cliEnv },
+    );
+    expect(applied.stdout).toContain(`+ instances[`);
+    expect(applied.stdout).toMatch(/stored version \d+/);
+    await eventually(async () => {
+      const [row] = await admin<{ time: Date | null }>(
+        `select max(d.time) as time from datapoint d join tag t on t.id = d.tag_id
+          join asset a on a.id = t.asset_id
+          where a.path = '${twin}' and d.time > '${appliedAt.toISOString()}'`,
+        databaseUrl,
+      );
+      return row?.time ?? undefined;
+    }, 10_000);
+    console.log(
+      `config apply to the twin's first datapoint: ${Date.now() - appliedAt.getTime()} ms`,
+    );
+    expect(connectors.running).toBe(true);
+    expect(service('connectors')).toBe(connectors);
+  }, 60_000);
 
   it('loses no datapoint when the connectors process is stopped with SIGTERM during ingest', async () => {
     const robot = 'Acme Manufacturing/Lyon/Paint Shop/Line 1/Paint Robot 01';

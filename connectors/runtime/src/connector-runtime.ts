@@ -359,20 +359,24 @@ function assetsOfSparkplugDevice(
   connectionId: string,
   device: { group: string; edgeNode: string; device?: string },
 ): AssetPlace[] {
+  const dead = (source: { group: string; edgeNode: string; device?: string }) =>
+    source.group === device.group &&
+    source.edgeNode === device.edgeNode &&
+    (device.device === undefined || source.device === device.device);
   const mappings = [...resolved.tags, ...resolved.states, ...resolved.counters, ...resolved.alarms];
-  const assets = mappings
+  const mapped = mappings
     .filter((mapping) => mapping.connection === connectionId && 'sparkplug' in mapping.source)
-    .filter((mapping) => {
-      const source = (mapping.source as { sparkplug: typeof device }).sparkplug;
-      return (
-        source.group === device.group &&
-        source.edgeNode === device.edgeNode &&
-        (device.device === undefined || source.device === device.device)
-      );
-    })
+    .filter((mapping) => dead((mapping.source as { sparkplug: typeof device }).sparkplug))
     .map((mapping): [string, AssetPlace] => [
       mapping.assetId,
       { assetId: mapping.assetId, assetPath: mapping.asset },
     ]);
-  return [...new Map(assets).values()];
+  // An asset bound for discovery alone has no mapping but is fed by the device all the same.
+  const discovered = (resolved.sparkplugDiscovery ?? [])
+    .filter((binding) => binding.connection === connectionId && dead(binding))
+    .map((binding): [string, AssetPlace] => [
+      binding.assetId,
+      { assetId: binding.assetId, assetPath: binding.asset },
+    ]);
+  return [...new Map([...mapped, ...discovered]).values()];
 }

@@ -68,6 +68,16 @@ class EdgeNode {
     return this.send('DDATA', time, metrics, device);
   }
 
+  /** The node's death certificate: its bdSeq, no seq (spec 6.4.6). */
+  async ndeath(): Promise<void> {
+    const payload = encodePayload({
+      timestamp: Date.now(),
+      metrics: [{ name: 'bdSeq', type: 'Int64', value: 0 }],
+    });
+    const topic = ['spBv1.0', this.group, 'NDEATH', EDGE_NODE].join('/');
+    await this.client.publishAsync(topic, Buffer.from(payload), { qos: 1 });
+  }
+
   private async send(type: string, time: number, metrics: UMetric[], device?: string) {
     const payload = encodePayload({ timestamp: time, seq: this.#seq, metrics });
     this.#seq = (this.#seq + 1) % 256;
@@ -334,6 +344,22 @@ for (const kind of TEST_BROKER_KINDS) {
         [61_000, 21],
       ]);
       expect(await countOf(gatewayAsset, 'Uptime')).toBe(2);
+    });
+
+    it('marks every bound asset OFFLINE when the edge node dies, discovery-only ones included', async () => {
+      const stateOf = async (asset: string) => {
+        const [row] = await database.sql.query<{ state: string }>(
+          `select s.state::text as state from machine_state s join asset a on a.id = s.asset_id
+            where a.path = $1 order by s.time desc limit 1`,
+          [asset],
+        );
+        return row?.state;
+      };
+      await edge.ndeath();
+      await until(async () => (await stateOf(gatewayAsset)) === 'OFFLINE', 'the gateway OFFLINE');
+      expect(await stateOf(millAsset)).toBe('OFFLINE');
+      // The lathe is bound to nothing: no state is recorded for it.
+      expect(await stateOf(latheAsset)).toBeUndefined();
     });
   });
 }

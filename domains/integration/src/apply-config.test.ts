@@ -72,6 +72,14 @@ describe('applyIntegrationConfig', () => {
     // References stay unresolved: no host's address (nor any secret) is stored.
     expect(stored.connections[0]!.endpoint).toBe('${PLC_ENDPOINT:-opc.tcp://127.0.0.1:4840}');
 
+    // Stored as written, keys in their order: an export reads as the file applied.
+    const reread = await latestConfigVersion(database.sql);
+    expect(Object.keys(reread!.document as object)).toEqual([
+      'connections',
+      'templates',
+      'instances',
+    ]);
+
     const again = await apply(document('MotorCurrent'));
     expect(again).toMatchObject({ version: null, unchanged: true, previousVersion: 1 });
 

@@ -121,7 +121,7 @@ export async function insertConfigVersion(
   await lockConfigVersions(tx);
   const [row] = await tx.query<VersionRow>(
     `insert into integration_config_version (version, document, digest, comment, applied_by)
-     select coalesce(max(version), 0) + 1, $1::jsonb, $2, $3, $4 from integration_config_version
+     select coalesce(max(version), 0) + 1, $1::json, $2, $3, $4 from integration_config_version
      returning ${SUMMARY_COLUMNS}, document`,
     [
       JSON.stringify(version.document),

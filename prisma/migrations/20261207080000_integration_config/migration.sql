@@ -3,7 +3,9 @@
 -- host-specific address is ever stored. The newest version is the one connectors run.
 create table integration_config_version (
   version     integer primary key check (version > 0),
-  document    jsonb not null,
+  -- json, not jsonb: the document keeps its keys in the order written, so an export reads as the
+  -- file that was applied.
+  document    json not null,
   -- sha256 of the canonical JSON of the document: applying the same document twice is a no-op.
   digest      text not null,
   comment     text not null default '',
