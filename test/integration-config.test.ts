@@ -257,4 +257,38 @@ describe('integration configuration applied while the plant runs', () => {
       'connection status naming the version',
     );
   });
+
+  it('moving a machine moves it in the configuration too, in the same commit', async () => {
+    const [line2] = await plant.database.sql.query<{ id: string }>(
+      'select id from asset where path = $1',
+      ['Acme Manufacturing/Dresden/Body Shop/Line 2'],
+    );
+    const [twin] = await plant.database.sql.query<{ id: string }>(
+      'select id from asset where path = $1',
+      [TWIN],
+    );
+    const before = plant.runtime.configVersion!;
+    const moved = await request<{ updateAsset: { path: string } }>(
+      `mutation Move($id: ID!, $input: UpdateAssetInput!) {
+        updateAsset(id: $id, input: $input) { path }
+      }`,
+      { id: twin!.id, input: { parentId: line2!.id } },
+    );
+    expect(moved.errors).toBeUndefined();
+    const movedTo = 'Acme Manufacturing/Dresden/Body Shop/Line 2/Press 01 Twin';
+    expect(moved.data?.updateAsset.path).toBe(movedTo);
+
+    const current = await request<{
+      integrationConfig: { version: number; comment: string; document: string };
+    }>('{ integrationConfig { version comment document } }');
+    expect(current.data?.integrationConfig.version).toBe(before + 1);
+    expect(current.data?.integrationConfig.comment).toBe(`asset moved: ${TWIN} → ${movedTo}`);
+    expect(current.data?.integrationConfig.document).toContain(movedTo);
+    expect(current.data?.integrationConfig.document).not.toContain(TWIN);
+
+    const at = new Date();
+    await eventually(async () => plant.runtime.configVersion === before + 1, 10_000, 'followed');
+    const motorCurrent = (await tagId(movedTo, 'Motor Current'))!;
+    await eventually(() => storedAfter(motorCurrent, at), 10_000, 'datapoints after the move');
+  });
 });

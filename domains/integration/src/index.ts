@@ -33,3 +33,4 @@ export {
   type ApplyConfigResult,
 } from './apply-config.ts';
 export * from './config/index.ts';
+export { followAssetMove } from './asset-moves.ts';

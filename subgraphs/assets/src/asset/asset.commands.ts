@@ -1,4 +1,5 @@
 import { createAsset, retireAsset, updateAsset } from '@plantgraph/assets-domain';
+import { followAssetMove } from '@plantgraph/integration-domain';
 import { parseId, requireInScope, type GraphContext } from '@plantgraph/graph';
 import { requireRootAllowed, writeAssetModel } from './asset.errors.ts';
 import type { CreateAssetInput, UpdateAssetInput } from './asset.input.ts';
@@ -56,10 +57,14 @@ export async function updateAssetCommand(
   const assetId = await assetIn(context, id);
   const parentId = await parentIn(context, input.parentId);
   await writeAssetModel(context, () =>
-    updateAsset(context.sql, assetId, {
-      name: input.name,
-      description: input.description,
-      parentId,
+    context.sql.transaction(async (tx) => {
+      const moved = await updateAsset(tx, assetId, {
+        name: input.name,
+        description: input.description,
+        parentId,
+      });
+      // The integration configuration names assets by path: it moves along, in the same commit.
+      await followAssetMove(tx, moved, context.identity.subject);
     }),
   );
   return requireAsset(context, assetId);
