@@ -79,38 +79,4 @@ export default tseslint.config(
   // Domains own tables and rules for every adapter alike.
   boundary(['domains/*/src/**'], [GRAPHQL, ...ALL_SERVICES]),
   boundary(['gateway/src/**'], [SERVICE.subgraphs]),
-  {
-    // A known violation, left to the demo catalog's owners: it writes the ingest connector's
-    // plant-config format, whose type lives in that connector. Types only; its contract test
-    // parses the result with the connector itself. Drop this once PlantConfigInput is in a package.
-    files: ['packages/demo-catalog/src/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: '@plantgraph/ingest',
-              allowTypeImports: true,
-              message: 'Only the plant-config types: the demo catalog runs without connectors.',
-            },
-          ],
-          patterns: ALL_SERVICES.map((service) =>
-            service === SERVICE.connectors
-              ? { ...service, group: CONNECTORS.filter((name) => name !== '@plantgraph/ingest') }
-              : service,
-          ),
-        },
-      ],
-    },
-  },
-  {
-    files: ['packages/demo-catalog/src/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ALL_SERVICES.filter((service) => service !== SERVICE.connectors) },
-      ],
-    },
-  },
 );

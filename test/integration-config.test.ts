@@ -1,3 +1,4 @@
+import { connectAsync } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
@@ -256,6 +257,29 @@ describe('integration configuration applied while the plant runs', () => {
       10_000,
       'connection status naming the version',
     );
+  });
+
+  it('dead letters name the version that refused them', async () => {
+    const topic = `${plant.unsPrefix}acme/lyon/nowhere/probe`;
+    const client = await connectAsync(plant.brokerUrl, { clientId: `probe-${Date.now()}` });
+    try {
+      await client.publishAsync(topic, 'not json', { qos: 1 });
+    } finally {
+      await client.endAsync();
+    }
+    const version = await eventually(
+      async () => {
+        const [row] = await plant.database.sql.query<{ config_version: number | null }>(
+          'select config_version from dead_letter where address = $1',
+          [topic],
+        );
+        return row ? { stored: row.config_version } : undefined;
+      },
+      10_000,
+      'the dead letter',
+    );
+    expect(version.stored).toBe(plant.runtime.configVersion);
+    expect(version.stored).toBeGreaterThan(1);
   });
 
   it('moving a machine moves it in the configuration too, in the same commit', async () => {

@@ -1,4 +1,4 @@
-import type { PlantConfigInput } from '@plantgraph/ingest';
+import type { PlantConfigInput } from '@plantgraph/integration-domain/config';
 import {
   alarmCodesFor,
   MACHINE_SIGNALS,
