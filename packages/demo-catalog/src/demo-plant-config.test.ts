@@ -1,6 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadPlantConfig, parsePlantConfig, plantConfigSchema } from '@plantgraph/integration-domain/config';
+import {
+  loadPlantConfig,
+  parsePlantConfig,
+  plantConfigSchema,
+} from '@plantgraph/integration-domain/config';
 import {
   MACHINE_SIGNALS,
   opcuaNodeId,
