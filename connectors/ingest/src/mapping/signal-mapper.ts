@@ -1,3 +1,4 @@
+import { canonicalJson } from '@plantgraph/integration-domain';
 import type { ConnectionConfig } from '../plant-config.ts';
 import type { MapResult, SignalMapper, WatchedSource } from '../ports.ts';
 import type { MachineState, SourceSample } from '../records.ts';
@@ -81,15 +82,6 @@ const failed = (evaluation: Evaluation): evaluation is { reason: string } => 're
 
 const isAlarmRule = (rule: Rule): boolean => 'code' in rule.mapping;
 
-/** JSON with sorted keys: equal mappings, however built, give equal text. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  const entries = Object.entries(value)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
-}
 
 const bindingKey = (
   connectionId: string,
@@ -122,7 +114,7 @@ class Mapper implements PlantSignalMapper {
       this.#sparkplugBindings.set(bindingKey(binding.connection, binding), binding);
     }
     const keep = (mapping: object, build: () => Rule) => {
-      const key = canonical(mapping);
+      const key = canonicalJson(mapping);
       const rule = previous.get(key) ?? build();
       this.#ruleByMapping.set(key, rule);
       this.#add(rule);
@@ -169,7 +161,7 @@ class Mapper implements PlantSignalMapper {
   }
 
   addTagMapping(mapping: ResolvedTagMapping): void {
-    this.#discovered.set(canonical(mapping), mapping);
+    this.#discovered.set(canonicalJson(mapping), mapping);
     const rule = tagRule(mapping, this.#memory);
     const existing = this.#rules.get(mapping.connection)?.rulesFor(rule.address) ?? [];
     const known = existing.some(
