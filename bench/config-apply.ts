@@ -71,6 +71,7 @@ try {
     database.url,
     `select id from asset where path = '${LINE}'`,
   );
+  if (!line) throw new Error(`the seed has no ${LINE}`);
   const base = readPlantConfigDocument(exampleFile) as Document;
   const { sql } = await openDatabase({ databaseUrl: database.url, migrate: 'verify' });
   const machines: string[] = [];
@@ -79,7 +80,7 @@ try {
     await admin(
       database.url,
       `insert into asset (parent_id, kind, name, path)
-       values ('${line!.id}', 'EQUIPMENT', '${name}', '${LINE}/${name}')`,
+       values ('${line.id}', 'EQUIPMENT', '${name}', '${LINE}/${name}')`,
     );
     machines.push(name);
     return {
@@ -139,7 +140,7 @@ try {
           and d.time >= '${new Date(from - 5_000).toISOString()}' order by d.time`,
     );
     const times = [from - 5_000, ...rows.map((row) => row.time.getTime()), Date.now()];
-    return Math.max(...times.slice(1).map((time, index) => time - times[index]!));
+    return Math.max(...times.slice(1).map((time, index) => time - (times[index] ?? time)));
   };
 
   const applied: number[] = [];
@@ -168,17 +169,17 @@ try {
     await running.restart('connectors');
     restarted.push(await firstDatapoint(restart, stoppedAt));
     restartedGaps.push(await longestGap(stoppedAt));
-    console.log(
-      `run ${index}: applied ${seconds(applied.at(-1)!)} s (gap ${seconds(appliedGaps.at(-1)!)} s), ` +
-        `restarted ${seconds(restarted.at(-1)!)} s (gap ${seconds(restartedGaps.at(-1)!)} s)`,
+    const [a, ag, r, rg] = [applied, appliedGaps, restarted, restartedGaps].map((values) =>
+      seconds(values.at(-1) ?? NaN),
     );
+    console.log(`run ${index}: applied ${a} s (gap ${ag} s), restarted ${r} s (gap ${rg} s)`);
   }
   await sql.close();
 
   const ratio = median(restarted) / median(applied);
   console.log(`
 Configuration change to the new machine's first stored datapoint, ${runs} runs each, taking turns
-(${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}; departures from defaults: ${
+(${cpus().length} cores, load ${(loadavg()[0] ?? NaN).toFixed(2)}; departures from defaults: ${
     departures.join(', ') || 'none'
   }):
 
