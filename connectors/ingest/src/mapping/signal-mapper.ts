@@ -82,7 +82,6 @@ const failed = (evaluation: Evaluation): evaluation is { reason: string } => 're
 
 const isAlarmRule = (rule: Rule): boolean => 'code' in rule.mapping;
 
-
 const bindingKey = (
   connectionId: string,
   { group, edgeNode, device }: { group: string; edgeNode: string; device?: string },
