@@ -96,6 +96,20 @@ export async function configVersion(sql: Sql, version: number): Promise<ConfigVe
   return row && versionOf(row);
 }
 
+/** Several versions in one query, in the order asked; null for a number with no version. */
+export async function configVersions(
+  sql: Sql,
+  versions: readonly number[],
+): Promise<(ConfigVersion | null)[]> {
+  const rows = await sql.query<VersionRow>(
+    `select ${SUMMARY_COLUMNS}, document from integration_config_version
+     where version = any($1::integer[])`,
+    [versions],
+  );
+  const byNumber = new Map(rows.map((row) => [row.version, versionOf(row)]));
+  return versions.map((version) => byNumber.get(version) ?? null);
+}
+
 /** Versions newest first, at most `limit` of them, older than `before` when given. */
 export async function listConfigVersions(
   sql: Sql,

@@ -2,6 +2,7 @@ export {
   canonicalJson,
   configDigest,
   configVersion,
+  configVersions,
   insertConfigVersion,
   latestConfigVersion,
   latestConfigVersionNumber,

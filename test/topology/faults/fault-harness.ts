@@ -122,7 +122,8 @@ export async function startRoles(options: {
   databaseUrl: string;
   mqttUrl: string;
   gatewaySecret?: string;
-  env?: (name: string) => Record<string, string>;
+  /** Extra environment of a service; `started` are the services `names` selected, with ports. */
+  env?: (name: string, started: readonly ServiceProcess[]) => Record<string, string>;
 }): Promise<RoleSet> {
   const logDirectory = mkdtempSync(join(tmpdir(), 'plantgraph-faults-'));
   const all = await composeServices(join(root, 'compose.yaml'), {
@@ -139,7 +140,7 @@ export async function startRoles(options: {
     PLANTGRAPH_DATA_DIR: join(logDirectory, `${name}-data`),
     // @apollo/gateway otherwise reports usage off this machine.
     APOLLO_TELEMETRY_DISABLED: 'true',
-    ...options.env?.(name),
+    ...options.env?.(name, services),
   });
   const every: RoleProcess[] = [];
   let stopped = false;

@@ -10,7 +10,7 @@ import {
 } from '@plantgraph/graph';
 import {
   applyIntegrationConfig,
-  configVersion,
+  configVersions,
   diffConfigDocuments,
   InvalidConfigDocument,
   latestConfigVersion,
@@ -55,11 +55,7 @@ function requirePlantWide(context: GraphContext, field: string): void {
 
 /** Versions with their documents by number, null for unknown ones; per request. */
 export const configVersionByNumber = (context: GraphContext) =>
-  new DataLoader<number, ConfigVersion | null>((versions) =>
-    Promise.all(
-      versions.map(async (version) => (await configVersion(context.sql, version)) ?? null),
-    ),
-  );
+  new DataLoader<number, ConfigVersion | null>((versions) => configVersions(context.sql, versions));
 
 async function requireVersion(
   context: GraphContext,
