@@ -64,8 +64,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests assert on shapes they just checked; non-null assertions keep them readable.
-    files: ['**/*.test.ts', 'test/**/*.ts'],
+    // Tests and benchmarks assert on shapes they just checked or read back; non-null assertions
+    // keep them readable.
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   // Boundaries. cli, demo, tools and test/ assemble everything and are not restricted.

@@ -2,6 +2,8 @@
 // the connector under test each get a core. Births first, then DDATA by alias, one device per
 // message, every metric changing on every message. One worker is one edge node (`edgeNode`, devices
 // D<firstDevice>…); with `recordTimestamps` it hands back every DDATA timestamp for latency.
+import { Buffer } from 'node:buffer';
+import { setTimeout } from 'node:timers';
 import { parentPort, workerData } from 'node:worker_threads';
 import mqtt from 'mqtt';
 import { encodePayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
