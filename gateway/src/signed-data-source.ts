@@ -14,7 +14,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<Context> {
     replicas: SubgraphReplicas,
     private readonly secret: string,
   ) {
-    // Node's fetch (through the replicas' failover) honours the subgraphs' keep-alive timeout;
+    // The replicas' client (undici, with failover) honours the subgraphs' keep-alive timeout;
     // Apollo's default agent reuses sockets the server already closed (ECONNRESET under load,
     // apollographql/federation#2313).
     super({ url: replicas.urls[0], fetcher: replicas.fetch as unknown as Fetcher });

@@ -1,11 +1,16 @@
 import { PlantgraphError } from '@plantgraph/errors';
+import {
+  sendToSubgraph,
+  type SubgraphRequestInit,
+  type SubgraphResponse,
+} from './subgraph-http.ts';
 
-/** Node's fetch signature, which @apollo/gateway's data sources accept as their fetcher. */
-type FetchFunction = typeof fetch;
+/** The fetch that @apollo/gateway's data sources accept as their fetcher, as far as they use it. */
+type FetchFunction = (input: unknown, init?: SubgraphRequestInit) => Promise<SubgraphResponse>;
 
 /**
  * Failures where the subgraph cannot have seen the request: another replica may take it, even a
- * mutation. (undici reports the system error as the `cause` of its "fetch failed" TypeError.)
+ * mutation. (undici reports the system error itself; fetch, as the `cause` of a TypeError.)
  */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -53,7 +58,7 @@ export class SubgraphReplicas {
     for (let attempt = 0; attempt < this.urls.length; attempt += 1) {
       const url = this.pick();
       try {
-        return await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+        return await sendToSubgraph(url, init ?? {}, this.timeoutMs);
       } catch (error) {
         lastError = error;
         if (!retryable(error, mutation)) break;

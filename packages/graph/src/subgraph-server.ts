@@ -1,7 +1,10 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
   IDENTITY_HEADER,
@@ -97,6 +100,8 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
   const { services, host = '127.0.0.1' } = options;
   const logger = services.logger.child({ subgraph: options.name });
   const app = express();
+  // Only the gateway calls, with signed POSTs: an ETag (a hash of every answer) serves nobody.
+  app.set('etag', false);
   const httpServer = createServer(app);
   const apollo = new ApolloServer<GraphContext>({
     schema: options.schema,
@@ -104,10 +109,13 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     // The process owns shutdown order (servers, then the database); see closeOnSignals.
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
-    // No Apollo Studio here: federated tracing would only add payload to every response.
+    // No Apollo Studio here: federated tracing would only add payload to every response. No
+    // cache hints either: no type declares any, yet the default plugin computes a policy in a hook
+    // around every field resolved, and the gateway treats a missing header as uncacheable alike.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();

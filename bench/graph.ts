@@ -1,0 +1,679 @@
+/**
+ * Graph benchmark: federated reads on the production topology, each role an OS process of the
+ * build output, against the same subgraph requests sent straight to the owning subgraphs.
+ *
+ * One replica of each subgraph (assets-1, orders-1, quality-1, alarms-1, timeseries-1) and one
+ * gateway (gateway-1) from compose.yaml, with the environment compose gives them, on a scratch
+ * database with the demo seed. Targets, each loaded by closed-loop clients for a fixed time:
+ *
+ * - gateway `{ __typename }` (the floor: authentication, limits, no subgraph);
+ * - gateway `assets(kind: EQUIPMENT, first: 10) { id name path }` and the assets subgraph
+ *   answering the same directly;
+ * - gateway, the same ten assets with `state { state }`, `orders { number }` and
+ *   `activeAlarms { code }`; the three `_entities` requests its plan sends, each straight to its
+ *   subgraph; and the whole plan run by the client (assets, then the three at once).
+ *
+ * Requests straight to a subgraph are signed as the gateway signs them. Every target runs `runs`
+ * times, the targets in turn in each round so that drifting load hits all alike.
+ *
+ *   npm run build && npm run bench:graph [-- --seconds 8 --runs 3 --connections 10 --warm-up 3
+ *     --cpu-prof <dir>]
+ *
+ * --database-url (default BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
+ * postgres://postgres@127.0.0.1:5432/test): the scratch database is created next to it and
+ * dropped afterwards. --cpu-prof writes a V8 CPU profile of every role into <dir>.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import { signIdentity, type Identity } from '@plantgraph/auth';
+import type { ServiceProcess } from '../test/topology/compose-services.ts';
+import {
+  cli,
+  createApiKey,
+  DedicatedBroker,
+  scrape,
+  scratchDatabase,
+  startRoles,
+  type RoleSet,
+} from '../test/topology/faults/fault-harness.ts';
+
+const run = promisify(execFile);
+
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? process.argv[index + 1] : undefined;
+}
+
+function count(name: string, fallback: number): number {
+  const given = option(name);
+  const value = given === undefined ? fallback : Number(given);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`--${name} must be a positive whole number, not ${given}`);
+  }
+  return value;
+}
+
+const settings = {
+  seconds: count('seconds', 8),
+  runs: count('runs', 3),
+  connections: count('connections', 10),
+  warmUp: count('warm-up', 3),
+  cpuProfileDirectory: option('cpu-prof'),
+  /** Only the targets whose name contains this text (e.g. for a profile of one of them). */
+  only: option('only'),
+};
+const adminUrl =
+  option('database-url') ??
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/test';
+
+/** The goals of the issue: the federated query's rate and tail, the gateway against a subgraph. */
+const GOAL = { federatedRate: 500, federatedP99Ms: 100, throughputRatio: 0.5 };
+const SUBGRAPHS = ['assets-1', 'orders-1', 'quality-1', 'alarms-1', 'timeseries-1'];
+const GATEWAY = 'gateway-1';
+const ROLES = [...SUBGRAPHS, GATEWAY];
+/** Environment of the roles that departs from compose.yaml's, stated in the report. */
+const GATEWAY_ENV = {
+  // One caller sends every request here; 1,200 a minute would cap it at 20/s.
+  PLANTGRAPH_RATE_LIMIT: '0',
+};
+/** A signature expires after 30 s; a load run must end before its requests' signatures do. */
+const MAX_SECONDS = 25;
+
+const FLOOR = '{ __typename }';
+const ASSETS =
+  'query Assets { assets(kind: EQUIPMENT, first: 10) { edges { node { id name path } } } }';
+const FEDERATED =
+  'query Graph { assets(kind: EQUIPMENT, first: 10) { edges { node { id name path ' +
+  'state { state } orders { number } activeAlarms { code } } } } }';
+/** What the gateway's plan for FEDERATED asks the assets subgraph (its own part). */
+const ASSETS_PART =
+  'query Graph__assets__0 { assets(kind: EQUIPMENT, first: 10) { edges { node { __typename id name path } } } }';
+const entities = (subgraph: string, index: number, selection: string) =>
+  `query Graph__${subgraph}__${index}($representations: [_Any!]!) { _entities(representations: $representations) { ... on Asset { ${selection} } } }`;
+const ENTITY_PARTS = {
+  timeseries: entities('timeseries', 1, 'state { state }'),
+  orders: entities('orders', 2, 'orders { number }'),
+  alarms: entities('alarms', 3, 'activeAlarms { code }'),
+};
+
+interface HttpRequest {
+  port: number;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** One target of the load: its requests in steps (see graph-load.mjs), made fresh for each run. */
+interface Target {
+  name: string;
+  /** Fresh each run: a signature expires after SIGNATURE_TTL_MS. */
+  requests(): HttpRequest[][];
+}
+
+interface Load {
+  latencies: number[];
+  failed: number;
+  firstError: string | undefined;
+  seconds: number;
+}
+
+/** `connections` closed-loop clients repeating the target's requests for `seconds`. */
+function load(target: Target, seconds: number): Promise<Load> {
+  return new Promise((resolveLoad, reject) => {
+    const worker = new Worker(new URL('./graph-load.mjs', import.meta.url), {
+      workerData: { steps: target.requests(), connections: settings.connections, seconds },
+    });
+    worker.once('message', (message: Load) => resolveLoad(message));
+    worker.once('error', reject);
+  });
+}
+
+/**
+ * CPU time of a process in clock ticks, from /proc/<pid>/stat: user and system (fields 14, 15),
+ * with `children` also that of its children that ended (16, 17).
+ */
+function cpuTicks(pid: number | 'self', children = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command, which may hold spaces, in parentheses; utime is the 12th.
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    const own = (fields[11] ?? 0) + (fields[12] ?? 0);
+    return children ? own + (fields[13] ?? 0) + (fields[14] ?? 0) : own;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Every PostgreSQL server process's CPU ticks, summed, with those of backends that ended (the
+ * postmaster reaps them): the database's share of the machine, steady while connections come
+ * and go.
+ */
+function postgresTicks(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.includes('(postgres)')) total += cpuTicks(Number(entry), true);
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return total;
+}
+
+/** The machine's busy and total CPU ticks, all cores, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const [, ...values] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/);
+  const numbers = values.map(Number);
+  const total = numbers.reduce((sum, value) => sum + value, 0);
+  const idle = (numbers[3] ?? 0) + (numbers[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** Clock ticks per second of /proc (USER_HZ). */
+async function ticksPerSecond(): Promise<number> {
+  const { stdout } = await run('getconf', ['CLK_TCK']).catch(() => ({ stdout: '100' }));
+  return Number(stdout.trim()) || 100;
+}
+
+interface CpuSnapshot {
+  at: number;
+  roles: Map<string, number>;
+  postgres: number;
+  /** This process: the load generator's thread and the sampling. */
+  bench: number;
+  machine: { busy: number; total: number };
+}
+
+function cpuSnapshot(roles: RoleSet): CpuSnapshot {
+  return {
+    at: performance.now(),
+    roles: new Map(ROLES.map((name) => [name, cpuTicks(roles.role(name).pid ?? 0)])),
+    postgres: postgresTicks(),
+    bench: cpuTicks('self'),
+    machine: machineTicks(),
+  };
+}
+
+/** CPU between two snapshots: per process in % of one core, and the machine's busy share. */
+interface CpuUse {
+  roles: Map<string, number>;
+  postgres: number;
+  bench: number;
+  /** Busy share of all cores, in % of the machine (100 = every core busy). */
+  machine: number;
+}
+
+function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, hz: number): CpuUse {
+  const seconds = (after.at - before.at) / 1000;
+  const percent = (ticks: number) => (100 * ticks) / hz / seconds;
+  return {
+    roles: new Map(
+      ROLES.map((name) => [
+        name,
+        percent((after.roles.get(name) ?? 0) - (before.roles.get(name) ?? 0)),
+      ]),
+    ),
+    postgres: percent(after.postgres - before.postgres),
+    bench: percent(after.bench - before.bench),
+    machine:
+      (100 * (after.machine.busy - before.machine.busy)) /
+      Math.max(1, after.machine.total - before.machine.total),
+  };
+}
+
+/** Connections of the scratch database by state, sampled every 200 ms while `work` runs. */
+async function sampleConnections<T>(
+  databaseUrl: string,
+  work: Promise<T>,
+): Promise<{ result: T; active: number; idle: number; waiting: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'bench:graph' });
+  await client.connect();
+  const samples: { active: number; idle: number; waiting: number }[] = [];
+  let done = false;
+  const sampling = (async () => {
+    while (!done) {
+      const { rows } = await client.query<{ active: string; idle: string; waiting: string }>(
+        `select count(*) filter (where state = 'active') as active,
+                count(*) filter (where state = 'idle') as idle,
+                count(*) filter (where state = 'active' and wait_event_type = 'Lock') as waiting
+           from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid()`,
+      );
+      const [row] = rows;
+      if (row) {
+        samples.push({
+          active: Number(row.active),
+          idle: Number(row.idle),
+          waiting: Number(row.waiting),
+        });
+      }
+      await sleep(200);
+    }
+  })();
+  try {
+    const result = await work;
+    return {
+      result,
+      active: mean(samples.map((sample) => sample.active)),
+      idle: mean(samples.map((sample) => sample.idle)),
+      waiting: mean(samples.map((sample) => sample.waiting)),
+    };
+  } finally {
+    done = true;
+    await sampling;
+    await client.end();
+  }
+}
+
+const mean = (values: number[]) =>
+  values.length === 0 ? NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN;
+};
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** One run of one target: its rate and latency percentiles, and what the processes did. */
+interface Measured {
+  rate: number;
+  p50: number;
+  p99: number;
+  failed: number;
+  firstError: string | undefined;
+  cpu: CpuUse;
+  /** Mean connections of the scratch database active / idle / waiting on a lock. */
+  connections: { active: number; idle: number; waiting: number };
+  /** Event-loop delay p99 of each role over the run, in ms (prom-client, from /metrics). */
+  loopDelayP99: Map<string, number>;
+}
+
+async function measure(
+  target: Target,
+  roles: RoleSet,
+  databaseUrl: string,
+  hz: number,
+): Promise<Measured> {
+  // Reading /metrics resets prom-client's event-loop histogram: the next read covers this run.
+  await Promise.all(ROLES.map((name) => scrape(roleOf(roles, name).port ?? 0)));
+  const before = cpuSnapshot(roles);
+  const sampled = await sampleConnections(databaseUrl, load(target, settings.seconds));
+  const after = cpuSnapshot(roles);
+  const metrics = await Promise.all(
+    ROLES.map(async (name) => [name, await scrape(roleOf(roles, name).port ?? 0)] as const),
+  );
+  const loaded = sampled.result;
+  const sorted = [...loaded.latencies].sort((a, b) => a - b);
+  return {
+    rate: loaded.latencies.length / loaded.seconds,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    failed: loaded.failed,
+    firstError: loaded.firstError,
+    cpu: cpuBetween(before, after, hz),
+    connections: { active: sampled.active, idle: sampled.idle, waiting: sampled.waiting },
+    loopDelayP99: new Map(
+      metrics.map(([name, read]) => [
+        name,
+        1000 * (read?.('plantgraph_nodejs_eventloop_lag_p99_seconds') ?? NaN),
+      ]),
+    ),
+  };
+}
+
+function roleOf(roles: RoleSet, name: string): ServiceProcess {
+  return roles.role(name).service;
+}
+
+/**
+ * Each subgraph URL of the gateway narrowed to the replicas started: compose lists two per
+ * subgraph, and a replica that is not there would cost a refused connection every other request.
+ */
+function startedReplicasOnly(gateway: ServiceProcess, started: readonly ServiceProcess[]) {
+  const ports = new Set(started.map((service) => String(service.port)));
+  return Object.fromEntries(
+    Object.entries(gateway.env)
+      .filter(([name]) => /^[A-Z]+_URL$/.test(name) && gateway.env[name]?.includes('/graphql'))
+      .map(([name, urls]) => [
+        name,
+        urls
+          .split(',')
+          .filter((url) => ports.has(new URL(url).port))
+          .join(','),
+      ]),
+  );
+}
+
+async function startTopology(databaseUrl: string, mqttUrl: string, gatewaySecret: string) {
+  const profile = settings.cpuProfileDirectory ? resolve(settings.cpuProfileDirectory) : undefined;
+  if (profile) mkdirSync(profile, { recursive: true });
+  return startRoles({
+    names: ROLES,
+    databaseUrl,
+    mqttUrl,
+    gatewaySecret,
+    env: (name, started) => {
+      const gateway = started.find((service) => service.name === GATEWAY);
+      return {
+        ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}/${name}` } : {}),
+        ...(name === GATEWAY && gateway
+          ? { ...startedReplicasOnly(gateway, started), ...GATEWAY_ENV }
+          : {}),
+      };
+    },
+  });
+}
+
+/** Migrates and seeds the scratch database with the CLI, as an operator does. */
+async function prepareDatabase(databaseUrl: string): Promise<string> {
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl };
+  await run(process.execPath, [cli, 'migrate'], { env });
+  const seeded = await run(process.execPath, [cli, 'seed'], { env });
+  const summary = /"counts":\{[^}]*\}/.exec(seeded.stdout + seeded.stderr)?.[0];
+  return summary ?? 'demo plant seeded';
+}
+
+interface GraphReply<TData> {
+  data?: TData;
+  errors?: { message: string }[];
+}
+
+/** Sends one request and parses it, failing loudly: the targets must work before they are timed. */
+async function check<TData>(request: HttpRequest): Promise<TData> {
+  const response = await fetch(`http://127.0.0.1:${request.port}${request.path}`, {
+    method: 'POST',
+    headers: request.headers,
+    body: request.body,
+  });
+  const reply = (await response.json()) as GraphReply<TData>;
+  if (!response.ok || reply.errors?.length || !reply.data) {
+    throw new Error(
+      `${request.port}${request.path}: ${response.status} ${reply.errors?.[0]?.message ?? 'no data'}`,
+    );
+  }
+  return reply.data;
+}
+
+interface AssetsReply {
+  assets: {
+    edges: {
+      node: {
+        id: string;
+        state?: { state: string } | null;
+        orders?: { number: string }[];
+        activeAlarms?: { code: string }[];
+      };
+    }[];
+  };
+}
+
+function targetsOf(roles: RoleSet, apiKey: string, gatewaySecret: string, identity: Identity) {
+  const gatewayPort = roleOf(roles, GATEWAY).port ?? 0;
+  const portOf = (name: string) => roleOf(roles, `${name}-1`).port ?? 0;
+  const viaGateway = (query: string): HttpRequest => ({
+    port: gatewayPort,
+    path: '/graphql',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify({ query }),
+  });
+  // The body as the gateway's data source serialises it: query first, then variables.
+  const direct = (subgraph: string, query: string, variables?: object): HttpRequest => {
+    const body = JSON.stringify(variables ? { query, variables } : { query });
+    return {
+      port: portOf(subgraph),
+      path: '/graphql',
+      headers: {
+        'content-type': 'application/json',
+        ...signIdentity(gatewaySecret, identity, body),
+      },
+      body,
+    };
+  };
+  return { viaGateway, direct };
+}
+
+interface Results {
+  loadAtStart: string;
+  seeded: string;
+  targets: { target: Target; runs: Measured[] }[];
+  entitiesPerAsset: { orders: number; alarms: number; states: number };
+}
+
+const whole = (value: number) =>
+  Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
+const ms = (value: number) =>
+  Number.isFinite(value) ? (value < 10 ? `${value.toFixed(1)} ms` : `${whole(value)} ms`) : 'n/a';
+const loads = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
+const range = (values: number[], format: (value: number) => string) =>
+  `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
+
+function report(results: Results): string {
+  const { seconds, runs, connections, warmUp } = settings;
+  const row = ({ target, runs: measured }: Results['targets'][number]) => {
+    const failed = measured.reduce((sum, one) => sum + one.failed, 0);
+    const error = measured.find((one) => one.firstError)?.firstError;
+    return `| ${target.name} | ${range(
+      measured.map((one) => one.rate),
+      whole,
+    )} | ${range(
+      measured.map((one) => one.p50),
+      ms,
+    )} | ${range(
+      measured.map((one) => one.p99),
+      ms,
+    )} | ${failed}${error ? ` (${error.slice(0, 120)})` : ''} |`;
+  };
+  const byName = (name: string) => results.targets.find((entry) => entry.target.name === name);
+  const cpuRow = (entry: Results['targets'][number] | undefined) => {
+    if (!entry) return '';
+    const percent = (value: number) => `${whole(value)} %`;
+    const roleCells = ROLES.map((name) =>
+      percent(median(entry.runs.map((one) => one.cpu.roles.get(name) ?? NaN))),
+    );
+    const all = median(
+      entry.runs.map(
+        (one) =>
+          [...one.cpu.roles.values()].reduce((sum, value) => sum + value, 0) + one.cpu.postgres,
+      ),
+    );
+    return `| ${entry.target.name} | ${roleCells.join(' | ')} | ${percent(
+      median(entry.runs.map((one) => one.cpu.postgres)),
+    )} | ${percent(all)} | ${percent(median(entry.runs.map((one) => one.cpu.bench)))} | ${percent(
+      median(entry.runs.map((one) => one.cpu.machine)),
+    )} |`;
+  };
+  const loopRow = (entry: Results['targets'][number] | undefined) =>
+    entry
+      ? `| ${entry.target.name} | ${ROLES.map((name) =>
+          ms(median(entry.runs.map((one) => one.loopDelayP99.get(name) ?? NaN))),
+        ).join(
+          ' | ',
+        )} | ${median(entry.runs.map((one) => one.connections.active)).toFixed(1)} / ${median(
+          entry.runs.map((one) => one.connections.idle),
+        ).toFixed(1)} / ${median(entry.runs.map((one) => one.connections.waiting)).toFixed(1)} |`
+      : '';
+  const federated = byName('gateway: ten assets, state, orders, alarms');
+  const assets = byName('gateway: ten assets');
+  const assetsDirect = byName('assets subgraph directly: ten assets');
+  const byHand = byName('the plan by hand: assets, then the three _entities at once');
+  const rateOf = (entry: typeof federated) => median(entry?.runs.map((one) => one.rate) ?? []);
+  const p99Of = (entry: typeof federated) => median(entry?.runs.map((one) => one.p99) ?? []);
+  const verdict = (met: boolean) => (met ? 'PASS' : 'MISS');
+  const assetsRatio = rateOf(assets) / rateOf(assetsDirect);
+  const federatedRatio = rateOf(federated) / rateOf(assetsDirect);
+  const byHandRatio = rateOf(federated) / rateOf(byHand);
+  const roleHeader = ROLES.join(' | ');
+  const roleRule = ROLES.map(() => '---').join('|');
+  const { orders, alarms, states } = results.entitiesPerAsset;
+  return `
+Graph benchmark (${cpus().length} cores, Node ${process.version}, PostgreSQL at ${new URL(adminUrl).host})
+Load average (1 / 5 / 15 min): ${results.loadAtStart} at the start, ${loads()} at the end.
+Topology: ${ROLES.join(', ')} from compose.yaml as processes of dist/plantgraph.js (NODE_ENV=production), on a
+scratch database migrated and seeded with \`plantgraph migrate\` and \`plantgraph seed\` (${results.seeded}).
+Settings departing from compose.yaml: the gateway's per-caller rate limit off (PLANTGRAPH_RATE_LIMIT=0); its subgraph URLs
+name the one replica started of each; no Redis (REDIS_URL empty: limits count in the gateway's memory); the bus on a broker of
+the benchmark's own${settings.cpuProfileDirectory ? `; every role under --cpu-prof (${settings.cpuProfileDirectory})` : ''}.
+Load: ${connections} closed-loop clients on keep-alive sockets (node:http, in a worker thread), ${seconds} s per run after one ${warmUp} s warm-up per target,
+${runs} runs, the targets in turn in each run; an answer counts only with HTTP 200 and no errors. One admin API key through the
+gateway; requests straight to a subgraph carry the gateway's signature. The ten assets have ${states} states, ${orders} orders and ${alarms} active alarms.
+Figures: median of the runs (lowest–highest).
+
+| target | requests/s | p50 | p99 | failed |
+|---|---|---|---|---|
+${results.targets.map(row).join('\n')}
+
+CPU during the runs, % of one core (median of the runs; PostgreSQL: every server process; sum: roles and PostgreSQL; load
+generator: the benchmark's process; machine: % of all cores):
+
+| target | ${roleHeader} | PostgreSQL | sum | load generator | machine busy |
+|---|${roleRule}|---|---|---|---|
+${results.targets.map(cpuRow).join('\n')}
+
+Event-loop delay p99 per process over the run (prom-client on /metrics), and the scratch database's connections (mean of
+200 ms samples of pg_stat_activity: active / idle / waiting on a lock):
+
+| target | ${roleHeader} | connections |
+|---|${roleRule}|---|
+${results.targets.map(loopRow).join('\n')}
+
+| goal | measured | result |
+|---|---|---|
+| federated query >= ${GOAL.federatedRate} requests/s | ${whole(rateOf(federated))} | ${verdict(rateOf(federated) >= GOAL.federatedRate)} |
+| federated query p99 <= ${GOAL.federatedP99Ms} ms | ${ms(p99Of(federated))} | ${verdict(p99Of(federated) <= GOAL.federatedP99Ms)} |
+| gateway ten assets >= ${GOAL.throughputRatio} × the assets subgraph's | ${assetsRatio.toFixed(2)} | ${verdict(assetsRatio >= GOAL.throughputRatio)} |
+| federated query >= ${GOAL.throughputRatio} × the assets subgraph's part | ${federatedRatio.toFixed(2)} | ${verdict(federatedRatio >= GOAL.throughputRatio)} |
+| federated query >= ${GOAL.throughputRatio} × the plan by hand | ${byHandRatio.toFixed(2)} | ${verdict(byHandRatio >= GOAL.throughputRatio)} |
+`;
+}
+
+/** Stops the roles; with --cpu-prof by SIGTERM first, since V8 writes a profile only on exit. */
+async function stopTopology(roles: RoleSet): Promise<void> {
+  if (settings.cpuProfileDirectory) {
+    for (const name of ROLES) roles.role(name).kill('SIGTERM');
+    await Promise.race([Promise.all(ROLES.map((name) => roles.role(name).exited)), sleep(15_000)]);
+  }
+  await roles.stop();
+}
+
+async function main(): Promise<void> {
+  if (settings.seconds > MAX_SECONDS) {
+    throw new Error(`--seconds must be at most ${MAX_SECONDS}: signatures expire after 30 s`);
+  }
+  if (!existsSync(cli)) throw new Error('bench:graph runs the build output: `npm run build` first');
+  // @apollo/gateway otherwise reports usage off this machine.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  const loadAtStart = loads();
+  const hz = await ticksPerSecond();
+  const broker = await DedicatedBroker.start();
+  const database = await scratchDatabase(adminUrl, 'bench_graph');
+  let roles: RoleSet | undefined;
+  try {
+    const seeded = await prepareDatabase(database.url);
+    const apiKey = await createApiKey(database.url, 'admin');
+    const gatewaySecret = randomBytes(48).toString('base64');
+    roles = await startTopology(database.url, broker.url, gatewaySecret);
+    const keyId = /^pgk_([0-9a-f]+)_/.exec(apiKey)?.[1] ?? 'bench';
+    const identity: Identity = { subject: `key:${keyId}`, role: 'admin', sites: null };
+    const { viaGateway, direct } = targetsOf(roles, apiKey, gatewaySecret, identity);
+
+    // The ten assets, and what the federated query finds on them.
+    const reply = await check<AssetsReply>(viaGateway(FEDERATED));
+    const nodes = reply.assets.edges.map((edge) => edge.node);
+    if (nodes.length !== 10)
+      throw new Error(`the seed has ${nodes.length} equipment assets, not 10+`);
+    const representations = nodes.map((node) => ({ __typename: 'Asset', id: node.id }));
+    const entityRequest = (subgraph: keyof typeof ENTITY_PARTS) =>
+      direct(subgraph, ENTITY_PARTS[subgraph], { representations });
+    const targets: Target[] = [
+      { name: 'gateway: { __typename }', requests: () => [[viaGateway(FLOOR)]] },
+      { name: 'gateway: ten assets', requests: () => [[viaGateway(ASSETS)]] },
+      {
+        name: 'assets subgraph directly: ten assets',
+        requests: () => [[direct('assets', ASSETS)]],
+      },
+      {
+        name: 'gateway: ten assets, state, orders, alarms',
+        requests: () => [[viaGateway(FEDERATED)]],
+      },
+      {
+        name: 'assets subgraph directly: its part',
+        requests: () => [[direct('assets', ASSETS_PART)]],
+      },
+      {
+        name: 'timeseries subgraph directly: _entities state',
+        requests: () => [[entityRequest('timeseries')]],
+      },
+      {
+        name: 'orders subgraph directly: _entities orders',
+        requests: () => [[entityRequest('orders')]],
+      },
+      {
+        name: 'alarms subgraph directly: _entities activeAlarms',
+        requests: () => [[entityRequest('alarms')]],
+      },
+      {
+        name: 'the plan by hand: assets, then the three _entities at once',
+        requests: () => [
+          [direct('assets', ASSETS_PART)],
+          [entityRequest('timeseries'), entityRequest('orders'), entityRequest('alarms')],
+        ],
+      },
+    ];
+    for (const target of targets)
+      for (const step of target.requests()) await Promise.all(step.map(check));
+    const chosen = targets.filter(
+      (target) => !settings.only || target.name.includes(settings.only),
+    );
+    for (const target of chosen) await load(target, settings.warmUp);
+    const measured = chosen.map((target) => ({ target, runs: [] as Measured[] }));
+    for (let round = 0; round < settings.runs; round += 1) {
+      for (const entry of measured) {
+        entry.runs.push(await measure(entry.target, roles, database.url, hz));
+      }
+    }
+    console.log(
+      report({
+        loadAtStart,
+        seeded,
+        targets: measured,
+        entitiesPerAsset: {
+          states: nodes.filter((node) => node.state).length,
+          orders: nodes.reduce((sum, node) => sum + (node.orders?.length ?? 0), 0),
+          alarms: nodes.reduce((sum, node) => sum + (node.activeAlarms?.length ?? 0), 0),
+        },
+      }),
+    );
+    if (settings.cpuProfileDirectory) {
+      console.log(
+        `CPU profiles (written on exit): ${resolve(settings.cpuProfileDirectory)}/<role>/`,
+      );
+    }
+  } finally {
+    if (roles) await stopTopology(roles);
+    await database.drop().catch((error: unknown) => console.error('could not drop', error));
+    await broker.down();
+  }
+}
+
+await main();
