@@ -264,30 +264,18 @@ function useLivePlant(broker: BrokerKind): Live {
   return env;
 }
 
-/**
- * The gateway lost a subgraph connection the subgraph had just closed for idling: Node servers
- * close keep-alive sockets after 5 s, the gateway's fetcher keeps them forever and does not retry
- * (apollographql/federation#2313). The request never reached the subgraph, so sending it again is
- * safe; the product issue is reported apart from these tests.
- */
-const lostKeepAlive = (errors: GraphQLError[] | undefined) =>
-  errors?.length === 1 && /ECONNRESET|socket hang up/.test(errors[0]!.message);
-
 /** POSTs an operation to the gateway over HTTP, as any client would, with the graph's API key. */
 async function post<T>(
   env: Live,
   query: string,
   variables: object,
 ): Promise<{ data?: T | null; errors?: GraphQLError[] }> {
-  for (let attempt = 1; ; attempt++) {
-    const response = await fetch(env.graph.url, {
-      method: 'POST',
-      headers: env.graph.headers,
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: T | null; errors?: GraphQLError[] };
-    if (attempt > 1 || !lostKeepAlive(body.errors)) return body;
-  }
+  const response = await fetch(env.graph.url, {
+    method: 'POST',
+    headers: env.graph.headers,
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data?: T | null; errors?: GraphQLError[] };
 }
 
 /** Like `post`, failing with the errors when there are any. */
