@@ -176,7 +176,7 @@ describe('plantgraph config apply and rollback', () => {
     expect(applied.out).toContain('~ connections[0] press-plc');
     // The counts depend on the stored version before, which the test wrote without lineage.
     expect(applied.out).toContainEqual(
-      expect.stringMatching(/^tag mappings: \d+ added, \d+ removed, \d+ changed$/),
+      expect.stringMatching(/^mappings: \d+ added, \d+ removed, \d+ changed$/),
     );
     expect(applied.out.at(-1)).toBe(`stored version ${before + 1}`);
     expect(await latestConfigVersion(database.sql)).toMatchObject({
@@ -193,7 +193,7 @@ describe('plantgraph config apply and rollback', () => {
     const file = join(directory, 'scaled.yaml');
     await writeFile(file, stringify(press(0.1)));
     const scaled = await config('apply', file);
-    expect(scaled.out).toContain('tag mappings: 0 added, 0 removed, 1 changed');
+    expect(scaled.out).toContain('mappings: 0 added, 0 removed, 1 changed');
     const target = (await latestConfigVersionNumber(database.sql)) - 1;
     const { code, out } = await config('rollback', String(target));
     expect(code).toBe(0);

@@ -153,7 +153,7 @@ async function requireStored(sql: Sql, version: number, argument: string) {
 function printResult(output: ConfigCommandOutput, result: ApplyConfigResult, dryRun: boolean) {
   for (const change of result.changes) output.out(describeConfigChange(change));
   const { added, removed, changed } = result.mappings;
-  output.out(`tag mappings: ${added} added, ${removed} removed, ${changed} changed`);
+  output.out(`mappings: ${added} added, ${removed} removed, ${changed} changed`);
   if (result.unchanged) output.out(`unchanged: version ${result.previousVersion} is current`);
   else if (dryRun || !result.version) output.out('dry run: nothing stored');
   else output.out(`stored version ${result.version.version}`);

@@ -691,11 +691,11 @@ export type IntegrationConfigApplyResult = {
   changes: Array<IntegrationConfigChange>;
   /** Checked and compared only: nothing was stored. */
   dryRun: Scalars['Boolean']['output'];
-  /** Tag mappings added, after templates are expanded into their instances. */
+  /** Mappings (tags, states, counters, alarms) added, after templates are expanded into their instances. */
   mappingsAdded: Scalars['Int']['output'];
-  /** Tag mappings changed. */
+  /** Mappings changed. */
   mappingsChanged: Scalars['Int']['output'];
-  /** Tag mappings removed. */
+  /** Mappings removed. */
   mappingsRemoved: Scalars['Int']['output'];
   /** The version current before, 0 when there was none. */
   previousVersion: Scalars['Int']['output'];

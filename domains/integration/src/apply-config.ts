@@ -49,7 +49,7 @@ export interface ApplyConfigResult {
   unchanged: boolean;
   /** Entry changes against the current version, as written. */
   changes: ConfigChange[];
-  /** How the expanded tag mappings change (a template change touches every instance). */
+  /** How the expanded mappings (tags, states, counters, alarms) change; a template change touches every instance. */
   mappings: { added: number; removed: number; changed: number };
 }
 

@@ -124,14 +124,15 @@ export class IntegrationConfigApplyResult {
   changes!: IntegrationConfigChange[];
 
   @Field(() => Int, {
-    description: 'Tag mappings added, after templates are expanded into their instances.',
+    description:
+      'Mappings (tags, states, counters, alarms) added, after templates are expanded into their instances.',
   })
   mappingsAdded!: number;
 
-  @Field(() => Int, { description: 'Tag mappings removed.' })
+  @Field(() => Int, { description: 'Mappings removed.' })
   mappingsRemoved!: number;
 
-  @Field(() => Int, { description: 'Tag mappings changed.' })
+  @Field(() => Int, { description: 'Mappings changed.' })
   mappingsChanged!: number;
 
   static fromResult(result: ApplyConfigResult, dryRun: boolean): IntegrationConfigApplyResult {
