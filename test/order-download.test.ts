@@ -255,6 +255,18 @@ function useLivePlant(broker: BrokerKind): Live {
     });
     env.graph = await startLiveGraph(env.plant);
     env.client = connectClient(env.graph);
+    // The machines must be reachable before a download is timed or its attempts counted; the
+    // connection the test makes unreachable on purpose is not waited for.
+    const machines = ['dresden-opcua', 'lyon-sparkplug', 'lyon-uns'];
+    await eventually(
+      async () =>
+        env.plant.runtime.health
+          .statuses()
+          .filter((status) => machines.includes(status.id))
+          .every((status) => status.state === 'CONNECTED'),
+      30_000,
+      'the plant connections',
+    );
   });
   afterAll(async () => {
     await env.client?.dispose();
