@@ -1,5 +1,4 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
@@ -18,6 +17,7 @@ import {
   type ConfigVersionSummary,
 } from '@plantgraph/integration-domain';
 import { callerDirectory, defineRole, requiredDatabaseUrl } from '@plantgraph/service';
+import { processActor } from './config-source.ts';
 
 const USAGE = [
   'config apply <file> [--dry-run] [-m|--comment <text>] [--by <name>]',
@@ -126,14 +126,7 @@ export function parseConfigCommand(args: readonly string[]): ConfigCommand {
 
 /** Who applies from the command line when --by does not say: `cli:<os user>@<host>`. */
 export function commandLineActor(): string {
-  let user: string;
-  try {
-    user = userInfo().username;
-  } catch {
-    // Containers may run under a uid without a passwd entry.
-    user = process.env.USER ?? 'unknown';
-  }
-  return `cli:${user}@${hostname()}`;
+  return processActor('cli');
 }
 
 const describeVersion = (version: ConfigVersionSummary) =>

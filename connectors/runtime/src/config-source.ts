@@ -30,7 +30,8 @@ function safeUser(): string {
   try {
     return userInfo().username;
   } catch {
-    return 'unknown';
+    // Containers may run under a uid without a passwd entry.
+    return process.env.USER ?? 'unknown';
   }
 }
 

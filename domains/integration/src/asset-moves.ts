@@ -1,3 +1,4 @@
+import { isWithin } from '@plantgraph/assets-domain';
 import type { Sql } from '@plantgraph/db';
 import { applyConfigDocument, InvalidConfigDocument } from './apply-config.ts';
 import { latestConfigVersion, lockConfigVersions, type ConfigVersion } from './config-versions.ts';
@@ -7,8 +8,7 @@ const ASSET_FIELDS = new Set(['asset', 'assetRoot']);
 
 /** The path `path` has once the subtree at `from` lies at `to`; undefined when it is outside. */
 function movedPath(path: string, from: string, to: string): string | undefined {
-  if (path === from) return to;
-  return path.startsWith(`${from}/`) ? `${to}${path.slice(from.length)}` : undefined;
+  return isWithin(path, from) ? `${to}${path.slice(from.length)}` : undefined;
 }
 
 /** The document with every asset path under `from` moved to `to`, or undefined when none was. */
