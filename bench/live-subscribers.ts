@@ -124,19 +124,34 @@ function connectingFrom(localAddress: string) {
   };
 }
 
-function open(sockets: Socket[]): void {
+/**
+ * Sockets connecting at once. Thousands opened in the same instant queue their handshakes behind
+ * each other in the gateway, and graphql-ws closes a socket whose connection_init it has not read
+ * within 3 s (4408): screens come up over seconds, not all in one.
+ */
+const CONNECTING_AT_ONCE = 250;
+
+async function open(sockets: Socket[]): Promise<void> {
   closing = false;
-  for (const socket of sockets) {
+  for (let offset = 0; offset < sockets.length; offset += CONNECTING_AT_ONCE) {
+    await Promise.all(sockets.slice(offset, offset + CONNECTING_AT_ONCE).map(connect));
+  }
+}
+
+/** Opens one socket and its subscriptions; settles once it is connected or has closed. */
+function connect(socket: Socket): Promise<void> {
+  return new Promise((settle) => {
     const client = createClient({
       url,
       connectionParams,
       webSocketImpl: connectingFrom(socket.localAddress),
       lazy: true,
       retryAttempts: 0,
+      on: { connected: () => settle(), closed: () => settle() },
     });
     clients.push(client);
     for (const assetId of socket.assetIds) subscribe(client, assetId);
-  }
+  });
 }
 
 function subscribe(client: Client, assetId: string): void {
@@ -187,7 +202,7 @@ function take(tag: string): SubscribersReply {
 async function answer(request: SubscribersRequest): Promise<SubscribersReply> {
   switch (request.kind) {
     case 'open':
-      open(request.sockets);
+      await open(request.sockets);
       return {};
     case 'unconfirmed':
       return { count: unconfirmed.size, assetIds: [...new Set(unconfirmed.values())], ended };

@@ -1,25 +1,43 @@
 /**
  * Live subscriptions benchmark: graphql-ws subscribers of the federated gateway, each following one
  * machine's state changes (an MES screen per machine), while a publisher drives state events over
- * the event bus. Prints publish-to-client latency, deliveries against those expected, CPU and
- * memory; then holds many subscriptions at once and measures again.
+ * the event bus. Prints publish-to-client latency, deliveries against those expected, CPU per
+ * process and memory per held subscription, as the median and spread of several runs.
  *
- *   npm run bench:live [-- --subscribers 1000 --rate 1000 --seconds 20 --hold 10000]
+ * Two layouts, in this order, in the same invocation:
+ *
+ * - `topology`: the production topology, each role an OS process of the build output (gateway-1
+ *   and one replica of each subgraph from compose.yaml), on a Mosquitto of the benchmark's own
+ *   outside those processes (or `--mqtt-url`);
+ * - `demo`: the one-process demo layout (gateway, subgraphs and an embedded broker in this
+ *   process), the baseline.
+ *
+ * The publisher and the subscribers are worker threads of this process, outside the gateway's and
+ * subgraphs' processes but on the same cores. Every subscriber socket connects from an address of
+ * its own in 127.0.0.0/8, so that 10,000 sockets do not exhaust the ephemeral ports of one address.
+ *
+ *   npm run build && npm run bench:live [-- --layout both --runs 3 --subscribers 1000 --rate 1000
+ *     --seconds 20 --hold 10000 --hold-rate 100 --hold-seconds 10]
  *   npm run bench:live -- --quick
  *
+ * `npm run bench:live` raises the open-file limit to 65,536 (`ulimit -n`) before starting: the
+ * roles inherit it, and 10,000 sockets need as many descriptors in the gateway and here.
  * Further flags: --machines (equipment published to and subscribed, round-robin; added under the
- * seeded line where the small seed has fewer), --per-socket (subscriptions per WebSocket),
- * --workers (subscriber threads), --warm-up (seconds), --hold-rate, --hold-seconds, --all-sites
- * (the screens' API key sees every site instead of the machines' one).
+ * seeded line where the small seed has fewer), --per-socket (subscriptions per WebSocket, default
+ * one), --workers (subscriber threads), --warm-up (seconds), --all-sites (the screens' API key
+ * sees every site instead of the machines' one), --cpu-prof <dir> (a V8 CPU profile of every
+ * topology role, written when it stops).
  * --database-url (default BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
- * postgres://postgres@127.0.0.1:5432/test): a scratch database is created next to it and dropped
- * afterwards. --mqtt-url (default BENCH_MQTT_URL, else a broker embedded in this process, as the
- * demo runs it).
+ * postgres://postgres@127.0.0.1:5432/test): a scratch database per layout is created next to it
+ * and dropped afterwards. --mqtt-url (default BENCH_MQTT_URL, else a Mosquitto of the
+ * benchmark's own for the topology and a broker embedded in this process for the demo layout);
+ * either way the run publishes under a topic prefix of its own.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { type EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { createApiKey, SUBSCRIPTION_ROLE } from '@plantgraph/auth';
@@ -29,6 +47,13 @@ import { openDatabase, type Sql, type StorageCapabilities } from '@plantgraph/db
 import { createPrismaClient } from '@plantgraph/db/prisma';
 import { seedDemoPlant, startPlant } from '@plantgraph/demo';
 import { activeEventStreams } from '@plantgraph/graph';
+import type { ServiceProcess } from '../test/topology/compose-services.ts';
+import {
+  cli,
+  DedicatedBroker,
+  startRoles,
+  type RoleSet,
+} from '../test/topology/faults/fault-harness.ts';
 import type { Machine, PublishReport, PublishRequest } from './live-publisher.ts';
 import type { Socket, SubscribersReply, SubscribersRequest } from './live-subscribers.ts';
 
@@ -55,7 +80,18 @@ function count(name: string, fallback: number, quickFallback = fallback): number
   return value;
 }
 
+type LayoutName = 'topology' | 'demo';
+
+function layouts(): LayoutName[] {
+  const given = option('layout') ?? 'both';
+  if (given === 'both') return ['topology', 'demo'];
+  if (given === 'topology' || given === 'demo') return [given];
+  throw new Error(`--layout must be topology, demo or both, not ${given}`);
+}
+
 const settings = {
+  layouts: layouts(),
+  runs: count('runs', 3, 1),
   subscribers: count('subscribers', 1000, 50),
   rate: count('rate', 1000, 100),
   seconds: count('seconds', 20, 3),
@@ -64,8 +100,9 @@ const settings = {
   holdRate: count('hold-rate', 100),
   holdSeconds: count('hold-seconds', 10, 3),
   machines: count('machines', 1000, 50),
-  perSocket: count('per-socket', 100, 25),
-  workers: count('workers', 1),
+  perSocket: count('per-socket', 1),
+  workers: count('workers', 2),
+  cpuProfileDirectory: option('cpu-prof'),
 };
 const adminUrl =
   option('database-url') ??
@@ -75,7 +112,17 @@ const adminUrl =
 const externalMqttUrl = option('mqtt-url') ?? process.env.BENCH_MQTT_URL;
 /** Confirmation rounds publish one event per machine at this rate. */
 const CONFIRM_RATE = 1000;
-const GOAL = { p99Ms: 50, subscribers: 1000, rate: 1000, hold: 10_000 };
+const GOAL = { p99Ms: 50, subscribers: 1000, rate: 1000, hold: 10_000, holdP99Ms: 100 };
+const SUBGRAPHS = ['assets-1', 'orders-1', 'quality-1', 'alarms-1', 'timeseries-1'];
+const GATEWAY = 'gateway-1';
+const ROLES = [...SUBGRAPHS, GATEWAY];
+/** Environment of the gateway that departs from compose.yaml's, stated in the report. */
+const GATEWAY_ENV = {
+  // Every screen presents the same key: 1,200 requests a minute would cap it.
+  PLANTGRAPH_RATE_LIMIT: '0',
+  // All screens present one key here; in a plant each would have its own.
+  PLANTGRAPH_MAX_SUBSCRIPTIONS_PER_CALLER: '100000',
+};
 
 const logger = createLogger('bench', 'warn');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -163,61 +210,140 @@ class Thread<Request, Reply> {
 type Publisher = Thread<PublishRequest | 'close', PublishReport | undefined>;
 type Subscribers = Thread<SubscribersRequest, SubscribersReply>;
 
-/** CPU time of the whole machine (`/proc/stat`, proc(5)), in clock ticks; Linux only. */
-function machineTicks(): { busy: number; total: number } | undefined {
-  try {
-    const [line = ''] = readFileSync('/proc/stat', 'utf8').split('\n', 1);
-    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
-    const total = ticks.reduce((sum, value) => sum + value, 0);
-    // The fourth and fifth fields are idle and iowait.
-    return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
-  } catch {
-    return undefined;
-  }
-}
+/** Clock ticks per second of /proc (USER_HZ); 100 on every Linux this runs on. */
+const HZ = 100;
 
 /**
- * CPU ticks (user + system) of the PostgreSQL backends serving `database`, by process id; Linux
- * only. A backend names its database in its process title (postgres' update_process_title).
+ * CPU time of a process in clock ticks, from /proc/<pid>/stat: user and system (fields 14, 15),
+ * with `children` also that of its children that ended (16, 17).
  */
-function postgresTicks(database: string): Map<number, number> | undefined {
-  const ticks = new Map<number, number>();
+function cpuTicks(pid: number, children = false): number {
   try {
-    for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-      try {
-        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) continue;
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        // utime and stime are fields 14 and 15; the text after the command name starts at field 3.
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks.set(Number(pid), Number(fields[11]) + Number(fields[12]));
-      } catch {
-        // The process ended meanwhile.
-      }
-    }
-    return ticks;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command, which may hold spaces, in parentheses; utime is the 12th.
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    const own = (fields[11] ?? 0) + (fields[12] ?? 0);
+    return children ? own + (fields[13] ?? 0) + (fields[14] ?? 0) : own;
   } catch {
-    return undefined;
+    return 0;
   }
 }
 
-interface CpuSample {
-  process: NodeJS.CpuUsage;
-  wall: number;
-  machine: ReturnType<typeof machineTicks>;
-  postgres: Map<number, number> | undefined;
-  main: EventLoopUtilization;
-  subscribers: EventLoopUtilization[];
-  publisher: EventLoopUtilization;
+/** Resident set size of a process in bytes (VmRSS of /proc/<pid>/status); NaN once it is gone. */
+function rssOf(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
 }
 
-/** CPU over a window, in percent of one core; thread shares from event loop utilization. */
-interface CpuShares {
-  process: number;
-  main: number;
-  subscribers: number;
-  publisher: number;
-  postgres: number | undefined;
-  machine: number | undefined;
+/** Ids of the processes whose command line contains `text`. */
+function pidsWith(text: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) found.push(Number(entry));
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return found;
+}
+
+/** The machine's busy and total CPU ticks, all cores, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const [, ...values] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/);
+  const numbers = values.map(Number);
+  const total = numbers.reduce((sum, value) => sum + value, 0);
+  // The fourth and fifth fields are idle and iowait.
+  const idle = (numbers[3] ?? 0) + (numbers[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** The soft limit on open files of this process, which the roles it starts inherit. */
+function openFileLimit(): number {
+  const line = /^Max open files\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return line?.[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(line?.[1] ?? NaN);
+}
+
+/** Descriptors kept free for the database pools, the broker connections and the modules. */
+const SPARE_FILES = 2000;
+
+/**
+ * Subscriptions per WebSocket in the demo layout: its one process holds both ends of every
+ * socket, so where two descriptors per socket would pass the open-file limit, sockets carry more.
+ */
+function demoPerSocket(subscriptions: number): number {
+  const sockets = Math.floor((openFileLimit() - SPARE_FILES) / 2);
+  return Math.max(settings.perSocket, Math.ceil(subscriptions / Math.max(1, sockets)));
+}
+
+const loads = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
+
+/**
+ * The processes a layout runs, by the name the report gives them: their CPU and memory are
+ * measured separately. `postgres` is matched by the scratch database's name in the backends'
+ * process titles (update_process_title), so other databases' work is not counted.
+ */
+interface Processes {
+  roles: Map<string, number>;
+  /** This process (publisher and subscriber threads), unless a role already counts it. */
+  bench: number | undefined;
+  broker: number | undefined;
+  database: string;
+}
+
+interface CpuSnapshot {
+  at: number;
+  ticks: Map<string, number>;
+  /** The scratch database's PostgreSQL backends by process id: they come and go. */
+  backends: Map<number, number>;
+  machine: { busy: number; total: number };
+}
+
+function cpuSnapshot(processes: Processes): CpuSnapshot {
+  const ticks = new Map<string, number>();
+  for (const [name, pid] of processes.roles) ticks.set(name, cpuTicks(pid));
+  if (processes.bench !== undefined) ticks.set('bench', cpuTicks(processes.bench));
+  if (processes.broker !== undefined) ticks.set('broker', cpuTicks(processes.broker));
+  const backends = new Map(
+    pidsWith(` ${processes.database} `).map((pid) => [pid, cpuTicks(pid)] as const),
+  );
+  return { at: performance.now(), ticks, backends, machine: machineTicks() };
+}
+
+/** CPU between two snapshots: per process in % of one core; `machine` in % of all cores. */
+function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): Map<string, number> {
+  const seconds = (after.at - before.at) / 1000;
+  const used = new Map<string, number>();
+  for (const [name, ticks] of after.ticks) {
+    used.set(name, (100 * (ticks - (before.ticks.get(name) ?? 0))) / HZ / seconds);
+  }
+  // A backend that ended meanwhile is not counted; one that started counts from its start.
+  let postgres = 0;
+  for (const [pid, ticks] of after.backends) postgres += ticks - (before.backends.get(pid) ?? 0);
+  used.set('postgres', (100 * postgres) / HZ / seconds);
+  used.set(
+    'machine',
+    (100 * (after.machine.busy - before.machine.busy)) /
+      Math.max(1, after.machine.total - before.machine.total),
+  );
+  return used;
+}
+
+function rssOfAll(processes: Processes): Map<string, number> {
+  return new Map([...processes.roles].map(([name, pid]) => [name, rssOf(pid)]));
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -286,15 +412,17 @@ function roundRobin(machines: Machine[], count: number): string[] {
 interface Opened {
   subscriptions: number;
   sockets: number;
-  machines: number;
   /** From opening until every subscription received an event. */
   confirmMs: number;
   unconfirmed: number;
-  /** Gateway gauges once confirmed; `clients` where the gateway has that gauge. */
+  /** Gateway gauges once confirmed. */
   clients: number | undefined;
   upstream: number | undefined;
-  /** Event streams the subgraphs hold on the bus. */
-  streams: number;
+  /** Event streams the subgraphs hold on the bus, where this process can count them. */
+  streams: number | undefined;
+  /** Each role's resident set size before opening and once every subscription was confirmed. */
+  rssBefore: Map<string, number>;
+  rssHeld: Map<string, number>;
   /** Whether the gateway and subgraphs let go of every subscription once they were closed. */
   released: boolean;
 }
@@ -309,23 +437,29 @@ interface Measured {
   errors: number;
   firstError: string | undefined;
   ended: number;
-  cpu: CpuShares;
-  statementsPerDelivery: number;
-  rss: number;
-  mainHeap: number;
+  /** Per process in % of one core, and `machine` in % of all cores. */
+  cpu: Map<string, number>;
+}
+
+/** One layout running: where its gateway is and which processes it consists of. */
+interface Plant {
+  layout: LayoutName;
+  sql: Sql;
+  machines: Machine[];
+  wsUrl: string;
+  metricsUrl: string;
+  processes: Processes;
+  /** Bus streams of the subgraphs, where they run in this process. */
+  streams(): number | undefined;
+  /** Subscriptions per WebSocket when opening `subscriptions`. */
+  perSocket(subscriptions: number): number;
+  publisher: Publisher;
+  threads: Subscribers[];
 }
 
 /** The plant under test, the publisher and the subscriber threads, and what is done with them. */
 class LiveBench {
-  constructor(
-    private readonly sql: Sql,
-    /** The scratch database's name, to find its PostgreSQL backends. */
-    private readonly database: string,
-    private readonly machines: Machine[],
-    private readonly metricsUrl: string,
-    private readonly publisher: Publisher,
-    private readonly threads: Subscribers[],
-  ) {}
+  constructor(private readonly plant: Plant) {}
 
   /**
    * Opens one subscription per entry of `assetIds`, `perSocket` to a WebSocket, the sockets
@@ -334,9 +468,11 @@ class LiveBench {
    * subscription is live, whatever the gateway shares upstream.
    */
   async open(assetIds: string[]): Promise<Omit<Opened, 'released'>> {
+    const rssBefore = rssOfAll(this.plant.processes);
     const started = Date.now();
-    const { perSocket } = settings;
-    const perThread = this.threads.map((): Socket[] => []);
+    const perSocket = this.plant.perSocket(assetIds.length);
+    const { threads, machines } = this.plant;
+    const perThread = threads.map((): Socket[] => []);
     for (let offset = 0; offset < assetIds.length; offset += perSocket) {
       const index = offset / perSocket;
       perThread[index % perThread.length]?.push({
@@ -345,11 +481,9 @@ class LiveBench {
       });
     }
     await Promise.all(
-      this.threads.map((thread, index) =>
-        thread.ask({ kind: 'open', sockets: perThread[index] ?? [] }),
-      ),
+      threads.map((thread, index) => thread.ask({ kind: 'open', sockets: perThread[index] ?? [] })),
     );
-    const byId = new Map(this.machines.map((machine) => [machine.id, machine]));
+    const byId = new Map(machines.map((machine) => [machine.id, machine]));
     const deadline = Date.now() + 300_000;
     let left = Number.POSITIVE_INFINITY;
     let progressAt = 0;
@@ -381,12 +515,13 @@ class LiveBench {
     return {
       subscriptions: assetIds.length,
       sockets: Math.ceil(assetIds.length / perSocket),
-      machines: new Set(assetIds).size,
       confirmMs,
       unconfirmed: left,
       clients,
       upstream,
-      streams: activeEventStreams(),
+      streams: this.plant.streams(),
+      rssBefore,
+      rssHeld: rssOfAll(this.plant.processes),
     };
   }
 
@@ -396,7 +531,7 @@ class LiveBench {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       const { clients, upstream } = await this.gauges();
-      if (!clients && !upstream && activeEventStreams() === 0) return true;
+      if (!clients && !upstream && !this.plant.streams()) return true;
       await sleep(250);
     }
     return false;
@@ -404,28 +539,26 @@ class LiveBench {
 
   /** Publishes and discards events tagged `tag` for `seconds`: JIT, pools and caches warm up. */
   async warmUp(perSecond: number, seconds: number): Promise<void> {
-    await this.publish(this.machines, perSecond * seconds, perSecond, 'warm-up');
+    await this.publish(this.plant.machines, perSecond * seconds, perSecond, 'warm-up');
     await this.drain('warm-up', Number.POSITIVE_INFINITY, 2000);
     await this.ask({ kind: 'take', tag: 'warm-up' });
   }
 
   /** Publishes `perSecond` events for `seconds` to the subscriptions of `assetIds`. */
   async measure(assetIds: string[], perSecond: number, seconds: number, tag: string) {
+    const { machines, processes } = this.plant;
     const subscribed = new Map<string, number>();
     for (const id of assetIds) subscribed.set(id, (subscribed.get(id) ?? 0) + 1);
-    let statements = 0;
-    const stopCounting = this.sql.observe(() => statements++);
-    const from = this.sampleCpu();
-    const report = await this.publish(this.machines, perSecond * seconds, perSecond, tag);
-    const cpu = this.cpuSince(from);
-    const expected = this.machines.reduce(
+    const from = cpuSnapshot(processes);
+    const report = await this.publish(machines, perSecond * seconds, perSecond, tag);
+    const cpu = cpuBetween(from, cpuSnapshot(processes));
+    const expected = machines.reduce(
       (total, machine, index) =>
         total + (report.perMachine[index] ?? 0) * (subscribed.get(machine.id) ?? 0),
       0,
     );
     // A gateway that fell behind keeps delivering long after the last publish.
     await this.drain(tag, expected, 10_000);
-    stopCounting();
     const replies = await this.ask({ kind: 'take', tag });
     const latencies = new Float64Array(sum(replies, 'count'));
     let offset = 0;
@@ -434,7 +567,6 @@ class LiveBench {
       offset += reply.latencies?.length ?? 0;
     }
     latencies.sort();
-    const memory = process.memoryUsage();
     const measured: Measured = {
       rate: perSecond,
       published: report.perMachine.reduce((total, value) => total + value, 0),
@@ -446,9 +578,6 @@ class LiveBench {
       firstError: replies.find((reply) => reply.firstError)?.firstError,
       ended: sum(replies, 'ended'),
       cpu,
-      statementsPerDelivery: statements / Math.max(1, latencies.length),
-      rss: memory.rss,
-      mainHeap: memory.heapUsed,
     };
     return measured;
   }
@@ -473,18 +602,23 @@ class LiveBench {
 
   /** Publishes `total` events round-robin over `targets`, tagged, and waits until all are sent. */
   async publish(targets: Machine[], total: number, perSecond: number, tag: string) {
-    const report = await this.publisher.ask({ machines: targets, count: total, perSecond, tag });
+    const report = await this.plant.publisher.ask({
+      machines: targets,
+      count: total,
+      perSecond,
+      tag,
+    });
     if (!report) throw new Error('the publisher did not report');
     return report;
   }
 
   ask(request: SubscribersRequest): Promise<SubscribersReply[]> {
-    return Promise.all(this.threads.map((thread) => thread.ask(request)));
+    return Promise.all(this.plant.threads.map((thread) => thread.ask(request)));
   }
 
   /** The gateway's subscription gauges from its /metrics. */
   async gauges(): Promise<{ clients?: number; upstream?: number }> {
-    const text = await (await fetch(this.metricsUrl)).text();
+    const text = await (await fetch(this.plant.metricsUrl)).text();
     const read = (metric: string) => {
       const match = new RegExp(`^${metric} (\\S+)$`, 'm').exec(text);
       return match ? Number(match[1]) : undefined;
@@ -492,49 +626,6 @@ class LiveBench {
     return {
       clients: read('plantgraph_gateway_subscriptions'),
       upstream: read('plantgraph_gateway_upstream_subscriptions'),
-    };
-  }
-
-  sampleCpu(): CpuSample {
-    return {
-      process: process.cpuUsage(),
-      wall: performance.now(),
-      machine: machineTicks(),
-      postgres: postgresTicks(this.database),
-      main: performance.eventLoopUtilization(),
-      subscribers: this.threads.map((thread) => thread.utilization()),
-      publisher: this.publisher.utilization(),
-    };
-  }
-
-  cpuSince(from: CpuSample): CpuShares {
-    const to = this.sampleCpu();
-    const used = process.cpuUsage(from.process);
-    const ticks = to.machine && from.machine ? to.machine.total - from.machine.total : 0;
-    const ticksPerCore = ticks / cpus().length;
-    const busy = (utilization: EventLoopUtilization) => utilization.utilization * 100;
-    return {
-      process: ((used.user + used.system) / 1000 / (to.wall - from.wall)) * 100,
-      main: busy(performance.eventLoopUtilization(to.main, from.main)),
-      subscribers:
-        this.threads.reduce(
-          (total, thread, index) => total + busy(thread.utilization(from.subscribers[index])),
-          0,
-        ) / this.threads.length,
-      publisher: busy(this.publisher.utilization(from.publisher)),
-      machine:
-        to.machine && from.machine && ticksPerCore > 0
-          ? ((to.machine.busy - from.machine.busy) / ticksPerCore) * 100
-          : undefined,
-      postgres:
-        to.postgres && from.postgres && ticksPerCore > 0
-          ? ([...to.postgres].reduce(
-              (total, [pid, own]) => total + own - (from.postgres?.get(pid) ?? 0),
-              0,
-            ) /
-              ticksPerCore) *
-            100
-          : undefined,
     };
   }
 }
@@ -546,142 +637,41 @@ function sum(
   return replies.reduce((total, reply) => total + (reply[field] ?? 0), 0);
 }
 
-interface Results {
+/** One run: the load at full rate, then the many held subscriptions. */
+interface Round {
   load: Measured;
   loadOpened: Opened;
-  holding: Measured;
+  hold: Measured;
   holdOpened: Opened;
-  rssBeforeHold: number;
+}
+
+async function round(bench: LiveBench, machines: Machine[]): Promise<Round> {
+  const screens = roundRobin(machines, settings.subscribers);
+  const loadOpening = await bench.open(screens);
+  await bench.warmUp(settings.rate, settings.warmUpSeconds);
+  const load = await bench.measure(screens, settings.rate, settings.seconds, 'load');
+  const loadOpened = { ...loadOpening, released: await bench.close() };
+  const held = roundRobin(machines, settings.hold);
+  const holdOpening = await bench.open(held);
+  const hold = await bench.measure(held, settings.holdRate, settings.holdSeconds, 'hold');
+  const holdOpened = { ...holdOpening, released: await bench.close() };
+  return { load, loadOpened, hold, holdOpened };
+}
+
+/** A scratch database with the small demo seed, the bench machines and the screens' key. */
+interface Database {
+  url: string;
+  name: string;
+  sql: Sql;
   capabilities: StorageCapabilities;
-  broker: string;
+  machines: Machine[];
+  apiKey: string;
 }
 
-function whole(value: number): string {
-  return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
-}
-
-function percent(value: number | undefined): string {
-  return value === undefined ? 'n/a' : `${value.toFixed(0)} %`;
-}
-
-function megabytes(bytes: number): string {
-  return `${whole(bytes / 2 ** 20)} MB`;
-}
-
-function latency({ latencies }: Measured): string {
-  if (latencies.length === 0) return 'none delivered';
-  const max = latencies[latencies.length - 1] ?? NaN;
-  return `${[50, 95, 99].map((p) => whole(percentile(latencies, p))).join(' / ')} / ${whole(max)} ms`;
-}
-
-function deliveries({ delivered, expected }: Measured): string {
-  const share = expected > 0 ? (delivered / expected) * 100 : 100;
-  return `${whole(delivered)} of ${whole(expected)} (${share.toFixed(1)} %)`;
-}
-
-function gauges({ clients, upstream, streams }: Opened): string {
-  const client = clients === undefined ? '' : `${whole(clients)} client / `;
-  return `${client}${whole(upstream ?? NaN)} upstream / ${whole(streams)} on the bus`;
-}
-
-function confirmed({ confirmMs, unconfirmed }: Opened): string {
-  const missing = unconfirmed > 0 ? `, ${whole(unconfirmed)} never` : '';
-  return `${(confirmMs / 1000).toFixed(1)} s${missing}`;
-}
-
-/** CPU of processes that are neither this one nor PostgreSQL: another job sharing the machine. */
-function others(cpu: CpuShares): number | undefined {
-  if (cpu.machine === undefined || cpu.postgres === undefined) return undefined;
-  return Math.max(0, cpu.machine - cpu.process - cpu.postgres);
-}
-
-function verdict(tested: boolean, met: boolean): string {
-  if (!tested) return 'not tested (smaller run)';
-  return met ? 'PASS' : 'MISS';
-}
-
-function report(results: Results): string {
-  const { load, loadOpened, holding, holdOpened, rssBeforeHold, capabilities, broker } = results;
-  const {
-    subscribers,
-    rate,
-    seconds,
-    warmUpSeconds,
-    hold,
-    holdRate,
-    holdSeconds,
-    perSocket,
-    workers,
-  } = settings;
-  const row = (measure: string, loaded: string, held: string) =>
-    `| ${measure} | ${loaded} | ${held} |`;
-  const both = (measure: string, value: (measured: Measured) => string) =>
-    row(measure, value(load), value(holding));
-  const opens = (measure: string, value: (opened: Opened) => string) =>
-    row(measure, value(loadOpened), value(holdOpened));
-  const storage = capabilities.timescaleVersion
-    ? `PostgreSQL ${capabilities.postgresVersion} + TimescaleDB ${capabilities.timescaleVersion}`
-    : `PostgreSQL ${capabilities.postgresVersion}, plain tables`;
-  const loadP99 = percentile(load.latencies, 99);
-  const loadMet = load.delivered === load.expected && load.ended === 0 && loadP99 <= GOAL.p99Ms;
-  // Ended counts from opening on, so a subscription confirmed and then dropped is not held.
-  const heldToTheEnd = hold - holdOpened.unconfirmed - holding.ended;
-  const holdMet = heldToTheEnd === hold;
-  const busiest = Math.max(others(load.cpu) ?? 0, others(holding.cpu) ?? 0);
-  const noisy =
-    busiest > 20
-      ? `\nOther processes used up to ${percent(busiest)} of a core while measuring: these figures are pessimistic.\n`
-      : '';
-  return `
-Live subscriptions benchmark (${cpus().length} cores, Node ${process.version}, ${storage}, ${broker})
-Method: the small demo seed, ${whole(settings.machines)} machines in all (bench machines added under its line); five subgraphs and
-the gateway in this process on loopback, their subscriptions fed by the event bus. A worker thread publishes machine state
-events round-robin over the machines, each stamped with its publish instant (its \`since\`). ${workers} subscriber thread(s)
-hold graphql-ws clients of the gateway, ${perSocket} subscriptions per socket, each
-\`machineStateChanged(assetIds: [one machine]) { state since reason asset { id name } }\`, machines round-robin,
-all with one ${SUBSCRIPTION_ROLE} API key for ${allSites ? 'every site' : "the machines' site"}. Latency = receive time - since.
-A subscription counts as open once it has received an event.
-Load: ${whole(subscribers)} subscriptions, ${warmUpSeconds} s warm-up, then ${whole(rate)} events/s for ${seconds} s.
-Hold: ${whole(hold)} subscriptions, then ${whole(holdRate)} events/s for ${holdSeconds} s.
-CPU over the publishing window, in % of one core: the whole process (gateway, subgraphs, broker, publisher and
-subscriber threads; Node has no per-thread CPU time), each thread's event loop utilization, and from /proc the
-PostgreSQL processes and the whole machine.
-
-| measure | load | hold |
-|---|---|---|
-${opens('subscriptions (sockets)', (opened) => `${whole(opened.subscriptions)} (${whole(opened.sockets)})`)}
-${opens('machines subscribed', (opened) => whole(opened.machines))}
-${opens('open until each had an event', confirmed)}
-${opens('gateway gauges / subgraph bus streams', gauges)}
-${both('events published', (measured) => `${whole(measured.published)} at ${whole(measured.rate)}/s`)}
-${both('deliveries', deliveries)}
-${both('latency p50 / p95 / p99 / max', latency)}
-${both('events without asset name', (measured) => whole(measured.incomplete))}
-${both('error results / subscriptions ended', (measured) => `${whole(measured.errors)} / ${whole(measured.ended)}${measured.firstError ? ` (${measured.firstError})` : ''}`)}
-${both('SQL statements per delivery', (measured) => measured.statementsPerDelivery.toFixed(2))}
-${both('process CPU', (measured) => percent(measured.cpu.process))}
-${both('main thread busy (gateway, subgraphs, broker)', (measured) => percent(measured.cpu.main))}
-${both('subscriber thread busy', (measured) => percent(measured.cpu.subscribers))}
-${both('publisher thread busy', (measured) => percent(measured.cpu.publisher))}
-${both('PostgreSQL CPU', (measured) => percent(measured.cpu.postgres))}
-${both('machine CPU (all processes)', (measured) => percent(measured.cpu.machine))}
-${both('other processes (not this run)', (measured) => percent(others(measured.cpu)))}
-${both('process RSS / main-thread heap', (measured) => `${megabytes(measured.rss)} / ${megabytes(measured.mainHeap)}`)}
-${row('process RSS before opening / holding', '', `${megabytes(rssBeforeHold)} / ${megabytes(holding.rss)}`)}
-${opens('all released after closing', (opened) => (opened.released ? 'yes' : 'NO'))}
-
-| goal | measured | result |
-|---|---|---|
-| p99 <= ${GOAL.p99Ms} ms, all delivered, ${whole(GOAL.subscribers)} subscribers, ${whole(GOAL.rate)} events/s | p99 ${whole(loadP99)} ms, ${deliveries(load)} | ${verdict(subscribers >= GOAL.subscribers && rate >= GOAL.rate, loadMet)} |
-| >= ${whole(GOAL.hold)} subscriptions held by one gateway | ${whole(heldToTheEnd)} held to the end, p99 ${whole(percentile(holding.latencies, 99))} ms | ${verdict(hold >= GOAL.hold, holdMet)} |
-${noisy}`;
-}
-
-const name = `plantgraph_bench_${randomBytes(4).toString('hex')}`;
-await admin(`create database ${name}`);
-const resources = new Resources();
-resources.add({ close: () => admin(`drop database if exists ${name} with (force)`) });
-try {
+async function prepareDatabase(resources: Resources, layout: LayoutName): Promise<Database> {
+  const name = `plantgraph_bench_live_${layout}_${randomBytes(4).toString('hex')}`;
+  await admin(`create database ${name}`);
+  resources.add({ close: () => admin(`drop database if exists ${name} with (force)`) });
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const { sql, capabilities } = await openDatabase({ databaseUrl: url.toString() });
@@ -689,10 +679,120 @@ try {
   await seedDemoPlant(sql, { size: 'small', now: new Date() });
   const machines = await benchMachines(sql, settings.machines);
   const apiKey = await screenKey(sql, machines);
+  return { url: url.toString(), name, sql, capabilities, machines, apiKey };
+}
+
+/** The publisher and subscriber threads of this process, for the gateway at `wsUrl`. */
+async function startClients(
+  resources: Resources,
+  mqttUrl: string,
+  prefix: string,
+  wsUrl: string,
+  apiKey: string,
+): Promise<{ publisher: Publisher; threads: Subscribers[] }> {
+  const publisher: Publisher = await Thread.start('./live-publisher.ts', { mqttUrl, prefix });
+  resources.add({
+    close: async () => {
+      // A clean MQTT disconnect, unless the publisher is gone already.
+      await Promise.race([publisher.ask('close'), sleep(2000)]);
+      await publisher.worker.terminate();
+    },
+  });
+  const threads: Subscribers[] = [];
+  for (let index = 0; index < settings.workers; index++) {
+    const thread: Subscribers = await Thread.start('./live-subscribers.ts', {
+      url: wsUrl,
+      connectionParams: { authorization: `Bearer ${apiKey}` },
+    });
+    threads.push(thread);
+    resources.add({ close: () => thread.worker.terminate() });
+  }
+  return { publisher, threads };
+}
+
+/**
+ * Each subgraph URL of the gateway narrowed to the replicas started: compose lists two per
+ * subgraph, and a replica that is not there would cost a refused connection now and then.
+ */
+function startedReplicasOnly(gateway: ServiceProcess, started: readonly ServiceProcess[]) {
+  const ports = new Set(started.map((service) => String(service.port)));
+  return Object.fromEntries(
+    Object.entries(gateway.env)
+      .filter(([name]) => /^[A-Z]+_URL$/.test(name) && gateway.env[name]?.includes('/graphql'))
+      .map(([name, urls]) => [
+        name,
+        urls
+          .split(',')
+          .filter((url) => ports.has(new URL(url).port))
+          .join(','),
+      ]),
+  );
+}
+
+/** Stops the roles; with --cpu-prof by SIGTERM first, since V8 writes a profile only on exit. */
+async function stopRoles(roles: RoleSet): Promise<void> {
+  if (settings.cpuProfileDirectory) {
+    for (const name of ROLES) roles.role(name).kill('SIGTERM');
+    await Promise.race([Promise.all(ROLES.map((name) => roles.role(name).exited)), sleep(15_000)]);
+  }
+  await roles.stop();
+}
+
+/** gateway-1 and one replica of each subgraph as processes of the build output. */
+async function startTopology(resources: Resources, database: Database): Promise<Plant> {
+  const broker = externalMqttUrl ? undefined : await DedicatedBroker.start();
+  if (broker) resources.add({ close: () => broker.down() });
+  const mqttUrl = externalMqttUrl ?? broker?.url ?? '';
+  // A namespace of this run's own, so that other traffic on a shared broker stays out.
+  const prefix = `bench-${randomBytes(3).toString('hex')}/${DEFAULT_BUS_PREFIX}`;
+  const profile = settings.cpuProfileDirectory ? resolve(settings.cpuProfileDirectory) : undefined;
+  if (profile) mkdirSync(profile, { recursive: true });
+  const roles = await startRoles({
+    names: ROLES,
+    databaseUrl: database.url,
+    mqttUrl,
+    env: (name, started) => {
+      const gateway = started.find((service) => service.name === GATEWAY);
+      return {
+        PLANTGRAPH_BUS_PREFIX: prefix,
+        ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}/${name}` } : {}),
+        ...(name === GATEWAY && gateway
+          ? { ...startedReplicasOnly(gateway, started), ...GATEWAY_ENV }
+          : {}),
+      };
+    },
+  });
+  resources.add({ close: () => stopRoles(roles) });
+  const port = roles.role(GATEWAY).service.port;
+  const wsUrl = `ws://127.0.0.1:${port}/graphql`;
+  const clients = await startClients(resources, mqttUrl, prefix, wsUrl, database.apiKey);
+  const brokerPid = broker
+    ? pidsWith(broker.directory).find((pid) => pid !== process.pid)
+    : undefined;
+  return {
+    layout: 'topology',
+    sql: database.sql,
+    machines: database.machines,
+    wsUrl,
+    metricsUrl: `http://127.0.0.1:${port}/metrics`,
+    processes: {
+      roles: new Map(ROLES.map((name) => [name, roles.role(name).pid ?? 0])),
+      bench: process.pid,
+      broker: brokerPid,
+      database: database.name,
+    },
+    streams: () => undefined,
+    perSocket: () => settings.perSocket,
+    ...clients,
+  };
+}
+
+/** The demo layout: gateway, subgraphs and broker in this process, as `plantgraph demo` runs. */
+async function startDemo(resources: Resources, database: Database): Promise<Plant> {
+  const { sql, capabilities } = database;
   const prisma = await createPrismaClient(sql);
   resources.add({ close: () => prisma.$disconnect() });
   const mqttUrl = externalMqttUrl ?? resources.add(await startEmbeddedBroker({ port: 0 })).url;
-  // A namespace of this run's own, so that other traffic on a shared broker stays out.
   const prefix = `bench-${randomBytes(3).toString('hex')}/${DEFAULT_BUS_PREFIX}`;
   const events = resources.add(
     await EventBus.connect({ url: mqttUrl, clientId: `bench-subgraphs-${process.pid}`, prefix }),
@@ -708,55 +808,243 @@ try {
       limits: { maxSubscriptionsPerCaller: 100_000 },
     }),
   );
-  const publisher: Publisher = await Thread.start('./live-publisher.ts', { mqttUrl, prefix });
-  resources.add({
-    close: async () => {
-      // A clean MQTT disconnect, unless the publisher is gone already.
-      await Promise.race([publisher.ask('close'), sleep(2000)]);
-      await publisher.worker.terminate();
-    },
-  });
-  const threads: Subscribers[] = [];
-  for (let index = 0; index < settings.workers; index++) {
-    const thread: Subscribers = await Thread.start('./live-subscribers.ts', {
-      url: plant.url.replace(/^http/, 'ws'),
-      connectionParams: { authorization: `Bearer ${apiKey}` },
-    });
-    threads.push(thread);
-    resources.add({ close: () => thread.worker.terminate() });
-  }
-  const bench = new LiveBench(
+  const wsUrl = plant.url.replace(/^http/, 'ws');
+  const clients = await startClients(resources, mqttUrl, prefix, wsUrl, database.apiKey);
+  return {
+    layout: 'demo',
     sql,
-    name,
-    machines,
-    plant.url.replace(/\/graphql$/, '/metrics'),
-    publisher,
-    threads,
-  );
-
-  const screens = roundRobin(machines, settings.subscribers);
-  const loadOpening = await bench.open(screens);
-  await bench.warmUp(settings.rate, settings.warmUpSeconds);
-  const load = await bench.measure(screens, settings.rate, settings.seconds, 'load');
-  const loadOpened = { ...loadOpening, released: await bench.close() };
-
-  const rssBeforeHold = process.memoryUsage().rss;
-  const held = roundRobin(machines, settings.hold);
-  const holdOpening = await bench.open(held);
-  const holding = await bench.measure(held, settings.holdRate, settings.holdSeconds, 'hold');
-  const holdOpened = { ...holdOpening, released: await bench.close() };
-
-  console.log(
-    report({
-      load,
-      loadOpened,
-      holding,
-      holdOpened,
-      rssBeforeHold,
-      capabilities,
-      broker: externalMqttUrl ? `broker ${externalMqttUrl}` : 'embedded broker',
-    }),
-  );
-} finally {
-  await resources.close();
+    machines: database.machines,
+    wsUrl,
+    metricsUrl: plant.url.replace(/\/graphql$/, '/metrics'),
+    processes: {
+      roles: new Map([['demo process', process.pid]]),
+      bench: undefined,
+      broker: undefined,
+      database: database.name,
+    },
+    streams: activeEventStreams,
+    perSocket: demoPerSocket,
+    ...clients,
+  };
 }
+
+interface LayoutResult {
+  layout: LayoutName;
+  rounds: Round[];
+  capabilities: StorageCapabilities;
+  broker: string;
+}
+
+async function runLayout(layout: LayoutName): Promise<LayoutResult> {
+  const resources = new Resources();
+  try {
+    const database = await prepareDatabase(resources, layout);
+    const plant =
+      layout === 'topology'
+        ? await startTopology(resources, database)
+        : await startDemo(resources, database);
+    const bench = new LiveBench(plant);
+    const rounds: Round[] = [];
+    for (let run = 0; run < settings.runs; run++) {
+      rounds.push(await round(bench, plant.machines));
+      console.error(`bench:live ${layout}: run ${run + 1} of ${settings.runs} done`);
+    }
+    const broker = externalMqttUrl
+      ? `broker ${externalMqttUrl}`
+      : layout === 'topology'
+        ? 'a Mosquitto process of its own'
+        : 'a broker embedded in the process';
+    return { layout, rounds, capabilities: database.capabilities, broker };
+  } finally {
+    await resources.close();
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN;
+};
+
+function whole(value: number): string {
+  return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
+}
+
+const ms = (value: number) => (Number.isFinite(value) ? `${whole(value)} ms` : 'n/a');
+const percent = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)} %` : 'n/a');
+const megabytes = (bytes: number) =>
+  Number.isFinite(bytes) ? `${(bytes / 2 ** 20).toFixed(0)} MB` : 'n/a';
+const kilobytes = (bytes: number) =>
+  Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KB` : 'n/a';
+
+/** The median of the runs and their spread, lowest to highest. */
+function spread(values: number[], format: (value: number) => string): string {
+  if (values.length === 1) return format(values[0] ?? NaN);
+  const known = values.filter((value) => !Number.isNaN(value));
+  if (known.length === 0) return 'n/a';
+  return `${format(median(known))} (${format(Math.min(...known))}–${format(Math.max(...known))})`;
+}
+
+const p = (measured: Measured, at: number) => percentile(measured.latencies, at);
+const max = (measured: Measured) => measured.latencies[measured.latencies.length - 1] ?? NaN;
+const lost = (measured: Measured) => measured.expected - measured.delivered;
+const rssDelta = (opened: Opened, names: string[]) =>
+  names.reduce(
+    (total, name) =>
+      total + (opened.rssHeld.get(name) ?? NaN) - (opened.rssBefore.get(name) ?? NaN),
+    0,
+  );
+
+/** The table of one layout: the load and the hold side by side, median (spread) of the runs. */
+function layoutTable({ layout, rounds }: LayoutResult): string {
+  const gateway = layout === 'topology' ? GATEWAY : 'demo process';
+  const subgraphs = layout === 'topology' ? SUBGRAPHS : [];
+  const row = (
+    measure: string,
+    value: (measured: Measured, opened: Opened) => number,
+    format: (value: number) => string,
+  ) => {
+    const load = rounds.map((one) => value(one.load, one.loadOpened));
+    const hold = rounds.map((one) => value(one.hold, one.holdOpened));
+    return `| ${measure} | ${spread(load, format)} | ${spread(hold, format)} |`;
+  };
+  const cpuNames = [...(rounds[0]?.load.cpu.keys() ?? [])];
+  const cpuRows = cpuNames.map((name) =>
+    row(
+      name === 'machine' ? 'machine CPU (all processes, % of all cores)' : `CPU ${name}`,
+      (measured) => measured.cpu.get(name) ?? NaN,
+      percent,
+    ),
+  );
+  const firstError = (phase: 'load' | 'hold') =>
+    rounds.map((one) => one[phase].firstError).find((error) => error) ?? 'none';
+  const deliveries = (phase: 'load' | 'hold') =>
+    rounds
+      .map((one) => `${whole(one[phase].delivered)} of ${whole(one[phase].expected)}`)
+      .join(', ');
+  return [
+    '| measure | load | hold |',
+    '|---|---|---|',
+    row('subscriptions', (_, opened) => opened.subscriptions, whole),
+    row('WebSockets', (_, opened) => opened.sockets, whole),
+    row(
+      'open until each had an event',
+      (_, opened) => opened.confirmMs / 1000,
+      (s) => `${s.toFixed(1)} s`,
+    ),
+    row('never confirmed', (_, opened) => opened.unconfirmed, whole),
+    row('gateway client subscriptions', (_, opened) => opened.clients ?? NaN, whole),
+    row('gateway upstream subscriptions', (_, opened) => opened.upstream ?? NaN, whole),
+    row('events published', (measured) => measured.published, whole),
+    `| deliveries, each run | ${deliveries('load')} | ${deliveries('hold')} |`,
+    row('lost (expected - delivered)', lost, whole),
+    row('latency p50', (measured) => p(measured, 50), ms),
+    row('latency p99', (measured) => p(measured, 99), ms),
+    row('latency max', max, ms),
+    row('error results', (measured) => measured.errors, whole),
+    `| first error, any run | ${firstError('load')} | ${firstError('hold')} |`,
+    row('subscriptions ended by the gateway', (measured) => measured.ended, whole),
+    row('events without asset name', (measured) => measured.incomplete, whole),
+    ...cpuRows,
+    row(
+      `RSS ${gateway} before opening`,
+      (_, opened) => opened.rssBefore.get(gateway) ?? NaN,
+      megabytes,
+    ),
+    row(`RSS ${gateway} holding`, (_, opened) => opened.rssHeld.get(gateway) ?? NaN, megabytes),
+    row(
+      `RSS ${gateway} per held subscription`,
+      (_, opened) => rssDelta(opened, [gateway]) / opened.subscriptions,
+      kilobytes,
+    ),
+    ...(subgraphs.length > 0
+      ? [
+          row('RSS subgraphs (five) delta', (_, opened) => rssDelta(opened, subgraphs), megabytes),
+          row(
+            'RSS subgraphs per held subscription',
+            (_, opened) => rssDelta(opened, subgraphs) / opened.subscriptions,
+            kilobytes,
+          ),
+        ]
+      : []),
+    row('all released after closing (1 = yes)', (_, opened) => (opened.released ? 1 : 0), whole),
+  ].join('\n');
+}
+
+function verdict(tested: boolean, met: boolean): string {
+  if (!tested) return 'not tested (smaller run)';
+  return met ? 'PASS' : 'MISS';
+}
+
+/** The issue's goals against the median run of a layout; nothing lost in any run. */
+function goals({ layout, rounds }: LayoutResult): string {
+  const { subscribers, rate, hold, holdRate } = settings;
+  const loadP99 = median(rounds.map((one) => p(one.load, 99)));
+  const holdP99 = median(rounds.map((one) => p(one.hold, 99)));
+  const loadLost = rounds.reduce((total, one) => total + lost(one.load) + one.load.ended, 0);
+  // Ended counts from opening on, so a subscription confirmed and then dropped is not held.
+  const heldToTheEnd = Math.min(
+    ...rounds.map(
+      (one) => one.holdOpened.subscriptions - one.holdOpened.unconfirmed - one.hold.ended,
+    ),
+  );
+  const holdLost = rounds.reduce((total, one) => total + lost(one.hold), 0);
+  const loadMet = loadLost === 0 && loadP99 <= GOAL.p99Ms;
+  const holdMet = heldToTheEnd === hold && holdLost === 0 && holdP99 <= GOAL.holdP99Ms;
+  return [
+    `| goal (${layout}) | measured (median of ${rounds.length}; losses over all runs) | result |`,
+    '|---|---|---|',
+    `| p99 <= ${GOAL.p99Ms} ms, all delivered, ${whole(GOAL.subscribers)} subscriptions x ${whole(GOAL.rate)} events/s | p99 ${ms(loadP99)}, ${whole(loadLost)} lost or ended | ${verdict(subscribers >= GOAL.subscribers && rate >= GOAL.rate, loadMet)} |`,
+    `| ${whole(GOAL.hold)} WebSockets, one subscription each, one gateway, p99 <= ${GOAL.holdP99Ms} ms at ${holdRate} events/s | ${whole(heldToTheEnd)} held to the end in every run, p99 ${ms(holdP99)}, ${whole(holdLost)} lost | ${verdict(hold >= GOAL.hold && rounds.every((one) => one.holdOpened.sockets === hold), holdMet)} |`,
+  ].join('\n');
+}
+
+function report(results: LayoutResult[], loadAtStart: string): string {
+  const { subscribers, rate, seconds, warmUpSeconds, hold, holdRate, holdSeconds, perSocket } =
+    settings;
+  const capabilities = results[0]?.capabilities;
+  const storage = capabilities?.timescaleVersion
+    ? `PostgreSQL ${capabilities.postgresVersion} + TimescaleDB ${capabilities.timescaleVersion}`
+    : `PostgreSQL ${capabilities?.postgresVersion}, plain tables`;
+  const sections = results.map(
+    (result) =>
+      `### ${result.layout === 'topology' ? 'Topology: each role a process' : 'Demo layout: one process (baseline)'} (${result.broker})\n\n${layoutTable(result)}\n\n${goals(result)}`,
+  );
+  return `
+Live subscriptions benchmark (${cpus().length} cores, Node ${process.version}, ${storage})
+Load average (1 / 5 / 15 min) at start: ${loadAtStart}; at end: ${loads()}
+Method: the small demo seed, ${whole(settings.machines)} machines in all (bench machines added under its line). A worker
+thread of the benchmark publishes machine state events round-robin over the machines, each stamped with its publish
+instant (its \`since\`); ${settings.workers} subscriber threads hold graphql-ws clients of the gateway, ${perSocket} subscription(s)
+per WebSocket unless stated, each socket from a loopback address of its own (127.0.x.y), each
+\`machineStateChanged(assetIds: [one machine]) { state since reason asset { id name } }\`, machines round-robin,
+all with one ${SUBSCRIPTION_ROLE} API key for ${allSites ? 'every site' : "the machines' site"}. Latency = receive time - since.
+A subscription counts as open once it has received an event; deliveries are counted against
+events published x subscriptions of their machine.
+Each run: load = ${whole(subscribers)} subscriptions, ${warmUpSeconds} s warm-up, then ${whole(rate)} events/s for ${seconds} s; closed;
+hold = ${whole(hold)} subscriptions, then ${whole(holdRate)} events/s for ${holdSeconds} s; closed. ${settings.runs} run(s) per layout:
+median (lowest–highest).
+CPU over the publishing window from /proc, in % of one core per process: the roles, this benchmark's process
+(publisher and subscriber threads; in the demo layout it is the demo process), the broker and the scratch
+database's PostgreSQL backends. The clients share the machine's ${cpus().length} cores with the gateway.
+RSS from /proc/<pid>/status: before opening and once every subscription had an event; per held subscription =
+delta / subscriptions (in the demo layout the process also holds the clients' sockets).
+Settings departing from defaults: gateway ${Object.entries(GATEWAY_ENV)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ')} (every screen presents one key); demo layout
+maxSubscriptionsPerCaller 100000; open files (ulimit -n) of this process and the roles: ${openFileLimit()} (the demo
+layout's process holds both ends of every socket: where 2 descriptors per socket would pass that limit, a socket
+carries several subscriptions, see "WebSockets");
+roles of the topology without Redis (each counts its own limits).
+
+${sections.join('\n\n')}
+`;
+}
+
+if (settings.layouts.includes('topology') && !existsSync(cli)) {
+  throw new Error('bench:live runs the topology from the build output: `npm run build` first');
+}
+const loadAtStart = loads();
+console.error(`bench:live: load average at start ${loadAtStart}`);
+const results: LayoutResult[] = [];
+for (const layout of settings.layouts) results.push(await runLayout(layout));
+console.log(report(results, loadAtStart));

@@ -1,6 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { describe, expect, it } from 'vitest';
-import { EntityBatchingDataSource } from './entity-batching.ts';
+import { EntityBatchingDataSource, MAX_IN_FLIGHT_PER_SELECTION } from './entity-batching.ts';
 
 const ENTITIES =
   'query($representations:[_Any!]!){_entities(representations:$representations){...on Asset{name}}}';
@@ -84,6 +84,51 @@ describe('EntityBatchingDataSource', () => {
     ]);
     await batching.process(fetchOf(['b']));
     expect(subgraph.requests).toHaveLength(3);
+  });
+
+  it('holds fetches while the most requests are in flight, then sends them as one', async () => {
+    const requests: string[][] = [];
+    const answers: (() => void)[] = [];
+    const slow: GraphQLDataSource = {
+      process(options) {
+        const representations = options.request.variables?.representations as Representation[];
+        requests.push(representations.map((item) => item.id));
+        return new Promise((resolve) => {
+          answers.push(() =>
+            resolve({
+              data: { _entities: representations.map((item) => ({ name: `asset ${item.id}` })) },
+            }),
+          );
+        });
+      },
+    };
+    const batching = new EntityBatchingDataSource(slow);
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    const pending: Promise<unknown>[] = [];
+    for (let turn = 0; turn < MAX_IN_FLIGHT_PER_SELECTION; turn++) {
+      pending.push(batching.process(fetchOf([`busy${turn}`])));
+      await nextTurn();
+    }
+    const held = [batching.process(fetchOf(['x'])), batching.process(fetchOf(['y']))];
+    await nextTurn();
+    const later = batching.process(fetchOf(['z', 'x']));
+    await nextTurn();
+    expect(requests).toHaveLength(MAX_IN_FLIGHT_PER_SELECTION);
+
+    answers[0]?.();
+    await pending[0];
+    await nextTurn();
+    // Everything held went as one request once one returned, each entity once.
+    expect(requests.at(-1)).toEqual(['x', 'y', 'z']);
+    for (const answer of answers.slice(1)) answer();
+    const results = await Promise.all([...held, later]);
+    expect(results.map((result) => (result as { data: unknown }).data)).toEqual([
+      { _entities: [{ name: 'asset x' }] },
+      { _entities: [{ name: 'asset y' }] },
+      { _entities: [{ name: 'asset z' }, { name: 'asset x' }] },
+    ]);
+    await Promise.all(pending);
+    expect(requests).toHaveLength(MAX_IN_FLIGHT_PER_SELECTION + 1);
   });
 
   it('passes operations without representations straight through', async () => {

@@ -160,6 +160,37 @@ describe('eventStream over the bus', () => {
     await everything.return!();
   });
 
+  it("indexes streams by asset: asset A's event never reaches asset B's stream", async () => {
+    const evaluated = new Map<string, string[]>();
+    const following = (name: string, routes?: string[]) => ({
+      select: (event: PlantEvent) => {
+        evaluated.set(name, [...(evaluated.get(name) ?? []), event.assetId]);
+        return event.type === 'state' ? event.assetId : undefined;
+      },
+      ...(routes ? { routes } : {}),
+    });
+    const a = await eventStream(subscriber, following('a', ['state:asset-a']));
+    const b = await eventStream(subscriber, following('b', ['state:asset-b']));
+    const states = await eventStream(subscriber, following('states', ['state']));
+    const unfiltered = await eventStream(subscriber, following('unfiltered'));
+
+    // Ids are matched case-insensitively: the graph's arguments are lower case, events may not be.
+    publisher.publish(state('Asset-A', 'RUNNING'));
+    publisher.publish(state('asset-b', 'IDLE'));
+    expect(await a.next()).toEqual({ value: 'Asset-A', done: false });
+    expect(await b.next()).toEqual({ value: 'asset-b', done: false });
+    expect(await states.next()).toEqual({ value: 'Asset-A', done: false });
+    expect(await states.next()).toEqual({ value: 'asset-b', done: false });
+    expect(await unfiltered.next()).toEqual({ value: 'Asset-A', done: false });
+    expect(await unfiltered.next()).toEqual({ value: 'asset-b', done: false });
+    // B's filter never ran for A's event (nor A's for B's); the others saw both.
+    expect(evaluated.get('a')).toEqual(['Asset-A']);
+    expect(evaluated.get('b')).toEqual(['asset-b']);
+    expect(evaluated.get('states')).toEqual(['Asset-A', 'asset-b']);
+    expect(evaluated.get('unfiltered')).toEqual(['Asset-A', 'asset-b']);
+    for (const stream of [a, b, states, unfiltered]) await stream.return!();
+  });
+
   it('ends a stream whose reader falls behind its buffer', async () => {
     const stream = await eventStream(subscriber, {
       ...selectState('press'),
