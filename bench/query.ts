@@ -1,33 +1,51 @@
 /**
- * Query benchmark: what the federated gateway adds to the work behind it.
+ * Query benchmark: what the federated gateway adds to the SQL behind a time-series read, on the
+ * production topology (each role an OS process of the build output), with the demo's one-process
+ * figures next to it.
  *
- * (a) A day of one-minute averages of one tag (`Tag.aggregate`) and of 50 tags
- *     (`timeseriesFrame`) through the gateway, against the statements that read the samples for
- *     that very request, recorded and replayed through pg.
- * (b) A page of 100,000 points through the gateway, and 100,000 raw samples as `Tag.history`'s
- *     pages (1,000 samples at most) allow.
- * (c) A federated query (assets with their tags, active order and active alarms) through the
- *     gateway, against the owning assets subgraph answering its own part directly, and against
- *     the client itself asking the three subgraphs what the gateway asks them; requests signed as
- *     the gateway signs them.
+ * (a) One tag's 24 h of one-minute averages (`tag(id) { aggregate }`) and 50 tags' 24 h
+ *     (`timeseriesFrame`): through the gateway, straight to the timeseries subgraph (the request
+ *     the gateway's plan sends it), and the statements that read the samples via pg.
+ * (b) 100,000 raw samples of one tag: `Tag.historyFrame` pages through the gateway, the same
+ *     from `Tag.history` pages of at most 1,000 samples, and the statement via pg.
+ * (c) Throughput of the one-tag aggregate: the gateway against the timeseries subgraph directly.
  *
- *   npm run bench:query [-- --iterations 30 --warm-up 5 --passes 5 --clients 8 --seconds 10]
+ * The SQL is recorded once from an in-process plant on the same database (the statements that
+ * read samples), then replayed with its values on one pg connection, in turn with the requests.
+ * That in-process plant (the demo: five subgraphs and the gateway in one process) also gives the
+ * one-process figures of (a) and (b).
+ *
+ *   npm run build && npm run bench:query [-- --runs 3 --iterations 20 --warm-up 3 --passes 3
+ *     --connections 8 --seconds 5 --cpu-prof <dir>]
  *
  * --database-url (default BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/test): a scratch database is created next to it, seeded with
- * the demo plant and dropped afterwards.
+ * the demo plant and dropped afterwards. --cpu-prof writes a V8 CPU profile of every role.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import { createApiKey, signIdentity, type Identity } from '@plantgraph/auth';
+import { createApiKey as createKeyInProcess, signIdentity, type Identity } from '@plantgraph/auth';
 import { createLogger } from '@plantgraph/config';
 import { openDatabase, type Sql } from '@plantgraph/db';
 import { createPrismaClient } from '@plantgraph/db/prisma';
 import { seedDemoPlant, startPlant, type SeedSummary } from '@plantgraph/demo';
 import { DEFAULT_LIMITS } from '@plantgraph/gateway';
 import { MAX_PAGE_SIZE } from '@plantgraph/graph';
+import type { ServiceProcess } from '../test/topology/compose-services.ts';
+import {
+  cli,
+  createApiKey,
+  DedicatedBroker,
+  scratchDatabase,
+  startRoles,
+  type RoleSet,
+} from '../test/topology/faults/fault-harness.ts';
 
 // @apollo/gateway otherwise probes cloud metadata endpoints and reports usage to Apollo: traffic
 // off this machine, and CPU the measurement would count.
@@ -48,14 +66,17 @@ function count(name: string, fallback: number): number {
 }
 
 const settings = {
-  /** Measured rounds of (a), after `warmUp` unmeasured ones. */
-  iterations: count('iterations', 30),
-  warmUp: count('warm-up', 5),
-  /** Measured rounds of (b), after one unmeasured one. */
-  passes: count('passes', 5),
-  /** Concurrent clients of (c) and the seconds each target is loaded for. */
-  clients: count('clients', 8),
-  seconds: count('seconds', 10),
+  /** Each run measures every target once; figures are the median of the runs. */
+  runs: count('runs', 3),
+  /** Measured rounds of (a) per run, after `warmUp` unmeasured ones (before the first run). */
+  iterations: count('iterations', 20),
+  warmUp: count('warm-up', 3),
+  /** Measured rounds of (b) per run, after one unmeasured one (before the first run). */
+  passes: count('passes', 3),
+  /** Closed-loop clients of (c) and the seconds of each of its runs. */
+  connections: count('connections', 8),
+  seconds: count('seconds', 5),
+  cpuProfileDirectory: option('cpu-prof'),
 };
 const adminUrl =
   option('database-url') ??
@@ -63,21 +84,24 @@ const adminUrl =
   process.env.TEST_DATABASE_URL ??
   'postgres://postgres@127.0.0.1:5432/test';
 
-const GOAL = { overhead: 1.3, pageMs: 1000, throughputRatio: 0.5 };
+/** The issue's goals: SQL + 5 ms for one tag, 1.3× SQL for 50 tags, 100,000 raw in < 1 s. */
+const GOAL = { smallOverheadMs: 5, heavyRatio: 1.3, rawMs: 1000 };
 const TAGS = 50;
 const MINUTE_MS = 60_000;
 const DAY_MINUTES = 24 * 60;
-/** The (b) frame: 50 tags × 2,000 one-minute buckets make the 100,000 points a page may hold. */
-const PAGE_POINTS = 100_000;
-const PAGE_MINUTES = PAGE_POINTS / TAGS;
-/**
- * Aliased history pages per request. A page of 1,000 samples costs 3,006 in the gateway's cost
- * model, which allows 100,000 (33 pages); 25 split the 50 tags evenly.
- */
-const PAGES_PER_REQUEST = 25;
-/** (c) alternates its targets in slices of this length, so drifting load hits all alike. */
-const SLICE_SECONDS = 2;
-const IDENTITY: Identity = { subject: 'bench:query', role: 'admin', sites: null };
+/** The raw tag: 100,000 samples, one a second, every 1,000th null and BAD. */
+const RAW_SAMPLES = 100_000;
+const RAW_TAG_NAME = 'Bench raw 1 Hz';
+/** Largest historyFrame page the graph allows; fewer pages when the cost model allows more. */
+const RAW_PAGE = 100_000;
+const SUBGRAPHS = ['assets-1', 'orders-1', 'quality-1', 'alarms-1', 'timeseries-1'];
+const GATEWAY = 'gateway-1';
+const ROLES = [...SUBGRAPHS, GATEWAY];
+/** Environment of the roles that departs from compose.yaml's, stated in the report. */
+const GATEWAY_ENV = {
+  // One caller sends every request here; 1,200 a minute would cap it.
+  PLANTGRAPH_RATE_LIMIT: '0',
+};
 
 const AGGREGATE_FIELDS = `aggregate(from: $from, to: $to, interval: "1 minute", functions: [AVG]) {
   start
@@ -86,7 +110,7 @@ const AGGREGATE_FIELDS = `aggregate(from: $from, to: $to, interval: "1 minute", 
 const TAG_AGGREGATE = `query TagAggregate($id: ID!, $from: DateTime!, $to: DateTime!) {
   tag(id: $id) { ${AGGREGATE_FIELDS} }
 }`;
-/** What the gateway asks the timeseries subgraph for `TAG_AGGREGATE`. */
+/** What a gateway that fetches the tag from assets first asks the timeseries subgraph. */
 const TAG_AGGREGATE_ENTITY = `query TagAggregate($representations: [_Any!]!, $from: DateTime!, $to: DateTime!) {
   _entities(representations: $representations) { ... on Tag { ${AGGREGATE_FIELDS} } }
 }`;
@@ -97,48 +121,32 @@ const FRAME = `query Frame($tagIds: [ID!]!, $from: DateTime!, $to: DateTime!) {
     pageInfo { hasNextPage }
   }
 }`;
-const HISTORY_FIELDS = `history(from: $from, to: $to, first: ${MAX_PAGE_SIZE}, after: $after) {
-  edges { node { time value } }
-  pageInfo { hasNextPage endCursor }
-}`;
 const HISTORY = `query History($id: ID!, $from: DateTime!, $to: DateTime!, $after: String) {
-  tag(id: $id) { ${HISTORY_FIELDS} }
-}`;
-const ASSETS = `query Assets {
-  assets(first: 50) {
-    edges { node { id name tags { name } activeOrder { number } activeAlarms { code } } }
+  tag(id: $id) {
+    history(from: $from, to: $to, first: ${MAX_PAGE_SIZE}, after: $after) {
+      edges { node { time value quality } }
+      pageInfo { hasNextPage endCursor }
+    }
   }
 }`;
-/** What of `ASSETS` the assets subgraph answers itself. */
-const OWN_ASSETS = `query Assets { assets(first: 50) { edges { node { id name tags { name } } } } }`;
-const entities = (selection: string) => `query Entities($representations: [_Any!]!) {
-  _entities(representations: $representations) { ... on Asset { ${selection} } }
+const HISTORY_FRAME = `query HistoryFrame($id: ID!, $from: DateTime!, $to: DateTime!, $after: String) {
+  tag(id: $id) {
+    historyFrame(from: $from, to: $to, first: ${RAW_PAGE}, after: $after) {
+      timestamps
+      values
+      qualities
+      pageInfo { hasNextPage endCursor }
+    }
+  }
 }`;
-const ACTIVE_ORDERS = entities('activeOrder { number }');
-const ACTIVE_ALARMS = entities('activeAlarms { code }');
-
-/** `pages` history pages of different tags in one request, as aliases t0, t1, … */
-function aliasedHistory(pages: number): string {
-  const indexes = Array.from({ length: pages }, (_, index) => index);
-  const variables = indexes.map((index) => `$id${index}: ID!, $after${index}: String`);
-  const fields = indexes.map(
-    (index) =>
-      `t${index}: tag(id: $id${index}) { ${HISTORY_FIELDS.replace('$after', `$after${index}`)} }`,
-  );
-  return `query HistoryPages($from: DateTime!, $to: DateTime!, ${variables.join(', ')}) {
-  ${fields.join('\n  ')}
-}`;
-}
 
 interface HistoryPage {
-  edges: { node: { time: string; value: number | null } }[];
+  edges: { node: { time: string } }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
-interface FrameReply {
-  timeseriesFrame: { timestamps: string[]; columns: { values: unknown[] }[] };
-}
-interface AssetsReply {
-  assets: { edges: { node: { id: string } }[] };
+interface HistoryFramePage {
+  timestamps: string[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
 /**
@@ -194,23 +202,25 @@ const readsSamples = (statement: Statement) => /\bfrom datapoint/.test(statement
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN;
+};
 
+/** One work measured in one run: durations in ms, ascending, and what it delivered last. */
 interface Timings {
-  /** Durations of the measured rounds in ms, ascending. */
   sorted: number[];
-  /** What the last round returned: the points it delivered. */
   points: number;
 }
+
+/** A work: a request (or several) returning how many points it delivered. */
+type Work = () => Promise<number>;
 
 /**
  * Runs every work `warmUp + rounds` times, round by round, so that load drifting over the run
  * hits all of them alike; the measured rounds' durations per work.
  */
-async function interleaved(
-  works: (() => Promise<number>)[],
-  rounds: number,
-  warmUp: number,
-): Promise<Timings[]> {
+async function interleaved(works: Work[], rounds: number, warmUp: number): Promise<Timings[]> {
   const timings = works.map((): Timings => ({ sorted: [], points: 0 }));
   for (let round = 0; round < warmUp + rounds; round++) {
     for (const [index, work] of works.entries()) {
@@ -226,65 +236,19 @@ async function interleaved(
   return timings;
 }
 
-interface Load {
-  latencies: number[];
-  seconds: number;
-  failed: number;
-  firstError: string | undefined;
-}
-
-/** `clients` closed-loop clients repeating `work` for `seconds`. */
-async function load(work: () => Promise<unknown>, clients: number, seconds: number) {
-  const measured: Load = { latencies: [], seconds: 0, failed: 0, firstError: undefined };
-  const started = performance.now();
-  const end = started + seconds * 1000;
-  const loop = async () => {
-    while (performance.now() < end) {
-      const sent = performance.now();
-      try {
-        await work();
-        measured.latencies.push(performance.now() - sent);
-      } catch (error) {
-        measured.failed++;
-        measured.firstError ??= String(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: clients }, loop));
-  measured.seconds = (performance.now() - started) / 1000;
-  return measured;
-}
-
-/**
- * Throughput of each work under `clients` clients for `seconds` in all, in slices taken in turn
- * after a warm-up slice each.
- */
-async function throughputs(
-  works: (() => Promise<unknown>)[],
-  clients: number,
-  seconds: number,
-): Promise<Load[]> {
-  const totals = works.map((): Load => ({
-    latencies: [],
-    seconds: 0,
-    failed: 0,
-    firstError: undefined,
-  }));
-  for (const work of works) await load(work, clients, SLICE_SECONDS);
-  const slices = Math.max(1, Math.round(seconds / SLICE_SECONDS));
-  for (let slice = 0; slice < slices; slice++) {
-    for (const [index, work] of works.entries()) {
-      const total = totals[index];
-      const measured = await load(work, clients, seconds / slices);
-      if (!total) continue;
-      total.latencies.push(...measured.latencies);
-      total.seconds += measured.seconds;
-      total.failed += measured.failed;
-      total.firstError ??= measured.firstError;
-    }
+/** `interleaved` `runs` times (the warm-up only before the first): each work's runs. */
+async function inRuns(
+  works: Work[],
+  runs: number,
+  rounds: number,
+  warmUp: number,
+): Promise<Timings[][]> {
+  const perWork = works.map((): Timings[] => []);
+  for (let run = 0; run < runs; run++) {
+    const timings = await interleaved(works, rounds, run === 0 ? warmUp : 0);
+    for (const [index, timing] of timings.entries()) perWork[index]?.push(timing);
   }
-  for (const total of totals) total.latencies.sort((a, b) => a - b);
-  return totals;
+  return perWork;
 }
 
 interface Window {
@@ -294,7 +258,7 @@ interface Window {
 
 /**
  * The 50 numeric tags with the most samples in `window`; each must have one per minute, so that
- * every bucket of (a) and every point of (b) is a real sample.
+ * every bucket of (a) is a real sample.
  */
 async function benchTags(sql: Sql, window: Window): Promise<string[]> {
   const rows = await sql.query<{ id: string; samples: number }>(
@@ -308,11 +272,36 @@ async function benchTags(sql: Sql, window: Window): Promise<string[]> {
       limit $3`,
     [window.from, window.to, TAGS],
   );
-  const complete = rows.filter((row) => row.samples === PAGE_MINUTES);
+  const complete = rows.filter((row) => Number(row.samples) === DAY_MINUTES);
   if (complete.length < TAGS) {
     throw new Error(`the seed has ${complete.length} tags with a sample every minute, not ${TAGS}`);
   }
   return complete.map((row) => row.id);
+}
+
+/**
+ * A tag of the asset of `besideTag` with RAW_SAMPLES samples one second apart ending at `end`;
+ * every 1,000th null and BAD, so that the raw forms carry both. The window that holds them all.
+ */
+async function rawTag(sql: Sql, besideTag: string, end: Date): Promise<{ id: string } & Window> {
+  const [tag] = await sql.query<{ id: string }>(
+    `insert into tag (asset_id, name, data_type, unit)
+     select asset_id, $2, 'FLOAT', 'bar' from tag where id = $1
+     returning id`,
+    [besideTag, RAW_TAG_NAME],
+  );
+  if (!tag) throw new Error('could not create the raw tag');
+  const first = new Date(end.getTime() - RAW_SAMPLES * 1000);
+  await sql.query(
+    `insert into datapoint (time, tag_id, value, quality)
+     select $2::timestamptz + make_interval(secs => n),
+            $1,
+            case when n % 1000 = 999 then null else sin(n / 60.0) * 10 + 50 end,
+            case when n % 1000 = 999 then 'BAD' else 'GOOD' end::datapoint_quality
+       from generate_series(0, $3 - 1) as n`,
+    [tag.id, first.toISOString(), RAW_SAMPLES],
+  );
+  return { id: tag.id, from: first.toISOString(), to: end.toISOString() };
 }
 
 /** The `minutes` before the end of the seeded history. */
@@ -321,184 +310,149 @@ function windowBefore(seed: SeedSummary, minutes: number): Window {
   return { from: new Date(to - minutes * MINUTE_MS).toISOString(), to: new Date(to).toISOString() };
 }
 
-/** Every tag's history page by page, one request per page; the samples read. */
-async function historyOneByOne(gateway: Client, tagIds: string[], window: Window) {
-  let samples = 0;
-  for (const id of tagIds) {
+/** The works every endpoint offers, on one gateway and one timeseries subgraph. */
+interface Works {
+  one: Work;
+  oneSubgraph: Work;
+  frame: Work;
+  frameSubgraph: Work;
+  historyFrame: Work | undefined;
+  history: Work;
+}
+
+interface Targets {
+  oneTag: string;
+  tagIds: string[];
+  day: Window;
+  raw: { id: string } & Window;
+}
+
+/** The one-tag aggregate straight to the subgraph: as `tag(id)` when it has one, else entities. */
+async function subgraphAggregate(timeseries: Client, targets: Targets) {
+  const variables = { id: targets.oneTag, ...targets.day };
+  const asRoot: Work = async () =>
+    (await timeseries<{ tag: { aggregate: unknown[] } }>(TAG_AGGREGATE, variables)).tag.aggregate
+      .length;
+  const asEntity: Work = async () => {
+    const reply = await timeseries<{ _entities: { aggregate: unknown[] }[] }>(
+      TAG_AGGREGATE_ENTITY,
+      { representations: [{ __typename: 'Tag', id: targets.oneTag }], ...targets.day },
+    );
+    return reply._entities[0]?.aggregate.length ?? 0;
+  };
+  const hasRootField = await asRoot().then(
+    () => true,
+    () => false,
+  );
+  return { work: hasRootField ? asRoot : asEntity, form: hasRootField ? 'tag(id)' : '_entities' };
+}
+
+/** Every raw sample of the raw tag in historyFrame pages; the samples read. */
+const historyFrameWork =
+  (gateway: Client, raw: Targets['raw']): Work =>
+  async () => {
+    let samples = 0;
+    let after: string | null = null;
+    do {
+      const reply: { tag: { historyFrame: HistoryFramePage } } = await gateway(HISTORY_FRAME, {
+        id: raw.id,
+        from: raw.from,
+        to: raw.to,
+        after,
+      });
+      const { timestamps, pageInfo } = reply.tag.historyFrame;
+      samples += timestamps.length;
+      after = pageInfo.hasNextPage ? pageInfo.endCursor : null;
+    } while (after);
+    return samples;
+  };
+
+/** Every raw sample of the raw tag in Tag.history pages, one request per page. */
+const historyWork =
+  (gateway: Client, raw: Targets['raw']): Work =>
+  async () => {
+    let samples = 0;
     let after: string | null = null;
     do {
       const reply: { tag: { history: HistoryPage } } = await gateway(HISTORY, {
-        id,
-        ...window,
+        id: raw.id,
+        from: raw.from,
+        to: raw.to,
         after,
       });
       const { edges, pageInfo } = reply.tag.history;
       samples += edges.length;
       after = pageInfo.hasNextPage ? pageInfo.endCursor : null;
     } while (after);
-  }
-  return samples;
-}
-
-/** Every tag's history, `PAGES_PER_REQUEST` tags' next pages per request; the samples read. */
-async function historyAliased(gateway: Client, tagIds: string[], window: Window) {
-  let samples = 0;
-  let pending = tagIds.map((id) => ({ id, after: null as string | null }));
-  while (pending.length > 0) {
-    const batch = pending.slice(0, PAGES_PER_REQUEST);
-    pending = pending.slice(PAGES_PER_REQUEST);
-    const variables: Record<string, unknown> = { ...window };
-    for (const [index, { id, after }] of batch.entries()) {
-      variables[`id${index}`] = id;
-      variables[`after${index}`] = after;
-    }
-    const reply = await gateway<Record<string, { history: HistoryPage }>>(
-      aliasedHistory(batch.length),
-      variables,
-    );
-    for (const [index, { id }] of batch.entries()) {
-      const page = reply[`t${index}`]?.history;
-      samples += page?.edges.length ?? 0;
-      if (page?.pageInfo.hasNextPage) pending.push({ id, after: page.pageInfo.endCursor });
-    }
-  }
-  return samples;
-}
-
-const whole = (value: number) =>
-  Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
-const ms = (value: number) => (value < 10 ? `${value.toFixed(1)} ms` : `${whole(value)} ms`);
-const spread = (sorted: number[]) =>
-  `${ms(percentile(sorted, 50))} / ${ms(percentile(sorted, 95))}`;
-const times = (ratio: number) => `${ratio.toFixed(2)}×`;
-const verdict = (met: boolean) => (met ? 'PASS' : 'MISS');
-const loads = () =>
-  loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' / ');
-
-interface Compared {
-  gateway: Timings;
-  subgraph: Timings;
-  sql: Timings;
-}
-
-interface Results {
-  storage: string;
-  loadAtStart: string;
-  seed: SeedSummary;
-  /** How many statements the (a) requests sent, and how many of them read samples. */
-  statements: Record<'one' | 'many', { recorded: number; replayed: number }>;
-  one: Compared;
-  many: Compared;
-  page: Compared;
-  history: { oneByOne: Timings; aliased: Timings };
-  assetsCount: number;
-  throughput: { federated: Load; owning: Load; byHand: Load };
-}
-
-const p50 = (timings: Timings) => percentile(timings.sorted, 50);
-const slowest = (timings: Timings) => timings.sorted.at(-1) ?? NaN;
-const rate = (measured: Load) => measured.latencies.length / measured.seconds;
-
-function report(results: Results): string {
-  const { seed, statements, one, many, page, history, throughput } = results;
-  const { warmUp, iterations, passes, clients, seconds } = settings;
-  const overheadOne = p50(one.gateway) / p50(one.sql);
-  const overheadMany = p50(many.gateway) / p50(many.sql);
-  const versusOwning = rate(throughput.federated) / rate(throughput.owning);
-  const versusByHand = rate(throughput.federated) / rate(throughput.byHand);
-  const pages = PAGE_POINTS / MAX_PAGE_SIZE;
-  const aliasedRequests = Math.ceil(pages / PAGES_PER_REQUEST);
-  const aggregateRow = (query: string, { gateway, subgraph, sql }: Compared) =>
-    `| ${query} | ${spread(gateway.sorted)} | ${spread(subgraph.sorted)} | ${spread(sql.sorted)} | ${times(p50(gateway) / p50(sql))} |`;
-  const pageRow = (request: string, timings: Timings, unit = '') =>
-    `| ${request} | ${whole(timings.points)}${unit} | ${ms(p50(timings))} | ${ms(slowest(timings))} |`;
-  const loadRow = (target: string, measured: Load) => {
-    const error = measured.firstError ? ` (${measured.firstError})` : '';
-    return `| ${target} | ${whole(rate(measured))} | ${spread(measured.latencies)} | ${whole(measured.failed)}${error} |`;
+    return samples;
   };
-  return `
-Query benchmark (${cpus().length} cores, Node ${process.version}, ${results.storage})
-Load average (1 / 5 / 15 min): ${results.loadAtStart} at the start, ${loads()} at the end.
-Method: a scratch database with the demo seed (${whole(seed.counts.tag)} tags, ${whole(seed.counts.datapoint)} datapoints: three days at one
-minute, seeded in ${(seed.elapsedMs / 1000).toFixed(1)} s); the five subgraphs and the gateway in this process on loopback (per-caller rate
-limit off), clients in the same process (fetch, JSON parsed), an admin API key. The ${TAGS} tags are the numeric ones with a
-sample every minute of the last ${whole(PAGE_MINUTES)} minutes. Subgraph requests are signed like the gateway's.
-(a) ${warmUp} warm-up and ${iterations} measured rounds, the six requests in turn each round. Through the gateway:
-tag(id) { aggregate(interval: "1 minute", functions: [AVG]) { start avg } } over the last 24 h, and for ${TAGS} tags
-timeseriesFrame(interval: "1 minute", functions: [AVG]) { timestamps columns { tagId values } } (what docs/analytics.md
-offers for many tags). Subgraph: what the gateway asks the timeseries subgraph (_entities on Tag; timeseriesFrame), sent to
-it directly. SQL via pg: the statements reading samples that the subgraph sent for the gateway's request (recorded, then
-replayed with their values on one pg connection: ${statements.one.replayed} of the ${statements.one.recorded} and ${statements.many.replayed} of the ${statements.many.recorded} statements the two requests sent).
-(b) One unmeasured and ${passes} measured rounds of 100,000 points of the ${TAGS} tags (${whole(PAGE_MINUTES)} minutes each): a timeseriesFrame page
-(one-minute AVG buckets of one-minute samples, so each value is one sample) through the gateway, from the subgraph and as
-SQL; and the raw samples through Tag.history, whose pages hold at most ${whole(MAX_PAGE_SIZE)} samples: ${pages} requests of one page,
-or ${aliasedRequests} requests of ${PAGES_PER_REQUEST} aliased pages (the gateway's cost limit allows 33).
-(c) ${clients} clients, each sending its next request when its last one is answered, ${seconds} s per target in ${SLICE_SECONDS} s slices taken
-in turn, after a ${SLICE_SECONDS} s warm-up each. Gateway: assets(first: 50) { edges { node { id name tags { name }
-activeOrder { number } activeAlarms { code } } } } (${results.assetsCount} assets, three subgraphs). Owning subgraph: the assets subgraph
-answering its part (id name tags { name }) directly. By hand: that part, then _entities on the orders and on the alarms
-subgraph at once, as in the gateway's query plan.
 
-| (a) 24 h at one minute | gateway p50 / p95 | subgraph p50 / p95 | SQL via pg p50 / p95 | gateway / SQL at p50 |
-|---|---|---|---|---|
-${aggregateRow(`1 tag, Tag.aggregate (${whole(one.gateway.points)} buckets)`, one)}
-${aggregateRow(`${TAGS} tags, timeseriesFrame (${whole(many.gateway.points)} values)`, many)}
-
-| (b) 100,000 points | points read | p50 | slowest |
-|---|---|---|---|
-${pageRow('timeseriesFrame page, gateway', page.gateway)}
-${pageRow('timeseriesFrame page, subgraph', page.subgraph)}
-${pageRow("the page's statement via pg", page.sql, ' rows')}
-${pageRow(`Tag.history raw, ${pages} requests of one page`, history.oneByOne)}
-${pageRow(`Tag.history raw, ${aliasedRequests} requests of ${PAGES_PER_REQUEST} pages`, history.aliased)}
-
-| (c) ${clients} clients | requests/s | latency p50 / p95 | failed |
-|---|---|---|---|
-${loadRow('gateway, federated query', throughput.federated)}
-${loadRow('assets subgraph directly, its part', throughput.owning)}
-${loadRow('three subgraphs directly, by hand', throughput.byHand)}
-
-| goal | measured | result |
-|---|---|---|
-| (a) 1 tag: gateway <= ${GOAL.overhead}× SQL at p50 | ${times(overheadOne)} | ${verdict(overheadOne <= GOAL.overhead)} |
-| (a) ${TAGS} tags: gateway <= ${GOAL.overhead}× SQL at p50 | ${times(overheadMany)} | ${verdict(overheadMany <= GOAL.overhead)} |
-| (b) 100,000-point page < ${whole(GOAL.pageMs)} ms (a raw page holds ${whole(MAX_PAGE_SIZE)}: frame page) | p50 ${ms(p50(page.gateway))} | ${verdict(p50(page.gateway) < GOAL.pageMs)} |
-| (c) gateway >= ${GOAL.throughputRatio} × owning subgraph, requests/s | ${versusOwning.toFixed(2)} | ${verdict(versusOwning >= GOAL.throughputRatio)} |
-| (c) gateway >= ${GOAL.throughputRatio} × the same subgraph requests by hand | ${versusByHand.toFixed(2)} | ${verdict(versusByHand >= GOAL.throughputRatio)} |
-`;
+async function worksOf(gateway: Client, timeseries: Client, targets: Targets) {
+  const frame =
+    (endpoint: Client): Work =>
+    async () => {
+      const reply = await endpoint<{
+        timeseriesFrame: { timestamps: string[]; columns: unknown[] };
+      }>(FRAME, { tagIds: targets.tagIds, ...targets.day });
+      return reply.timeseriesFrame.timestamps.length * reply.timeseriesFrame.columns.length;
+    };
+  const one: Work = async () =>
+    (
+      await gateway<{ tag: { aggregate: unknown[] } }>(TAG_AGGREGATE, {
+        id: targets.oneTag,
+        ...targets.day,
+      })
+    ).tag.aggregate.length;
+  const historyFrame = historyFrameWork(gateway, targets.raw);
+  // Without Tag.historyFrame (an older graph), (b) has only Tag.history.
+  const offersHistoryFrame = await historyFrame().then(
+    () => true,
+    () => false,
+  );
+  const oneSubgraph = await subgraphAggregate(timeseries, targets);
+  const works: Works = {
+    one,
+    oneSubgraph: oneSubgraph.work,
+    frame: frame(gateway),
+    frameSubgraph: frame(timeseries),
+    historyFrame: offersHistoryFrame ? historyFrame : undefined,
+    history: historyWork(gateway, targets.raw),
+  };
+  return { works, subgraphForm: oneSubgraph.form };
 }
 
-async function admin(statement: string) {
-  const connection = new pg.Client({ connectionString: adminUrl });
-  await connection.connect();
-  await connection.query(statement);
-  await connection.end();
+interface Replay {
+  replay: Work;
+  recorded: number;
+  replayed: number;
 }
 
-const loadAtStart = loads();
-const name = `plantgraph_bench_${randomBytes(4).toString('hex')}`;
-await admin(`create database ${name}`);
-const closers: (() => Promise<unknown>)[] = [
-  () => admin(`drop database if exists ${name} with (force)`),
-];
-try {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const { sql, capabilities } = await openDatabase({ databaseUrl: url.toString() });
-  closers.push(() => sql.close());
-  const seed = await seedDemoPlant(sql, { size: 'demo', now: new Date() });
-  const day = windowBefore(seed, DAY_MINUTES);
-  const pageWindow = windowBefore(seed, PAGE_MINUTES);
-  const tagIds = await benchTags(sql, pageWindow);
-  const [oneTag = ''] = tagIds;
+/** The SQL of the three reads, and the demo's one-process figures of (a) and (b). */
+interface InProcess {
+  one: Replay;
+  frame: Replay;
+  raw: Replay;
+  demo: { one: Timings; frame: Timings; historyFrame: Timings | undefined; history: Timings };
+}
 
-  const prisma = await createPrismaClient(sql);
-  closers.push(() => prisma.$disconnect());
-  const recorder = recordingSql(sql);
+/**
+ * The demo plant in this process on the database: the statements its requests send (replayed
+ * later with `direct`), and its own figures.
+ */
+async function inProcess(
+  services: { sql: Sql; capabilities: Awaited<ReturnType<typeof openDatabase>>['capabilities'] },
+  direct: pg.Client,
+  targets: Targets,
+): Promise<InProcess> {
+  const prisma = await createPrismaClient(services.sql);
+  const recorder = recordingSql(services.sql);
   const plant = await startPlant({
-    services: { sql: recorder.sql, prisma, capabilities, logger: createLogger('bench', 'warn') },
+    services: {
+      sql: recorder.sql,
+      prisma,
+      capabilities: services.capabilities,
+      logger: createLogger('bench', 'warn'),
+    },
     port: 0,
     host: '127.0.0.1',
     subgraphPortsFrom: 0,
@@ -506,139 +460,393 @@ try {
     // The per-caller rate limit would measure itself: every client here is one caller.
     limits: { ...DEFAULT_LIMITS, rateLimit: { ...DEFAULT_LIMITS.rateLimit, perMinute: 0 } },
   });
-  closers.push(() => plant.close());
-  const { key } = await createApiKey(sql, { role: 'admin', sites: null, label: 'bench' });
-  const gatewayHeaders = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
-  const gateway = client(plant.url, () => gatewayHeaders);
-  const subgraph = (subgraphName: string) => {
-    const server = plant.subgraphs[subgraphName];
-    if (!server) throw new Error(`no subgraph ${subgraphName}`);
-    return client(server.url, (body) => ({
-      'content-type': 'application/json',
-      ...signIdentity(plant.gatewaySecret, IDENTITY, body),
-    }));
-  };
-  const direct = new pg.Client({ connectionString: url.toString() });
-  await direct.connect();
-  closers.push(() => direct.end());
-
-  /** The request once, then the statements reading samples of a second run of it, replayable. */
-  const replayOf = async (request: () => Promise<unknown>) => {
-    await request();
-    const recorded = await recorder.record(request);
-    const statements = recorded.filter(readsSamples);
-    const replay = async () => {
-      let rows = 0;
-      for (const { text, values } of statements) {
-        rows += (await direct.query(text, [...values])).rowCount ?? 0;
-      }
-      return rows;
-    };
-    return { replay, recorded: recorded.length, replayed: statements.length };
-  };
-
-  // (a) A day of one-minute averages: through the gateway, from the subgraph, as SQL.
-  const timeseries = subgraph('timeseries');
-  const aggregateOne = async () => {
-    const reply = await gateway<{ tag: { aggregate: unknown[] } }>(TAG_AGGREGATE, {
-      id: oneTag,
-      ...day,
+  try {
+    const { key } = await createKeyInProcess(services.sql, {
+      role: 'admin',
+      sites: null,
+      label: 'bench',
     });
-    return reply.tag.aggregate.length;
-  };
-  const aggregateOneFromSubgraph = async () => {
-    const reply = await timeseries<{ _entities: { aggregate: unknown[] }[] }>(
-      TAG_AGGREGATE_ENTITY,
-      { representations: [{ __typename: 'Tag', id: oneTag }], ...day },
+    const gateway = client(plant.url, () => ({
+      'content-type': 'application/json',
+      authorization: `Bearer ${key}`,
+    }));
+    const server = plant.subgraphs.timeseries;
+    if (!server) throw new Error('no timeseries subgraph in the plant');
+    const identity: Identity = { subject: 'bench:query', role: 'admin', sites: null };
+    const timeseries = client(server.url, (body) => ({
+      'content-type': 'application/json',
+      ...signIdentity(plant.gatewaySecret, identity, body),
+    }));
+    const { works } = await worksOf(gateway, timeseries, targets);
+    const replayOf = async (request: Work): Promise<Replay> => {
+      await request();
+      const recorded = await recorder.record(request);
+      const statements = recorded.filter(readsSamples);
+      const replay = async () => {
+        let rows = 0;
+        for (const { text, values } of statements) {
+          rows += (await direct.query(text, [...values])).rowCount ?? 0;
+        }
+        return rows;
+      };
+      return { replay, recorded: recorded.length, replayed: statements.length };
+    };
+    const rawRead = works.historyFrame ?? works.history;
+    const replays = {
+      one: await replayOf(works.one),
+      frame: await replayOf(works.frame),
+      raw: await replayOf(rawRead),
+    };
+    const [one, frame] = await interleaved(
+      [works.one, works.frame],
+      settings.iterations,
+      settings.warmUp,
     );
-    return reply._entities[0]?.aggregate.length ?? 0;
-  };
-  const frame = (endpoint: Client, window: Window) => async () => {
-    const reply = await endpoint<FrameReply>(FRAME, { tagIds, ...window });
-    const { timestamps, columns } = reply.timeseriesFrame;
-    return timestamps.length * columns.length;
-  };
-  const frameDay = frame(gateway, day);
-  const oneSql = await replayOf(aggregateOne);
-  const manySql = await replayOf(frameDay);
-  const [one, oneSubgraph, oneDirect, many, manySubgraph, manyDirect] = await interleaved(
-    [
-      aggregateOne,
-      aggregateOneFromSubgraph,
-      oneSql.replay,
-      frameDay,
-      frame(timeseries, day),
-      manySql.replay,
-    ],
-    settings.iterations,
-    settings.warmUp,
-  );
-
-  // (b) 100,000 points: one frame page, and raw samples in history pages.
-  const framePage = frame(gateway, pageWindow);
-  const pageSql = await replayOf(framePage);
-  const [page, pageSubgraph, pageDirect, oneByOne, aliased] = await interleaved(
-    [
-      framePage,
-      frame(timeseries, pageWindow),
-      pageSql.replay,
-      () => historyOneByOne(gateway, tagIds, pageWindow),
-      () => historyAliased(gateway, tagIds, pageWindow),
-    ],
-    settings.passes,
-    1,
-  );
-
-  // (c) The federated query, the owning subgraph's part, and the gateway's plan run by hand.
-  const assetsSubgraph = subgraph('assets');
-  const ordersSubgraph = subgraph('orders');
-  const alarmsSubgraph = subgraph('alarms');
-  const assetsCount = (await gateway<AssetsReply>(ASSETS)).assets.edges.length;
-  const [federated, owning, byHand] = await throughputs(
-    [
-      () => gateway(ASSETS),
-      () => assetsSubgraph(OWN_ASSETS),
-      async () => {
-        const reply = await assetsSubgraph<AssetsReply>(OWN_ASSETS);
-        const representations = reply.assets.edges.map(({ node }) => ({
-          __typename: 'Asset',
-          id: node.id,
-        }));
-        await Promise.all([
-          ordersSubgraph(ACTIVE_ORDERS, { representations }),
-          alarmsSubgraph(ACTIVE_ALARMS, { representations }),
-        ]);
-      },
-    ],
-    settings.clients,
-    settings.seconds,
-  );
-
-  if (!one || !oneSubgraph || !oneDirect || !many || !manySubgraph || !manyDirect) {
-    throw new Error('a measurement of (a) is missing');
-  }
-  if (!page || !pageSubgraph || !pageDirect || !oneByOne || !aliased) {
-    throw new Error('a measurement of (b) is missing');
-  }
-  if (!federated || !owning || !byHand) throw new Error('a measurement of (c) is missing');
-  console.log(
-    report({
-      storage: capabilities.timescaleVersion
-        ? `PostgreSQL ${capabilities.postgresVersion} + TimescaleDB ${capabilities.timescaleVersion}`
-        : `PostgreSQL ${capabilities.postgresVersion}, plain tables`,
-      loadAtStart,
-      seed,
-      statements: { one: oneSql, many: manySql },
-      one: { gateway: one, subgraph: oneSubgraph, sql: oneDirect },
-      many: { gateway: many, subgraph: manySubgraph, sql: manyDirect },
-      page: { gateway: page, subgraph: pageSubgraph, sql: pageDirect },
-      history: { oneByOne, aliased },
-      assetsCount,
-      throughput: { federated, owning, byHand },
-    }),
-  );
-} finally {
-  for (const close of closers.reverse()) {
-    await close().catch((error: unknown) => console.error('close failed:', error));
+    const raws = [works.history, ...(works.historyFrame ? [works.historyFrame] : [])];
+    const [history, historyFrame] = await interleaved(raws, settings.passes, 1);
+    if (!one || !frame || !history) throw new Error('an in-process measurement is missing');
+    return { ...replays, demo: { one, frame, history, historyFrame } };
+  } finally {
+    await plant.close();
+    await prisma.$disconnect();
   }
 }
+
+/**
+ * Each subgraph URL of the gateway narrowed to the replicas started: compose lists two per
+ * subgraph, and a replica that is not there would cost a refused connection every other request.
+ */
+function startedReplicasOnly(gateway: ServiceProcess, started: readonly ServiceProcess[]) {
+  const ports = new Set(started.map((service) => String(service.port)));
+  return Object.fromEntries(
+    Object.entries(gateway.env)
+      .filter(([name]) => /^[A-Z]+_URL$/.test(name) && gateway.env[name]?.includes('/graphql'))
+      .map(([name, urls]) => [
+        name,
+        urls
+          .split(',')
+          .filter((url) => ports.has(new URL(url).port))
+          .join(','),
+      ]),
+  );
+}
+
+async function startTopology(databaseUrl: string, mqttUrl: string, gatewaySecret: string) {
+  const profile = settings.cpuProfileDirectory ? resolve(settings.cpuProfileDirectory) : undefined;
+  if (profile) mkdirSync(profile, { recursive: true });
+  return startRoles({
+    names: ROLES,
+    databaseUrl,
+    mqttUrl,
+    gatewaySecret,
+    env: (name, started) => {
+      const gateway = started.find((service) => service.name === GATEWAY);
+      return {
+        ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}/${name}` } : {}),
+        ...(name === GATEWAY && gateway
+          ? { ...startedReplicasOnly(gateway, started), ...GATEWAY_ENV }
+          : {}),
+      };
+    },
+  });
+}
+
+/** Stops the roles; with --cpu-prof by SIGTERM first, since V8 writes a profile only on exit. */
+async function stopTopology(roles: RoleSet): Promise<void> {
+  if (settings.cpuProfileDirectory) {
+    for (const name of ROLES) roles.role(name).kill('SIGTERM');
+    await Promise.race([Promise.all(ROLES.map((name) => roles.role(name).exited)), sleep(15_000)]);
+  }
+  await roles.stop();
+}
+
+interface HttpRequest {
+  port: number;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+interface Load {
+  latencies: number[];
+  failed: number;
+  firstError: string | undefined;
+  seconds: number;
+}
+
+/** `connections` closed-loop clients repeating `request` for `seconds` (see graph-load.mjs). */
+function load(request: HttpRequest, seconds: number): Promise<Load> {
+  return new Promise((resolveLoad, reject) => {
+    const worker = new Worker(new URL('./graph-load.mjs', import.meta.url), {
+      workerData: { steps: [[request]], connections: settings.connections, seconds },
+    });
+    worker.once('message', (message: Load) => resolveLoad(message));
+    worker.once('error', reject);
+  });
+}
+
+/** The topology's figures: per work, one Timings per run; (c) one Load per run. */
+interface Topology {
+  subgraphForm: string;
+  one: Timings[];
+  oneSubgraph: Timings[];
+  oneSql: Timings[];
+  frame: Timings[];
+  frameSubgraph: Timings[];
+  frameSql: Timings[];
+  historyFrame: Timings[] | undefined;
+  history: Timings[];
+  rawSql: Timings[];
+  throughput: { gateway: Load[]; subgraph: Load[] };
+}
+
+async function onTopology(
+  roles: RoleSet,
+  apiKey: string,
+  gatewaySecret: string,
+  targets: Targets,
+  sql: InProcess,
+): Promise<Topology> {
+  const portOf = (name: string) => roles.role(name).service.port ?? 0;
+  const gatewayUrl = `http://127.0.0.1:${portOf(GATEWAY)}/graphql`;
+  const timeseriesUrl = `http://127.0.0.1:${portOf('timeseries-1')}/graphql`;
+  const keyId = /^pgk_([0-9a-f]+)_/.exec(apiKey)?.[1] ?? 'bench';
+  const identity: Identity = { subject: `key:${keyId}`, role: 'admin', sites: null };
+  const gatewayHeaders = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
+  const signed = (body: string) => ({
+    'content-type': 'application/json',
+    ...signIdentity(gatewaySecret, identity, body),
+  });
+  const gateway = client(gatewayUrl, () => gatewayHeaders);
+  const timeseries = client(timeseriesUrl, signed);
+  const { works, subgraphForm } = await worksOf(gateway, timeseries, targets);
+
+  const { runs, iterations, warmUp, passes, seconds } = settings;
+  const [one, oneSubgraph, oneSql, frame, frameSubgraph, frameSql] = await inRuns(
+    [
+      works.one,
+      works.oneSubgraph,
+      sql.one.replay,
+      works.frame,
+      works.frameSubgraph,
+      sql.frame.replay,
+    ],
+    runs,
+    iterations,
+    warmUp,
+  );
+  const raws = [works.history, sql.raw.replay, ...(works.historyFrame ? [works.historyFrame] : [])];
+  const [history, rawSql, historyFrame] = await inRuns(raws, runs, passes, 1);
+
+  // (c): the same request, signed afresh per run since a signature expires after 30 s.
+  const aggregateBody = JSON.stringify({
+    query: TAG_AGGREGATE,
+    variables: { id: targets.oneTag, ...targets.day },
+  });
+  const entityBody = JSON.stringify({
+    query: subgraphForm === 'tag(id)' ? TAG_AGGREGATE : TAG_AGGREGATE_ENTITY,
+    variables:
+      subgraphForm === 'tag(id)'
+        ? { id: targets.oneTag, ...targets.day }
+        : { representations: [{ __typename: 'Tag', id: targets.oneTag }], ...targets.day },
+  });
+  const viaGateway = (): HttpRequest => ({
+    port: portOf(GATEWAY),
+    path: '/graphql',
+    headers: gatewayHeaders,
+    body: aggregateBody,
+  });
+  const direct = (): HttpRequest => ({
+    port: portOf('timeseries-1'),
+    path: '/graphql',
+    headers: signed(entityBody),
+    body: entityBody,
+  });
+  await load(viaGateway(), 2);
+  await load(direct(), 2);
+  const throughput = { gateway: [] as Load[], subgraph: [] as Load[] };
+  for (let run = 0; run < runs; run++) {
+    throughput.gateway.push(await load(viaGateway(), seconds));
+    throughput.subgraph.push(await load(direct(), seconds));
+  }
+  if (!one || !oneSubgraph || !oneSql || !frame || !frameSubgraph || !frameSql) {
+    throw new Error('a measurement of (a) is missing');
+  }
+  if (!history || !rawSql) throw new Error('a measurement of (b) is missing');
+  return {
+    subgraphForm,
+    one,
+    oneSubgraph,
+    oneSql,
+    frame,
+    frameSubgraph,
+    frameSql,
+    historyFrame,
+    history,
+    rawSql,
+    throughput,
+  };
+}
+
+const whole = (value: number) =>
+  Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
+const ms = (value: number) =>
+  Number.isFinite(value) ? (value < 10 ? `${value.toFixed(1)} ms` : `${whole(value)} ms`) : 'n/a';
+const loads = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
+const p50 = (timings: Timings) => percentile(timings.sorted, 50);
+const p95 = (timings: Timings) => percentile(timings.sorted, 95);
+/** Median of the runs, with the lowest and highest run. */
+const range = (values: number[], format: (value: number) => string) =>
+  values.length === 0
+    ? 'n/a'
+    : `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
+const runsOf = (runs: Timings[] | undefined, pick: (timings: Timings) => number) =>
+  (runs ?? []).map(pick);
+const rate = (measured: Load) => measured.latencies.length / measured.seconds;
+const verdict = (met: boolean) => (met ? 'PASS' : 'MISS');
+
+interface Results {
+  storage: string;
+  loadAtStart: string;
+  seed: SeedSummary;
+  targets: Targets;
+  sql: InProcess;
+  topology: Topology;
+}
+
+function report(results: Results): string {
+  const { seed, sql, topology } = results;
+  const { runs, iterations, warmUp, passes, connections, seconds } = settings;
+  const latencyRow = (name: string, measured: Timings[] | undefined) =>
+    `| ${name} | ${range(runsOf(measured, p50), ms)} | ${range(runsOf(measured, p95), ms)} | ${whole(measured?.[0]?.points ?? NaN)} |`;
+  const rawRow = (name: string, measured: Timings[] | undefined) =>
+    `| ${name} | ${range(runsOf(measured, p50), ms)} | ${range(
+      runsOf(measured, (timings) => timings.sorted.at(-1) ?? NaN),
+      ms,
+    )} | ${whole(measured?.[0]?.points ?? NaN)} |`;
+  const demoRow = (name: string, timings: Timings | undefined) =>
+    `| ${name} | ${timings ? ms(p50(timings)) : 'n/a'} | ${timings ? ms(p95(timings)) : 'n/a'} |`;
+  const medianP50 = (measured: Timings[] | undefined) => median(runsOf(measured, p50));
+  const oneGap = medianP50(topology.one) - medianP50(topology.oneSql);
+  const oneRatio = medianP50(topology.one) / medianP50(topology.oneSql);
+  const frameRatio = medianP50(topology.frame) / medianP50(topology.frameSql);
+  const rawMs = medianP50(topology.historyFrame);
+  const gatewayRates = topology.throughput.gateway.map(rate);
+  const subgraphRates = topology.throughput.subgraph.map(rate);
+  const throughputRatio = median(gatewayRates) / median(subgraphRates);
+  const loadRow = (name: string, measured: Load[]) => {
+    const failed = measured.reduce((sum, one) => sum + one.failed, 0);
+    const error = measured.find((one) => one.firstError)?.firstError;
+    const sorted = (one: Load) => [...one.latencies].sort((a, b) => a - b);
+    return `| ${name} | ${range(measured.map(rate), whole)} | ${range(
+      measured.map((one) => percentile(sorted(one), 50)),
+      ms,
+    )} | ${failed}${error ? ` (${error.slice(0, 100)})` : ''} |`;
+  };
+  return `
+Query benchmark (${cpus().length} cores, Node ${process.version}, ${results.storage})
+Load average (1 / 5 / 15 min): ${results.loadAtStart} at the start, ${loads()} at the end.
+Data: a scratch database with the demo seed (${whole(seed.counts.tag)} tags, ${whole(seed.counts.datapoint)} datapoints: three days at one minute), plus one
+tag with ${whole(RAW_SAMPLES)} samples one second apart (every 1,000th null and BAD). The ${TAGS} tags are numeric ones with a sample every
+minute of the last 24 h; the one tag is the first of them.
+Topology: ${ROLES.join(', ')} from compose.yaml as processes of dist/plantgraph.js (NODE_ENV=production).
+Departures from compose.yaml: the gateway's per-caller rate limit off (PLANTGRAPH_RATE_LIMIT=0); its subgraph URLs name the
+one replica started of each; no Redis (limits count in the gateway's memory); the bus on a broker of the benchmark's own${settings.cpuProfileDirectory ? `; every role under --cpu-prof (${settings.cpuProfileDirectory})` : ''}.
+Clients: this process (fetch, JSON parsed), one request at a time, an admin API key through the gateway; requests straight
+to the timeseries subgraph carry the gateway's signature (one-tag aggregate sent as ${topology.subgraphForm}, the form the gateway's plan uses).
+SQL via pg: the statements reading samples that the subgraph sent for the same request (recorded from the in-process plant,
+replayed with their values on one pg connection: ${sql.one.replayed} of ${sql.one.recorded}, ${sql.frame.replayed} of ${sql.frame.recorded} and ${sql.raw.replayed} of ${sql.raw.recorded} statements).
+(a) ${runs} runs of ${iterations} rounds (after ${warmUp} warm-up rounds), the six requests in turn each round. (b) ${runs} runs of ${passes} rounds (after one
+warm-up round): all ${whole(RAW_SAMPLES)} samples as historyFrame pages of up to ${whole(RAW_PAGE)}, as Tag.history pages of ${whole(MAX_PAGE_SIZE)}, and the raw
+statement(s) via pg. (c) ${connections} closed-loop clients (node:http keep-alive, a worker thread), ${runs} runs of ${seconds} s per target in turn, after 2 s each.
+Figures: median of the runs (lowest–highest run).
+
+| (a) 24 h at one minute, topology | p50 | p95 | points |
+|---|---|---|---|
+${latencyRow('1 tag, Tag.aggregate, gateway', topology.one)}
+${latencyRow('1 tag, Tag.aggregate, timeseries subgraph', topology.oneSubgraph)}
+${latencyRow('1 tag, SQL via pg', topology.oneSql)}
+${latencyRow(`${TAGS} tags, timeseriesFrame, gateway`, topology.frame)}
+${latencyRow(`${TAGS} tags, timeseriesFrame, timeseries subgraph`, topology.frameSubgraph)}
+${latencyRow(`${TAGS} tags, SQL via pg`, topology.frameSql)}
+
+| (b) ${whole(RAW_SAMPLES)} raw samples of one tag, topology | p50 | slowest | samples |
+|---|---|---|---|
+${rawRow(`Tag.historyFrame, gateway, pages of up to ${whole(RAW_PAGE)}`, topology.historyFrame)}
+${rawRow(`Tag.history, gateway, pages of ${whole(MAX_PAGE_SIZE)}`, topology.history)}
+${rawRow('SQL via pg', topology.rawSql)}
+
+| (c) 1 tag, Tag.aggregate, ${connections} clients, topology | requests/s | p50 | failed |
+|---|---|---|---|
+${loadRow('gateway', topology.throughput.gateway)}
+${loadRow('timeseries subgraph directly', topology.throughput.subgraph)}
+
+| in-process demo (one process), gateway | p50 | p95 |
+|---|---|---|
+${demoRow('1 tag, Tag.aggregate', sql.demo.one)}
+${demoRow(`${TAGS} tags, timeseriesFrame`, sql.demo.frame)}
+${demoRow(`${whole(RAW_SAMPLES)} raw samples, Tag.historyFrame`, sql.demo.historyFrame)}
+${demoRow(`${whole(RAW_SAMPLES)} raw samples, Tag.history`, sql.demo.history)}
+
+| goal (topology) | measured | result |
+|---|---|---|
+| (a) 1 tag: gateway <= SQL + ${GOAL.smallOverheadMs} ms at p50 | SQL + ${ms(oneGap)} (${oneRatio.toFixed(2)}×) | ${verdict(oneGap <= GOAL.smallOverheadMs)} |
+| (a) ${TAGS} tags: gateway <= ${GOAL.heavyRatio}× SQL at p50 | ${frameRatio.toFixed(2)}× | ${verdict(frameRatio <= GOAL.heavyRatio)} |
+| (b) ${whole(RAW_SAMPLES)} raw samples through the gateway < ${whole(GOAL.rawMs)} ms | ${ms(rawMs)} | ${verdict(rawMs < GOAL.rawMs)} |
+| (c) gateway / timeseries subgraph, requests/s | ${throughputRatio.toFixed(2)} | (reported) |
+`;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(cli)) throw new Error('bench:query runs the build output: `npm run build` first');
+  const loadAtStart = loads();
+  const broker = await DedicatedBroker.start();
+  const database = await scratchDatabase(adminUrl, 'bench_query');
+  const closers: (() => Promise<unknown>)[] = [() => broker.down(), () => database.drop()];
+  try {
+    const { sql, capabilities } = await openDatabase({ databaseUrl: database.url });
+    closers.push(() => sql.close());
+    const seed = await seedDemoPlant(sql, { size: 'demo', now: new Date() });
+    const day = windowBefore(seed, DAY_MINUTES);
+    const tagIds = await benchTags(sql, day);
+    const [oneTag = ''] = tagIds;
+    const raw = await rawTag(sql, oneTag, new Date(seed.to.getTime() + MINUTE_MS));
+    const targets: Targets = { oneTag, tagIds, day, raw };
+    const direct = new pg.Client({ connectionString: database.url });
+    await direct.connect();
+    closers.push(() => direct.end());
+
+    const recorded = await inProcess({ sql, capabilities }, direct, targets);
+    const apiKey = await createApiKey(database.url, 'admin');
+    const gatewaySecret = randomBytes(48).toString('base64');
+    const roles = await startTopology(database.url, broker.url, gatewaySecret);
+    closers.push(() => stopTopology(roles));
+    const topology = await onTopology(roles, apiKey, gatewaySecret, targets, recorded);
+    console.log(
+      report({
+        storage: capabilities.timescaleVersion
+          ? `PostgreSQL ${capabilities.postgresVersion} + TimescaleDB ${capabilities.timescaleVersion}`
+          : `PostgreSQL ${capabilities.postgresVersion}, plain tables`,
+        loadAtStart,
+        seed,
+        targets,
+        sql: recorded,
+        topology,
+      }),
+    );
+    if (settings.cpuProfileDirectory) {
+      console.log(
+        `CPU profiles (written on exit): ${resolve(settings.cpuProfileDirectory)}/<role>/`,
+      );
+    }
+  } finally {
+    for (const close of closers.reverse()) {
+      await close().catch((error: unknown) => console.error('close failed:', error));
+    }
+  }
+}
+
+await main();

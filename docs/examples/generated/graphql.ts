@@ -684,6 +684,20 @@ export type GapFill =
   /** Repeat the value of the nearest earlier bucket with samples. */
   | 'PREVIOUS';
 
+/** A page of one tag's raw samples in [from, to), oldest first, column by column: sample i is timestamps[i], values[i], texts[i], qualities[i]. */
+export type HistoryFrame = {
+  __typename?: 'HistoryFrame';
+  /** endCursor continues after the last sample of this page; null when it is empty. */
+  pageInfo: PageInfo;
+  qualities: Array<DatapointQuality>;
+  /** String samples; null otherwise. */
+  texts: Array<Maybe<Scalars['String']['output']>>;
+  /** Sample times, oldest first. */
+  timestamps: Array<Scalars['DateTime']['output']>;
+  /** Numeric and boolean (0/1) values; null for string samples and samples without one. */
+  values: Array<Maybe<Scalars['Float']['output']>>;
+};
+
 /** What applying (or rolling back to) a configuration did or would do. */
 export type IntegrationConfigApplyResult = {
   __typename?: 'IntegrationConfigApplyResult';
@@ -1445,6 +1459,8 @@ export type Tag = {
   downsample: Array<Datapoint>;
   /** Samples in the window [from, to), oldest first. */
   history: DatapointConnection;
+  /** The raw samples in [from, to), oldest first, as columns: up to 100,000 per page, for bulk reads that `history` would page through 1,000 at a time. See docs/analytics.md. */
+  historyFrame: HistoryFrame;
   id: Scalars['ID']['output'];
   /** The newest sample; null before the first one. */
   latest?: Maybe<Datapoint>;
@@ -1492,6 +1508,15 @@ export type TagDownsampleArgs = {
 export type TagHistoryArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** A signal of an asset: a sensor value, a setpoint, a status bit. */
+export type TagHistoryFrameArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first: Scalars['Int']['input'];
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };

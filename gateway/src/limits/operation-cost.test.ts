@@ -15,7 +15,8 @@ const schema = buildSchema(`
     tags: [Tag!]!
     history(first: Int): [Datapoint!]!
   }
-  type Tag { name: String! latest: Datapoint }
+  type Tag { name: String! latest: Datapoint historyFrame(first: Int!): HistoryFrame! }
+  type HistoryFrame { timestamps: [String!]! values: [Float]! pageInfo: PageInfo! }
   type Datapoint { time: String! value: Float }
   type Characteristic { name: String! }
   type AssetConnection { edges: [AssetEdge!]! pageInfo: PageInfo! totalCount: Int! }
@@ -55,6 +56,15 @@ describe('measureOperation', () => {
     expect(measure(query, { n: 20 }).cost).toBe(1 + 1 + 20);
     expect(measure(query, { n: 100_000 }).cost).toBe(1 + 1 + 1000);
     expect(measure(query).cost).toBe(1 + 1 + 50);
+  });
+
+  it('counts a columnar page by its values, up to its own largest page', () => {
+    const query = (first: number) =>
+      `{ asset(id: "a") { tags { historyFrame(first: ${first}) { timestamps values pageInfo { hasNextPage } } } } }`;
+    // asset 1 + tags (1 + 10 × historyFrame (1 + 2 columns × (1 + first × 0.1) + pageInfo 2))
+    expect(measure(query(100_000)).cost).toBe(1 + 1 + 10 * (1 + 2 * (1 + 10_000) + 2));
+    expect(measure(query(500_000)).cost).toBe(measure(query(100_000)).cost);
+    expect(measure(query(10)).cost).toBe(1 + 1 + 10 * (1 + 2 * (1 + 1) + 2));
   });
 
   it('multiplies nested lists', () => {

@@ -1,4 +1,15 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  Directive,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { loader, type GraphContext } from '@plantgraph/graph';
 import { Asset } from '../asset/asset.type.ts';
 import { assetById } from '../asset/asset.service.ts';
@@ -12,6 +23,8 @@ import { Tag } from './tag.type.ts';
 
 @Resolver(() => Tag)
 export class TagResolver {
+  // The timeseries subgraph answers it too, so that a tag's values take one fetch.
+  @Directive('@shareable')
   @Query(() => Tag, {
     nullable: true,
     description: 'One tag by id, retired or not; NOT_FOUND when unknown.',

@@ -56,6 +56,8 @@ registerEnumType(GapFill, {
   description:
     'One time bucket of a tag. Statistics cover the samples in [start, end) that also lie in ' +
     "the query's window; a function that was not requested is null.",
+  // Plain data: graphql-js reads the properties, no resolver per bucket and field.
+  simpleResolvers: true,
 })
 export class AggregateBucket {
   @Field(() => DateTime, {

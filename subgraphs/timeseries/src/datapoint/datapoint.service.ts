@@ -4,14 +4,24 @@ import {
   BadUserInputError,
   checkTimeWindow,
   decodeCursor,
+  encodeCursor,
+  MAX_PAGE_SIZE,
+  PageInfo,
   pageSize,
   toConnection,
   type Connection,
   type GraphContext,
 } from '@plantgraph/graph';
-import { historyPages, latestSamples, type HistoryPageKey } from '@plantgraph/timeseries-domain';
-import { Datapoint } from './datapoint.type.ts';
+import {
+  historyPages,
+  latestSamples,
+  type HistoryPageKey,
+  type HistorySample,
+} from '@plantgraph/timeseries-domain';
+import { Datapoint, type DatapointQuality } from './datapoint.type.ts';
 import type { HistoryArgs } from './datapoint.args.ts';
+import { MAX_HISTORY_FRAME_PAGE, type HistoryFrameArgs } from './history-frame.args.ts';
+import { HistoryFrame } from './history-frame.type.ts';
 
 const HISTORY_PAGE_SIZE = 100;
 
@@ -42,6 +52,40 @@ export const historyOf = (context: GraphContext) =>
     { cacheKeyFn: (key) => JSON.stringify([key.tagId, key.from, key.to, key.after, key.first]) },
   );
 
+/** The page of `first` samples out of up to `first + 1` read, column by column. */
+function toHistoryFrame(samples: readonly HistorySample[], first: number): HistoryFrame {
+  const count = Math.min(samples.length, first);
+  const frame = Object.assign(new HistoryFrame(), {
+    timestamps: new Array<Date>(count),
+    values: new Array<number | null>(count),
+    texts: new Array<string | null>(count),
+    qualities: new Array<DatapointQuality>(count),
+  });
+  for (let index = 0; index < count; index++) {
+    const sample = samples[index] as HistorySample;
+    frame.timestamps[index] = sample.time;
+    frame.values[index] = sample.value;
+    frame.texts[index] = sample.text;
+    frame.qualities[index] = sample.quality as DatapointQuality;
+  }
+  const last = count > 0 ? samples[count - 1] : undefined;
+  frame.pageInfo = Object.assign(new PageInfo(), {
+    hasNextPage: samples.length > first,
+    endCursor: last ? encodeCursor([last.exactTime]) : null,
+  });
+  return frame;
+}
+
+/** Column-oriented history pages, batched per request into one statement like `historyOf`. */
+export const historyFrameOf = (context: GraphContext) =>
+  new DataLoader<HistoryPageKey, HistoryFrame, string>(
+    async (keys) => {
+      const pages = await historyPages(context.sql, keys);
+      return keys.map((key, index) => toHistoryFrame(pages[index] ?? [], key.first));
+    },
+    { cacheKeyFn: (key) => JSON.stringify([key.tagId, key.from, key.to, key.after, key.first]) },
+  );
+
 /** The exact time of an `after` cursor; cursors carry every microsecond (isExactTime). */
 function decodeTimeCursor(after: string | null | undefined): string | null {
   const [time] = decodeCursor(after, 1) ?? [null];
@@ -52,8 +96,12 @@ function decodeTimeCursor(after: string | null | undefined): string | null {
 }
 
 /** Validates history arguments into a loader key: half-open window [from, to), time ascending. */
-export function historyKey(tagId: string, args: HistoryArgs): HistoryPageKey {
-  const first = pageSize(args.first, 'first', { fallback: HISTORY_PAGE_SIZE });
+export function historyKey(
+  tagId: string,
+  args: HistoryArgs,
+  maxPageSize = MAX_PAGE_SIZE,
+): HistoryPageKey {
+  const first = pageSize(args.first, 'first', { fallback: HISTORY_PAGE_SIZE, max: maxPageSize });
   const after = decodeTimeCursor(args.after);
   const { from, to } = checkTimeWindow(args.from, args.to);
   return {
@@ -63,4 +111,9 @@ export function historyKey(tagId: string, args: HistoryArgs): HistoryPageKey {
     after,
     first,
   };
+}
+
+/** Validates historyFrame arguments into a loader key; its cursors are history's. */
+export function historyFrameKey(tagId: string, args: HistoryFrameArgs): HistoryPageKey {
+  return historyKey(tagId, args, MAX_HISTORY_FRAME_PAGE);
 }

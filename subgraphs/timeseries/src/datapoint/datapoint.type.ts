@@ -19,7 +19,8 @@ registerEnumType(DatapointQuality, {
   },
 });
 
-@ObjectType({ description: 'One sample of a tag.' })
+// Plain data: graphql-js reads the properties, no resolver per sample and field.
+@ObjectType({ description: 'One sample of a tag.', simpleResolvers: true })
 export class Datapoint {
   @Field(() => DateTime)
   time!: Date;

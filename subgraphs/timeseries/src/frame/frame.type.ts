@@ -3,7 +3,10 @@ import { DateTime, PageInfo } from '@plantgraph/graph';
 import { AggregateFunction } from '../aggregate/aggregate.type.ts';
 import { Tag } from '../tag/tag.type.ts';
 
-@ObjectType({ description: 'One statistic of one tag, a value per timestamp of the frame.' })
+@ObjectType({
+  description: 'One statistic of one tag, a value per timestamp of the frame.',
+  simpleResolvers: true,
+})
 export class FrameColumn {
   @Field(() => Tag)
   tag!: Tag;
@@ -30,6 +33,7 @@ export class FrameColumn {
 @ObjectType({
   description:
     'Aggregates of several tags on one time grid, column by column, for charts and data frames.',
+  simpleResolvers: true,
 })
 export class TimeseriesFrame {
   @Field(() => [DateTime], { description: 'Bucket starts, oldest first.' })

@@ -1,6 +1,14 @@
 import DataLoader from 'dataloader';
 import { tagsExist } from '@plantgraph/assets-domain';
-import { loader, NotFoundError, parseIdList, type GraphContext } from '@plantgraph/graph';
+import {
+  assetIdOf,
+  loader,
+  NotFoundError,
+  parseId,
+  parseIdList,
+  type GraphContext,
+} from '@plantgraph/graph';
+import { Tag } from './tag.type.ts';
 
 /** Whether each tag exists, as the assets domain knows it. */
 export const tagExists = (context: GraphContext) =>
@@ -22,4 +30,16 @@ export async function requireTagIds(
   const missing = ids.find((_, index) => exists[index] !== true);
   if (missing) throw new NotFoundError('Tag', missing, argument);
   return ids;
+}
+
+/**
+ * One tag by id, with the asset it belongs to: what `Query.tag` answers in this subgraph, so
+ * that a query for a tag's values needs no trip to the assets subgraph first. NOT_FOUND for an
+ * unknown id, as the assets subgraph answers; the field's site check sees `assetId`.
+ */
+export async function requireTag(context: GraphContext, id: string, argument = 'id'): Promise<Tag> {
+  const tagId = parseId(id, argument, 'Tag');
+  const assetId = await assetIdOf(context, 'tag', tagId);
+  if (!assetId) throw new NotFoundError('Tag', id, argument);
+  return Object.assign(new Tag(), { id: tagId, assetId });
 }
