@@ -1,11 +1,16 @@
+import { tableFromIPC } from '@uwdata/flechette';
 import { createApiKey, type Role } from '@plantgraph/auth';
+import { loadSupergraphSdl, startGateway } from '@plantgraph/gateway';
+import type { RunningServer } from '@plantgraph/graph';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlant, type TestPlant } from './fixtures/plant.ts';
 
 /**
  * `GET /export` on the gateway of the small demo plant: raw and aggregated exports against the
- * database and the graph, the graph's authorisation, refusals naming the parameter, and a
- * client that hangs up halfway.
+ * database and the graph, as CSV, NDJSON, Parquet (read back with hyparquet) and Arrow (read back
+ * with flechette, an implementation apart from the apache-arrow that writes it), the graph's
+ * authorisation, refusals naming the parameter, and a client that hangs up halfway.
  */
 
 let plant: TestPlant;
@@ -447,5 +452,267 @@ describe('a client that hangs up', () => {
     }
     const next = await exportText({ tagIds: tag.id, ...window });
     expect(csvObjects(next).length).toBe((await samplesOf([tag.id])).length);
+  });
+});
+
+describe('Parquet and Arrow', () => {
+  /** A tag with awkward samples: nulls, text, BAD ones, microseconds, a huge value. */
+  let odd: { id: string; name: string; path: string };
+
+  /** Every sample of `tagIds` in the window, the time in microseconds since the epoch. */
+  async function exactSamplesOf(tagIds: string[]) {
+    const rows = [];
+    for (const id of tagIds) {
+      const found = await plant.database.sql.query<{ micros: string } & Omit<SampleRow, 'time'>>(
+        `select (extract(epoch from d.time) * 1000000)::int8::text as micros, d.tag_id,
+                t.name as tag, a.path as asset_path, d.value, d.quality::text as quality, d.text
+           from datapoint d join tag t on t.id = d.tag_id join asset a on a.id = t.asset_id
+          where d.tag_id = $1 and d.time >= $2 and d.time < $3
+          order by d.time`,
+        [id, window.from, window.to],
+      );
+      rows.push(...found.map(({ micros, ...row }) => ({ time: BigInt(micros), ...row })));
+    }
+    return rows;
+  }
+
+  async function exportBytes(params: Params, headers = plant.headers) {
+    const response = await exportFrom(params, headers);
+    expect(response.status, await response.clone().text()).toBe(200);
+    return { headers: response.headers, bytes: new Uint8Array(await response.arrayBuffer()) };
+  }
+
+  /** Rows of a Parquet file as hyparquet reads them, times as bigint microseconds. */
+  async function parquetRows(bytes: Uint8Array) {
+    const file = bytes.slice().buffer;
+    return parquetReadObjects({
+      file,
+      parsers: {
+        timestampFromMicroseconds: (micros: bigint) => micros,
+        timestampFromMilliseconds: (millis: bigint) => millis * 1000n,
+      },
+    });
+  }
+
+  /** Rows of an Arrow IPC stream as flechette reads them, times as bigint microseconds. */
+  function arrowRows(bytes: Uint8Array) {
+    return tableFromIPC(bytes, { useBigIntTimestamp: true }).toArray();
+  }
+
+  beforeAll(async () => {
+    const [equipment] = await plant.database.sql.query<{ id: string; path: string }>(
+      `select id, path from asset where kind = 'EQUIPMENT' and path like '%/Dresden/%'
+        order by path limit 1`,
+    );
+    const [row] = await plant.database.sql.query<{ id: string; name: string }>(
+      `insert into tag (asset_id, name) values ($1, 'Grüße, "odd" ✓') returning id, name`,
+      [equipment!.id],
+    );
+    odd = { ...row!, path: equipment!.path };
+    await plant.database.sql.query(
+      `insert into datapoint (time, tag_id, value, text, quality) values
+         ($2::timestamptz + interval '1.000123 seconds', $1, 1.5, null, 'GOOD'),
+         ($2::timestamptz + interval '1.000124 seconds', $1, null, 'a "quoted", text', 'GOOD'),
+         ($2::timestamptz + interval '2 seconds', $1, 7.25, null, 'BAD'),
+         ($2::timestamptz + interval '3 seconds', $1, -0.1, null, 'UNCERTAIN'),
+         ($2::timestamptz + interval '61 minutes', $1, 1e300, null, 'BAD')`,
+      [odd.id, window.from],
+    );
+  });
+
+  it('writes every raw sample as Parquet, exact to the microsecond, nulls and BAD included', async () => {
+    const tags = [odd.id, tag.id];
+    const { headers, bytes } = await exportBytes({
+      tagIds: tags.join(','),
+      ...window,
+      format: 'parquet',
+    });
+    expect(headers.get('content-type')).toBe('application/vnd.apache.parquet');
+    expect(headers.get('content-disposition')).toMatch(/filename="plantgraph-[\dTZ-]+\.parquet"$/);
+    const expected = await exactSamplesOf(tags);
+    expect(expected.filter((row) => row.value === null).length).toBeGreaterThan(0);
+    expect(expected.filter((row) => row.quality === 'BAD').length).toBeGreaterThan(1);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(await parquetRows(bytes)).toEqual(expected);
+    const time = parquetMetadata(bytes.slice().buffer).schema.find((e) => e.name === 'time');
+    expect(time?.logical_type).toEqual({
+      type: 'TIMESTAMP',
+      isAdjustedToUTC: true,
+      unit: 'MICROS',
+    });
+  });
+
+  it('writes every raw sample as an Arrow stream, exact to the microsecond', async () => {
+    const { headers, bytes } = await exportBytes({ under: line, ...window, format: 'arrow' });
+    expect(headers.get('content-type')).toBe('application/vnd.apache.arrow.stream');
+    expect(headers.get('content-disposition')).toMatch(/\.arrows"$/);
+    const tags = await plant.database.sql.query<{ id: string }>(
+      `select t.id from tag t join asset a on a.id = t.asset_id
+        where a.id = $1 or a.path like (select path || '/%' from asset where id = $1)
+        order by a.path, t.name`,
+      [line],
+    );
+    expect(tags.map((row) => row.id)).toContain(odd.id);
+    const expected = await exactSamplesOf(tags.map((row) => row.id));
+    expect(arrowRows(bytes)).toEqual(expected);
+    const schema = tableFromIPC(bytes).schema;
+    expect(schema.fields.map((field) => [field.name, field.nullable])).toEqual([
+      ['time', false],
+      ['tag_id', false],
+      ['tag', false],
+      ['asset_path', false],
+      ['value', true],
+      ['quality', false],
+      ['text', true],
+    ]);
+    expect(schema.fields[0]!.type).toMatchObject({ unit: 2, timezone: 'UTC' });
+  });
+
+  it('writes aggregates as Tag.aggregate gives them, in Parquet and Arrow alike', async () => {
+    const data = await graph<{
+      tag: {
+        aggregate: {
+          start: string;
+          avg: number | null;
+          max: number | null;
+          count: number;
+          badCount: number;
+          stddev: number | null;
+        }[];
+      };
+    }>(
+      `query ($id: ID!, $from: DateTime!, $to: DateTime!) {
+        tag(id: $id) {
+          aggregate(from: $from, to: $to, interval: "10 minutes", fill: NULL,
+                    includeBadQuality: true, functions: [AVG, MAX, COUNT, BAD_COUNT, STDDEV]) {
+            start avg max count badCount stddev
+          }
+        }
+      }`,
+      { id: odd.id, ...window },
+    );
+    const buckets = data.tag.aggregate;
+    expect(buckets.length).toBe(18);
+    expect(buckets.some((bucket) => bucket.avg === null)).toBe(true);
+    expect(buckets.some((bucket) => bucket.badCount > 0)).toBe(true);
+    const expected = buckets.map((bucket) => ({
+      bucket_start: BigInt(Date.parse(bucket.start)) * 1000n,
+      tag_id: odd.id,
+      tag: odd.name,
+      asset_path: odd.path,
+      avg: bucket.avg,
+      max: bucket.max,
+      count: bucket.count,
+      bad_count: bucket.badCount,
+      stddev: bucket.stddev,
+    }));
+    const params = {
+      tagIds: odd.id,
+      ...window,
+      interval: '10 minutes',
+      function: 'AVG,MAX,COUNT,BAD_COUNT,STDDEV',
+      fill: 'NULL',
+      includeBadQuality: 'true',
+    };
+    const parquet = await exportBytes({ ...params, format: 'parquet' });
+    expect(parquet.headers.get('content-disposition')).toMatch(
+      /plantgraph-aggregated-.*\.parquet"$/,
+    );
+    expect(await parquetRows(parquet.bytes)).toEqual(expected);
+    const arrow = await exportBytes({ ...params, format: 'arrow' });
+    expect(arrowRows(arrow.bytes)).toEqual(expected);
+  });
+
+  it('writes an empty window as a file without rows that readers still open', async () => {
+    const empty = { tagIds: tag.id, from: window.from, to: window.from };
+    expect(await parquetRows((await exportBytes({ ...empty, format: 'parquet' })).bytes)).toEqual(
+      [],
+    );
+    const arrow = (await exportBytes({ ...empty, format: 'arrow' })).bytes;
+    expect(tableFromIPC(arrow).numRows).toBe(0);
+    expect(tableFromIPC(arrow).schema.fields.map((field) => field.name)).toContain('quality');
+  });
+
+  it('names the formats when given an unknown one', async () => {
+    const response = await exportFrom({ tagIds: tag.id, ...window, format: 'xlsx' });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { message: string }[] };
+    expect(body.errors[0]!.message).toBe(
+      'Argument "format": "xlsx" is not a format; use one of csv, ndjson, parquet, arrow',
+    );
+  });
+
+  describe('above the row limit of Parquet', () => {
+    let limited: RunningServer;
+    let limitedBase: string;
+
+    beforeAll(async () => {
+      limited = await startGateway({
+        supergraphSdl: loadSupergraphSdl(),
+        subgraphUrls: Object.fromEntries(
+          Object.entries(plant.plant.subgraphs).map(([name, server]) => [name, server.url]),
+        ),
+        port: 0,
+        host: '127.0.0.1',
+        logger: plant.database.services.logger,
+        gatewaySecret: plant.plant.gatewaySecret,
+        sql: plant.database.sql,
+        maxParquetExportRows: 4,
+      });
+      limitedBase = limited.url.replace(/\/graphql$/, '');
+    });
+    afterAll(() => limited?.close());
+
+    const exportAt = (params: Params) =>
+      fetch(`${limitedBase}/export?${new URLSearchParams(params)}`, { headers: plant.headers });
+
+    it('refuses a raw export up front, naming the count and the limit', async () => {
+      const response = await exportAt({ tagIds: odd.id, ...window, format: 'parquet' });
+      const body = (await response.json()) as {
+        errors: { message: string; extensions: Record<string, unknown> }[];
+      };
+      expect(response.status).toBe(400);
+      expect(body.errors[0]!.extensions).toEqual({
+        argument: 'format',
+        rows: 5,
+        maxRows: 4,
+        code: 'BAD_USER_INPUT',
+      });
+      expect(body.errors[0]!.message).toMatch(
+        /^Argument "format": this Parquet export would hold 5 rows; the limit is 4\./,
+      );
+    });
+
+    it('refuses an aggregated export by the buckets of its window', async () => {
+      const aggregated = (interval: string, tagIds: string) =>
+        exportAt({ tagIds, ...window, interval, function: 'AVG', format: 'parquet' });
+      const messageOf = async (response: Response) =>
+        ((await response.json()) as { errors: { message: string }[] }).errors[0]!.message;
+      // Three hours: six half-hour buckets, or three hourly ones per tag.
+      const halfHours = await aggregated('30 minutes', odd.id);
+      expect(halfHours.status).toBe(400);
+      expect(await messageOf(halfHours)).toContain('would hold about 6 rows; the limit is 4');
+      const twoTags = await aggregated('1 hour', `${odd.id},${tag.id}`);
+      expect(twoTags.status).toBe(400);
+      expect(await messageOf(twoTags)).toContain('about 6 rows');
+      const hours = await aggregated('1 hour', odd.id);
+      expect(hours.status).toBe(200);
+      // fill NONE: the two hours with samples.
+      expect(await parquetRows(new Uint8Array(await hours.arrayBuffer()))).toHaveLength(2);
+    });
+
+    it('lets exports within the limit and other formats through', async () => {
+      const within = await exportAt({
+        tagIds: odd.id,
+        from: window.from,
+        to: new Date(Date.parse(window.from) + 3_000).toISOString(),
+        format: 'parquet',
+      });
+      expect(within.status).toBe(200);
+      expect(await parquetRows(new Uint8Array(await within.arrayBuffer()))).toHaveLength(3);
+      const arrow = await exportAt({ tagIds: odd.id, ...window, format: 'arrow' });
+      expect(arrow.status).toBe(200);
+      expect(arrowRows(new Uint8Array(await arrow.arrayBuffer()))).toHaveLength(5);
+    });
   });
 });

@@ -489,6 +489,40 @@ describe('production mode', () => {
     ).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });
 
+  it('suggests no field names in validation errors, yet names the unknown field', async () => {
+    const misspelt = '{ platfrom { version } }';
+    const { status, errors } = await post(url, { query: misspelt });
+    expect(status).toBe(400);
+    expect(errors).toHaveLength(1);
+    expect(errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(errors?.[0]?.message).toBe('Cannot query field "platfrom" on type "Query".');
+    // In development the suggestion helps whoever writes the query.
+    const development = await post(plant.plant.url, { query: misspelt });
+    expect(development.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(development.errors?.[0]?.message).toMatch(
+      /^Cannot query field "platfrom" on type "Query"\. Did you mean "platform"/,
+    );
+  });
+
+  it('suggests no field names over the WebSocket either', async () => {
+    const refusal = (at: string) =>
+      new Promise<unknown>((resolve) => {
+        connect(at).client.subscribe(
+          { query: 'subscription { machineStateChange { state } }' },
+          { next: () => undefined, error: resolve, complete: () => resolve(undefined) },
+        );
+      });
+    const messages = (errors: unknown) =>
+      (errors as GraphQLFormattedError[]).map((error) => error.message);
+    expect(messages(await refusal(url))).toEqual([
+      'Cannot query field "machineStateChange" on type "Subscription".',
+    ]);
+    const [suggested] = messages(await refusal(plant.plant.url));
+    expect(suggested).toMatch(
+      /^Cannot query field "machineStateChange" on type "Subscription"\. Did you mean "machineStateChanged"/,
+    );
+  });
+
   it('serves no Sandbox', async () => {
     const page = (at: string) => fetch(at, { headers: { accept: 'text/html' } });
     expect(await (await page(plant.plant.url)).text()).toContain('embeddableSandbox');

@@ -14,7 +14,12 @@ import { startConnectors, storedConfig } from '@plantgraph/connector-runtime';
 import { openDatabase } from '@plantgraph/db';
 import { createPrismaClient } from '@plantgraph/db/prisma';
 import { demoPlantConfig } from '@plantgraph/demo-catalog';
-import { limitsEnvironment, limitsFromEnvironment } from '@plantgraph/gateway';
+import {
+  exportEnvironment,
+  exportFromEnvironment,
+  limitsEnvironment,
+  limitsFromEnvironment,
+} from '@plantgraph/gateway';
 import { metricsRegistry, preparePlantConfig, readPlantConfigDocument } from '@plantgraph/ingest';
 import { startMqttSimulator, startOpcuaSimulator } from '@plantgraph/simulator';
 import { z } from 'zod';
@@ -66,6 +71,7 @@ export const demoEnvironment = {
     .describe('topic prefix of the event bus'),
   PLANTGRAPH_DATA_DIR: dataDir(),
   ...limitsEnvironment,
+  ...exportEnvironment,
 };
 
 type DemoConfig = z.infer<z.ZodObject<typeof demoEnvironment>>;
@@ -163,6 +169,7 @@ async function startDemo(config: DemoConfig, resources: Resources, logger: Logge
       host: config.HOST,
       subgraphPortsFrom: config.PLANTGRAPH_SUBGRAPH_PORTS_FROM,
       ...limitsFromEnvironment(config),
+      ...exportFromEnvironment(config),
       registries: [metricsRegistry],
     }),
   );

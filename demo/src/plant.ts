@@ -22,6 +22,8 @@ export interface PlantOptions {
   jwt?: JwtOptions;
   /** How long the gateway trusts a verified API key without the database (default 30 s). */
   keyCacheMs?: number;
+  /** Rows a Parquet export may hold (see GatewayOptions). */
+  maxParquetExportRows?: number;
 }
 
 export interface RunningPlant {
@@ -73,6 +75,7 @@ export async function startPlant(options: PlantOptions): Promise<RunningPlant> {
       jwt: options.jwt,
       sql: options.services.sql,
       keyCacheMs: options.keyCacheMs,
+      maxParquetExportRows: options.maxParquetExportRows,
     });
     started.push(gateway);
     return { url: gateway.url, gatewaySecret, subgraphs, close: closeAll };

@@ -11,6 +11,7 @@ import { openDatabase } from '@plantgraph/db';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { jwtConfig, jwtOptions } from './authentication.ts';
+import { exportEnvironment, exportFromEnvironment } from './export/export-environment.ts';
 import { startGateway } from './gateway-server.ts';
 import { limitsEnvironment, limitsFromEnvironment } from './limits/environment.ts';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './subgraph-replicas.ts';
@@ -49,6 +50,7 @@ export const gatewayEnvironment = {
     .describe('deadline of one subgraph request'),
   ...jwtConfig,
   ...limitsEnvironment,
+  ...exportEnvironment,
 } as const;
 
 /** The API edge: serves the supergraph over the subgraphs' URLs; it imports no subgraph. */
@@ -74,6 +76,7 @@ export const gatewayRole = defineRole({
       port: config.PORT,
       host: config.HOST,
       ...limitsFromEnvironment(config),
+      ...exportFromEnvironment(config),
       logger,
       gatewaySecret: config.PLANTGRAPH_GATEWAY_SECRET,
       jwt,

@@ -10,11 +10,33 @@ import type { FederatedSubscriptions } from './federated-subscriptions.ts';
 import type { AdmitCaller } from './limits/caller-admission.ts';
 import { withSubscriptionLimits, type SubscriptionLimits } from './limits/subscription-limits.ts';
 
+/** graphql-js's suggestions, as Apollo Server's own DisableSuggestions plugin finds them. */
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
+/**
+ * `limits` whose validation errors suggest no names ("Did you mean ...?"): over the socket what
+ * Apollo Server's `hideSchemaDetailsFromClientErrors` does over HTTP.
+ */
+function withoutSuggestions(limits: SubscriptionLimits): SubscriptionLimits {
+  return {
+    onSubscribe(caller, id, payload) {
+      const admitted = limits.onSubscribe(caller, id, payload);
+      if (!Array.isArray(admitted)) return admitted;
+      for (const error of admitted as readonly GraphQLError[]) {
+        error.message = error.message.replace(SUGGESTION, '');
+      }
+      return admitted;
+    },
+    subscribe: (args, subscribe) => limits.subscribe(args, subscribe),
+  };
+}
+
 /**
  * graphql-ws on the gateway's WebSocket server: operations are validated against the API schema,
  * subscriptions run federated. A socket lives as long as its credentials: `watch` closes it (4403)
- * when its token expires or its key is revoked. Returns the function that closes every socket,
- * which ends the upstream subscriptions of all clients.
+ * when its token expires or its key is revoked. With `hideSchemaDetails`, validation errors
+ * suggest no field or type names. Returns the function that closes every socket, which ends the
+ * upstream subscriptions of all clients.
  */
 export function serveSubscriptions(
   server: WebSocketServer,
@@ -22,6 +44,7 @@ export function serveSubscriptions(
   admit: AdmitCaller,
   limits: SubscriptionLimits,
   watch: CredentialWatch,
+  hideSchemaDetails = false,
 ): () => Promise<void> {
   const disposable = useServer<Record<string, unknown>, { identity?: Identity; caller?: Caller }>(
     withSubscriptionLimits(
@@ -91,7 +114,7 @@ export function serveSubscriptions(
           ],
         }),
       },
-      limits,
+      hideSchemaDetails ? withoutSuggestions(limits) : limits,
     ),
     server,
   );

@@ -50,3 +50,20 @@ export async function* sampleChunks(
     if (!last) return;
   }
 }
+
+/**
+ * How many samples `tagIds` hold in [from, to): one count over the (tag_id, time) index, for an
+ * export that must know its size before it starts.
+ */
+export async function sampleCount(
+  sql: Sql,
+  tagIds: readonly string[],
+  window: { from: Date; to: Date },
+): Promise<number> {
+  const [row] = await sql.query<{ count: string }>(
+    `select count(*)::text as count from datapoint
+      where tag_id = any($1::uuid[]) and time >= $2 and time < $3`,
+    [tagIds, window.from, window.to],
+  );
+  return Number(row?.count ?? 0);
+}

@@ -86,31 +86,35 @@ export function frameThroughGraph(
 const BUCKET_COLUMNS = ['bucket_start'];
 const TAG_COLUMNS = ['tag_id', 'tag', 'asset_path'];
 
+/** The lower-case column names of `spec`'s functions (`avg`, `max`, ...). */
+export const functionColumns = (spec: AggregateSpec) =>
+  spec.functions.map((fn) => fn.toLowerCase());
+
 /** The columns of an aggregated export: a lower-case one per function (`avg`, `max`, ...). */
 function aggregateColumns(spec: AggregateSpec): string[] {
   return [...BUCKET_COLUMNS, ...TAG_COLUMNS, ...functionColumns(spec)];
 }
 
-const functionColumns = (spec: AggregateSpec) => spec.functions.map((fn) => fn.toLowerCase());
+/** One page of a tag's frame. */
+export interface TagFramePage {
+  tag: ExportTag;
+  page: FramePage;
+}
 
 /**
- * The file of an aggregated export, a piece per frame page: each tag's buckets oldest first, tag
- * after tag. One frame per tag, so that `fill: NONE` leaves out exactly the buckets
- * `Tag.aggregate` leaves out for that tag (a frame of several tags keeps a row any tag has
- * samples in). The first piece holds the header and the first page, so bad arguments fail it.
+ * Each tag's frame pages, oldest buckets first, tag after tag. One frame per tag, so that
+ * `fill: NONE` leaves out exactly the buckets `Tag.aggregate` leaves out for that tag (a frame of
+ * several tags keeps a row any tag has samples in). The next page is asked for only when the
+ * caller wants it.
  */
-export async function* aggregateExport(
+export async function* tagFramePages(
   runFrame: RunFrame,
   tags: readonly ExportTag[],
   window: { from: Date; to: Date },
   spec: AggregateSpec,
-  encoder: RowEncoder,
-): AsyncGenerator<string> {
-  const valueColumns = functionColumns(spec);
+): AsyncGenerator<TagFramePage> {
   const first = Math.max(1, Math.floor(FRAME_POINTS_PER_PAGE / spec.functions.length));
-  let piece = encoder.header(aggregateColumns(spec));
   for (const tag of tags) {
-    const tagCells = encoder.fragment(TAG_COLUMNS, [tag.id, tag.name, tag.assetPath]);
     let after: string | null = null;
     do {
       const page: FramePage = await runFrame({
@@ -121,18 +125,42 @@ export async function* aggregateExport(
         first,
         after,
       });
-      for (const [index, start] of page.timestamps.entries()) {
-        const values = page.columns.map((column) => column.values[index] ?? null);
-        piece += encoder.row([
-          encoder.fragment(BUCKET_COLUMNS, [start]),
-          tagCells,
-          encoder.fragment(valueColumns, values),
-        ]);
-      }
-      if (piece !== '') yield piece;
-      piece = '';
+      yield { tag, page };
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after !== null);
+  }
+}
+
+/**
+ * The file of an aggregated export, a piece per frame page (see tagFramePages). The first piece
+ * holds the header and the first page, so bad arguments fail it.
+ */
+export async function* aggregateExport(
+  runFrame: RunFrame,
+  tags: readonly ExportTag[],
+  window: { from: Date; to: Date },
+  spec: AggregateSpec,
+  encoder: RowEncoder,
+): AsyncGenerator<string> {
+  const valueColumns = functionColumns(spec);
+  let piece = encoder.header(aggregateColumns(spec));
+  let tagCells = '';
+  let cellsOf: ExportTag | undefined;
+  for await (const { tag, page } of tagFramePages(runFrame, tags, window, spec)) {
+    if (cellsOf !== tag) {
+      tagCells = encoder.fragment(TAG_COLUMNS, [tag.id, tag.name, tag.assetPath]);
+      cellsOf = tag;
+    }
+    for (const [index, start] of page.timestamps.entries()) {
+      const values = page.columns.map((column) => column.values[index] ?? null);
+      piece += encoder.row([
+        encoder.fragment(BUCKET_COLUMNS, [start]),
+        tagCells,
+        encoder.fragment(valueColumns, values),
+      ]);
+    }
+    if (piece !== '') yield piece;
+    piece = '';
   }
   if (piece !== '') yield piece;
 }

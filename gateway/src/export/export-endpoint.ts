@@ -15,10 +15,27 @@ import type { Request, RequestHandler, Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Authenticate } from '../authentication.ts';
 import type { GatewayContext } from '../gateway-server.ts';
-import { aggregateExport, frameThroughGraph } from './aggregate-export.ts';
+import { aggregateExport, frameThroughGraph, type RunFrame } from './aggregate-export.ts';
+import { ARROW } from './arrow-format.ts';
+import type { ColumnarFormatWriter } from './column-batch.ts';
+import {
+  aggregateBatches,
+  aggregateSpecs,
+  columnarExport,
+  RAW_SPECS,
+  rawBatches,
+} from './columnar-export.ts';
 import { ENCODERS } from './export-format.ts';
-import { aggregateVocabulary, parseExportRequest, type ExportRequest } from './export-request.ts';
-import { exportTags } from './export-tags.ts';
+import {
+  aggregateVocabulary,
+  parseExportRequest,
+  type ColumnarFormat,
+  type ExportRequest,
+  type TextFormat,
+} from './export-request.ts';
+import { checkParquetSize, DEFAULT_MAX_PARQUET_ROWS } from './export-size.ts';
+import { exportTags, type ExportTag } from './export-tags.ts';
+import { PARQUET } from './parquet-format.ts';
 import { rawExport } from './raw-export.ts';
 
 export interface ExportEndpointOptions {
@@ -29,6 +46,8 @@ export interface ExportEndpointOptions {
   apollo: ApolloServer<GatewayContext>;
   apiSchema: GraphQLSchema;
   logger: Logger;
+  /** Rows a Parquet export may hold (default DEFAULT_MAX_PARQUET_ROWS); larger ones are refused. */
+  maxParquetRows?: number;
 }
 
 export interface ExportEndpoint {
@@ -77,14 +96,68 @@ async function drained(response: Response, signal: AbortSignal): Promise<boolean
   }
 }
 
+type Piece = string | Uint8Array;
+
 /** An export ready to stream: its first piece is computed, so nothing can refuse it any more. */
 interface PreparedExport {
   identity: Identity;
   tagCount: number;
   contentType: string;
   fileName: string;
-  body: AsyncGenerator<string>;
-  first: IteratorResult<string>;
+  body: AsyncGenerator<Piece>;
+  first: IteratorResult<Piece>;
+}
+
+const COLUMNAR: Readonly<Record<ColumnarFormat, ColumnarFormatWriter>> = {
+  parquet: PARQUET,
+  arrow: ARROW,
+};
+
+const isColumnar = (format: string): format is ColumnarFormat => Object.hasOwn(COLUMNAR, format);
+
+/** What an export writes and how: the body's pieces, the media type and the file extension. */
+interface ExportBody {
+  contentType: string;
+  extension: string;
+  body: AsyncGenerator<Piece>;
+}
+
+/** Where an export reads: samples from the database, buckets through the graph. */
+interface ExportSources {
+  sql: Sql;
+  runFrame: RunFrame;
+}
+
+function textBody(
+  sources: ExportSources,
+  tags: readonly ExportTag[],
+  request: ExportRequest,
+  format: TextFormat,
+): ExportBody {
+  const encoder = ENCODERS[format];
+  const window = { from: request.from, to: request.to };
+  const body = request.aggregate
+    ? aggregateExport(sources.runFrame, tags, window, request.aggregate, encoder)
+    : rawExport(sources.sql, tags, window, encoder);
+  return { contentType: encoder.contentType, extension: encoder.extension, body };
+}
+
+function columnarBody(
+  sources: ExportSources,
+  tags: readonly ExportTag[],
+  request: ExportRequest,
+  format: ColumnarFormat,
+): ExportBody {
+  const writer = COLUMNAR[format];
+  const window = { from: request.from, to: request.to };
+  const body = request.aggregate
+    ? columnarExport(
+        aggregateBatches(sources.runFrame, tags, window, request.aggregate),
+        writer,
+        aggregateSpecs(request.aggregate),
+      )
+    : columnarExport(rawBatches(sources.sql, tags, window), writer, RAW_SPECS);
+  return { contentType: writer.contentType, extension: writer.extension, body };
 }
 
 function sendRefusal(response: Response, error: unknown, logger: Logger): void {
@@ -97,16 +170,17 @@ function sendRefusal(response: Response, error: unknown, logger: Logger): void {
 }
 
 /**
- * `GET /export`: raw samples or aggregates of a set of tags over a window as CSV or NDJSON,
- * streamed (docs/analytics.md#export). Callers authenticate as on /graphql and need the viewer
- * role; site-scoped callers export only tags of their sites. Everything that can refuse the
- * export (arguments, scope, the first page of data) runs before the status line, so a refusal is
- * a JSON error; a failure later cuts the response off, never ends it as if it were complete.
- * Memory stays at a chunk or two however long the export: the next chunk is read only once the
- * client has taken the last one (`res.write` → 'drain'), and a client that goes away stops it.
+ * `GET /export`: raw samples or aggregates of a set of tags over a window as CSV, NDJSON, Parquet
+ * or an Arrow IPC stream, streamed (docs/analytics.md#export). Callers authenticate as on
+ * /graphql and need the viewer role; site-scoped callers export only tags of their sites.
+ * Everything that can refuse the export (arguments, scope, a Parquet export's size, the first
+ * page of data) runs before the status line, so a refusal is a JSON error; a failure later cuts
+ * the response off, never ends it as if it were complete. Memory stays at a chunk or two (a batch
+ * for Parquet and Arrow) however long the export: the next is read only once the client has taken
+ * the last one (`res.write` → 'drain'), and a client that goes away stops it.
  */
 export function exportEndpoint(options: ExportEndpointOptions): ExportEndpoint {
-  const { sql, logger } = options;
+  const { sql, logger, maxParquetRows = DEFAULT_MAX_PARQUET_ROWS } = options;
   const vocabulary = aggregateVocabulary(options.apiSchema);
   const running = new Set<AbortController>();
 
@@ -124,22 +198,17 @@ export function exportEndpoint(options: ExportEndpointOptions): ExportEndpoint {
       );
     }
     const tags = await exportTags(sql, identity, exportRequest.tags);
-    const encoder = ENCODERS[exportRequest.format];
-    const window = { from: exportRequest.from, to: exportRequest.to };
-    const body = exportRequest.aggregate
-      ? aggregateExport(
-          frameThroughGraph(options.apollo, identity),
-          tags,
-          window,
-          exportRequest.aggregate,
-          encoder,
-        )
-      : rawExport(sql, tags, window, encoder);
+    const { format } = exportRequest;
+    if (format === 'parquet') await checkParquetSize(sql, tags, exportRequest, maxParquetRows);
+    const sources = { sql, runFrame: frameThroughGraph(options.apollo, identity) };
+    const { contentType, extension, body } = isColumnar(format)
+      ? columnarBody(sources, tags, exportRequest, format)
+      : textBody(sources, tags, exportRequest, format);
     return {
       identity,
       tagCount: tags.length,
-      contentType: encoder.contentType,
-      fileName: fileName(exportRequest, encoder.extension),
+      contentType,
+      fileName: fileName(exportRequest, extension),
       body,
       first: await body.next(),
     };

@@ -1,4 +1,4 @@
-import type { ExportFormat } from './export-request.ts';
+import type { TextFormat } from './export-request.ts';
 
 /** A value in a row of an export. */
 export type Cell = string | number | null;
@@ -53,4 +53,4 @@ const ndjson: RowEncoder = {
   row: (fragments) => `{${fragments.join(',')}}\n`,
 };
 
-export const ENCODERS: Readonly<Record<ExportFormat, RowEncoder>> = { csv, ndjson };
+export const ENCODERS: Readonly<Record<TextFormat, RowEncoder>> = { csv, ndjson };

@@ -7,8 +7,14 @@ import {
 } from '@plantgraph/graph';
 import { isEnumType, type GraphQLSchema } from 'graphql';
 
+/** The text formats `/export` writes, a row a line. */
+export type TextFormat = 'csv' | 'ndjson';
+
+/** The columnar formats `/export` writes, a batch of rows at a time. */
+export type ColumnarFormat = 'parquet' | 'arrow';
+
 /** The file formats `/export` writes. */
-export type ExportFormat = 'csv' | 'ndjson';
+export type ExportFormat = TextFormat | ColumnarFormat;
 
 /** Which tags to export: listed ones in this order, or those under an asset by path and name. */
 export type TagSelection = { tagIds: string[] } | { under: string; tagName: string | null };
@@ -48,7 +54,7 @@ export function aggregateVocabulary(apiSchema: GraphQLSchema): AggregateVocabula
   return { functions: values('AggregateFunction'), fills: values('GapFill') };
 }
 
-const FORMATS: readonly ExportFormat[] = ['csv', 'ndjson'];
+const FORMATS: readonly ExportFormat[] = ['csv', 'ndjson', 'parquet', 'arrow'];
 
 const AGGREGATE_PARAMETERS = ['function', 'fill', 'timezone', 'includeBadQuality'] as const;
 const PARAMETERS: ReadonlySet<string> = new Set([
@@ -120,7 +126,10 @@ function tagSelection(query: Query): TagSelection {
 function formatOf(query: Query): ExportFormat {
   const format = (singleOf(query, 'format') ?? 'csv').toLowerCase();
   if (!FORMATS.includes(format as ExportFormat)) {
-    throw new BadUserInputError('format', `"${format}" is not a format; use csv or ndjson`);
+    throw new BadUserInputError(
+      'format',
+      `"${format}" is not a format; use one of ${FORMATS.join(', ')}`,
+    );
   }
   return format as ExportFormat;
 }
