@@ -9,7 +9,13 @@ import {
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Logger } from '@plantgraph/config';
 import { type RunningServer } from '@plantgraph/graph';
-import { closeServer, createServer, listen, mountProbes } from '@plantgraph/service';
+import {
+  closeServer,
+  createServer,
+  databasePoolMetrics,
+  listen,
+  mountProbes,
+} from '@plantgraph/service';
 import express from 'express';
 import { Gauge, Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
@@ -19,6 +25,7 @@ import { AuthenticationError } from '@plantgraph/errors';
 import { createAuthenticator } from './authentication.ts';
 import { CredentialWatch } from './credential-watch.ts';
 import { FederatedSubscriptions } from './federated-subscriptions.ts';
+import { GatewayMetrics } from './gateway-metrics.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { gatewayReadiness } from './readiness.ts';
 import { subgraphReplicas } from './subgraph-replicas.ts';
@@ -59,6 +66,8 @@ export interface GatewayOptions {
   sql?: Sql;
   /** How long a verified API key is trusted without asking the database (default 30 s). */
   keyCacheMs?: number;
+  /** Rows a Parquet export of `GET /export` may hold (default 10,000,000). */
+  maxParquetExportRows?: number;
 }
 
 /** The gateway's per-request context: who is calling. */
@@ -75,10 +84,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // @apollo/gateway otherwise starts an exporter that reports usage data to Apollo; Plantgraph
   // makes no calls beyond the plant's own network.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  const metrics = new GatewayMetrics();
   const replicas = subgraphReplicas(
     Supergraph.build(options.supergraphSdl).subgraphs().values(),
     options.subgraphUrls,
     options.subgraphTimeoutMs,
+    metrics.observeSubgraphFetch,
   );
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -96,6 +107,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     keyCacheMs: options.keyCacheMs,
   });
   const app = express();
+  // Answers are POSTed GraphQL results and exports: a hash of every answer for an ETag serves no
+  // cache, and costs the gateway CPU on every request.
+  app.set('etag', false);
   const httpServer = createServer(app);
   const subscriptions = new FederatedSubscriptions({
     supergraphSdl: options.supergraphSdl,
@@ -118,6 +132,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     onRevoked: (ids) => authenticate.forgetKeys(ids),
     logger,
   });
+  // Without introspection, "Did you mean ...?" in validation errors would still spell out the
+  // schema's field and type names to whoever probes it.
+  const introspection = options.introspection ?? sandbox;
   const webSockets = new WebSocketServer({
     server: httpServer,
     path: '/graphql',
@@ -129,10 +146,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     limitHandlers.admit,
     limitHandlers.subscriptions,
     credentialWatch,
+    !introspection,
   );
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: options.introspection ?? sandbox,
+    introspection,
+    hideSchemaDetailsFromClientErrors: !introspection,
     // Apollo's default, stated: GETs and simple POSTs need a header no browser form can send.
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
@@ -144,6 +163,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageProductionDefault({ footer: false }),
       ...limitHandlers.plugins,
+      metrics.plugin<GatewayContext>(),
     ],
   });
   await apollo.start();
@@ -152,20 +172,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     // balancer then sends no traffic to a gateway that could only fail it.
     ready: gatewayReadiness(replicas, options.sql),
     registries: [
+      metrics.registry,
+      ...(options.sql ? [databasePoolMetrics(options.sql)] : []),
       subscriptionMetrics(subscriptions),
       limitStore.registry,
       credentialWatch.registry,
       ...(options.registries ?? []),
     ],
   });
-  // Streaming CSV/NDJSON export (docs/analytics.md#export), authenticated like /graphql and
-  // rate-limited per caller like it, in a budget of its own.
+  // Streaming export (docs/analytics.md#export), authenticated like /graphql and rate-limited
+  // per caller like it, in a budget of its own.
   const exports = exportEndpoint({
     sql: options.sql,
     authenticate,
     apollo,
     apiSchema: subscriptions.apiSchema,
     logger,
+    maxParquetRows: options.maxParquetExportRows,
   });
   app.get('/export', ...limitHandlers.endpoint('export'), exports.handler);
   app.use(

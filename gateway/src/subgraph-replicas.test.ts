@@ -96,4 +96,26 @@ describe('SubgraphReplicas', () => {
     for (let request = 0; request < 4; request += 1) await post(replicas, '{ alarms { id } }');
     expect([first.hits(), second.hits()]).toEqual([2, 2]);
   });
+
+  it('tells its observer how each request ended, retries over replicas included', async () => {
+    const live = await replica('answer');
+    const seen: [string, string][] = [];
+    const observe = (subgraph: string, outcome: string, seconds: number) => {
+      expect(seconds).toBeGreaterThanOrEqual(0);
+      seen.push([subgraph, outcome]);
+    };
+    const retried = new SubgraphReplicas(
+      'assets',
+      `${await refusedUrl()},${live.url}`,
+      5_000,
+      observe,
+    );
+    await post(retried, '{ assets { id } }');
+    const down = new SubgraphReplicas('orders', await refusedUrl(), 5_000, observe);
+    await expect(post(down, '{ orders { id } }')).rejects.toThrow(/unavailable/);
+    expect(seen).toEqual([
+      ['assets', 'ok'],
+      ['orders', 'unavailable'],
+    ]);
+  });
 });

@@ -17,6 +17,19 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
 const MUTATION = /^(?:\\[nrt]|\s)*mutation\b/;
 const QUERY_FIRST = '{"query":"';
 
+/**
+ * How a subgraph request ended: answered with a 2xx status, answered with another status, or no
+ * replica answered (refused, dropped, timed out).
+ */
+export type SubgraphFetchOutcome = 'ok' | 'http_error' | 'unavailable';
+
+/** Told of every subgraph request once it ends, retries over replicas included (/metrics). */
+export type SubgraphFetchObserver = (
+  subgraph: string,
+  outcome: SubgraphFetchOutcome,
+  seconds: number,
+) => void;
+
 /** How long one subgraph request may take before the gateway answers SERVICE_UNAVAILABLE. */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
 
@@ -36,6 +49,7 @@ export class SubgraphReplicas {
     readonly name: string,
     urls: string,
     private readonly timeoutMs: number,
+    private readonly onFetch?: SubgraphFetchObserver,
   ) {
     this.urls = urls
       .split(',')
@@ -53,6 +67,20 @@ export class SubgraphReplicas {
 
   /** A fetch that spreads requests over the replicas (the URL it is given is ignored). */
   readonly fetch: FetchFunction = async (_input, init) => {
+    if (!this.onFetch) return this.#send(init);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const response = await this.#send(init);
+      this.onFetch(this.name, response.ok ? 'ok' : 'http_error', seconds());
+      return response;
+    } catch (error) {
+      this.onFetch(this.name, 'unavailable', seconds());
+      throw error;
+    }
+  };
+
+  async #send(init: SubgraphRequestInit | undefined): Promise<SubgraphResponse> {
     const mutation = isMutation(init?.body);
     let lastError: unknown;
     for (let attempt = 0; attempt < this.urls.length; attempt += 1) {
@@ -69,7 +97,7 @@ export class SubgraphReplicas {
       `Subgraph ${this.name} is unavailable: ${describeFailure(lastError, this.timeoutMs)}`,
       { subgraph: this.name },
     );
-  };
+  }
 
   /** Each replica's readiness URL (`/readyz` beside `/graphql`). */
   readinessUrls(): string[] {
@@ -113,11 +141,12 @@ export function subgraphReplicas(
   subgraphs: Iterable<{ name: string; url: string }>,
   urls: Record<string, string | undefined> = {},
   timeoutMs = DEFAULT_SUBGRAPH_TIMEOUT_MS,
+  onFetch?: SubgraphFetchObserver,
 ): Map<string, SubgraphReplicas> {
   return new Map(
     [...subgraphs].map(({ name, url }) => [
       name,
-      new SubgraphReplicas(name, urls[name] ?? url, timeoutMs),
+      new SubgraphReplicas(name, urls[name] ?? url, timeoutMs, onFetch),
     ]),
   );
 }

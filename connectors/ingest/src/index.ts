@@ -21,4 +21,10 @@ export {
   type ConnectionKind,
   type ConnectionSnapshot,
 } from './health/connection-tracker.ts';
-export { ingestMetrics, metricsRegistry } from './metrics.ts';
+export {
+  attributedSink,
+  ingestMetrics,
+  metricsRegistry,
+  observeStored,
+  UNATTRIBUTED_CONNECTION,
+} from './metrics.ts';

@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { IngestRecord } from './records.ts';
+import type { IngestSink } from './ports.ts';
 
 /**
  * The ingest pipeline's Prometheus metrics. They live on a registry of their own so a process
@@ -64,4 +66,67 @@ export const ingestMetrics = {
     labelNames: ['connection'] as const,
     registers: [metricsRegistry],
   }),
+  storedRecords: new Counter({
+    name: 'plantgraph_ingest_stored_records_total',
+    help: 'Records of committed batches, by the connection that delivered them (duplicates included).',
+    labelNames: ['connection'] as const,
+    registers: [metricsRegistry],
+  }),
+  lagSeconds: new Histogram({
+    name: 'plantgraph_ingest_lag_seconds',
+    help: "Seconds from a record's source time to the commit of its batch, by connection.",
+    labelNames: ['connection'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
+    registers: [metricsRegistry],
+  }),
 };
+
+/**
+ * The connection label of records the writer cannot attribute: replayed from the spool (which
+ * stores no connection) or written by the runtime itself (a device marked offline, a dead letter
+ * mapped again).
+ */
+export const UNATTRIBUTED_CONNECTION = '_unattributed';
+
+/**
+ * Which connection delivered a record. Records carry no connection, and the writer batches those
+ * of every connection together; a weak map keeps the attribution without changing what is
+ * queued, spooled or stored, and forgets it with the record.
+ */
+const deliveredBy = new WeakMap<IngestRecord, string>();
+
+/** `sink` for one connection: what it writes is attributed to `connection` on /metrics. */
+export function attributedSink(sink: IngestSink, connection: string): IngestSink {
+  return {
+    write(records) {
+      for (const record of records) deliveredBy.set(record, connection);
+      return sink.write(records);
+    },
+    deadLetter: (letter) => sink.deadLetter(letter),
+    durable: () => sink.durable(),
+  };
+}
+
+/**
+ * Counts committed records per connection and observes their lag. One labelled child per
+ * connection and batch: a batch holds thousands of records, and resolving labels per record
+ * would cost more than the observation.
+ */
+export function observeStored(records: readonly IngestRecord[], now = Date.now()): void {
+  const children = new Map<string, { count: number; lag: { observe(value: number): void } }>();
+  for (const record of records) {
+    const connection = deliveredBy.get(record) ?? UNATTRIBUTED_CONNECTION;
+    let child = children.get(connection);
+    if (!child) {
+      child = { count: 0, lag: ingestMetrics.lagSeconds.labels({ connection }) };
+      children.set(connection, child);
+    }
+    child.count += 1;
+    const time = record.time instanceof Date ? record.time.getTime() : Number.NaN;
+    // A source clock ahead of ours would make the lag negative: it is none.
+    if (!Number.isNaN(time)) child.lag.observe(Math.max(0, now - time) / 1000);
+  }
+  for (const [connection, { count }] of children) {
+    ingestMetrics.storedRecords.inc({ connection }, count);
+  }
+}

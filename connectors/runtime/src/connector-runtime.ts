@@ -4,6 +4,7 @@ import type { Logger } from '@plantgraph/config';
 import type { Sql } from '@plantgraph/db';
 import { canonicalJson } from '@plantgraph/integration-domain';
 import {
+  attributedSink,
   createSignalMapper,
   discoverTag,
   HealthReporter,
@@ -245,12 +246,14 @@ class RunningConnections {
       endpoint: connection.kind === 'opcua' ? connection.endpoint : (connection.url ?? busUrl),
     });
     const connectorLogger = logger.child({ connection: connection.id });
+    // Stored records and their lag are counted per connection on /metrics.
+    const sink = attributedSink(writer, connection.id);
     const connector =
       connection.kind === 'opcua'
         ? startOpcuaConnector({
             connection,
             mapper,
-            sink: writer,
+            sink,
             health: connectionHealth,
             logger: connectorLogger,
             // The client certificate must outlive reboots: servers trust it once, by thumbprint.
@@ -260,7 +263,7 @@ class RunningConnections {
             connection,
             brokerUrl: busUrl,
             mapper,
-            sink: writer,
+            sink,
             health: connectionHealth,
             logger: connectorLogger,
             discover:

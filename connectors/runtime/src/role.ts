@@ -15,6 +15,7 @@ import {
   closeServer,
   createServer,
   databaseAnswers,
+  databasePoolMetrics,
   listen,
   mountProbes,
 } from '@plantgraph/service';
@@ -112,7 +113,7 @@ export const connectorsRole = defineRole({
         throw new Error(`database: ${error instanceof Error ? error.message : String(error)}`);
       });
     };
-    mountProbes(app, { ready, registries: [metricsRegistry] });
+    mountProbes(app, { ready, registries: [metricsRegistry, databasePoolMetrics(database.sql)] });
     const server = createServer(app);
     await listen(server, config.PORT, config.HOST, 'PORT');
     logger.info(

@@ -27,6 +27,7 @@ import {
   closeServer,
   createServer,
   databaseAnswers,
+  databasePoolMetrics,
   listen,
   mountProbes,
 } from '@plantgraph/service';
@@ -106,6 +107,9 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
   const apollo = new ApolloServer<GraphContext>({
     schema: options.schema,
     includeStacktraceInErrorResponses: false,
+    // Only the gateway calls, with operations it planned itself; an error it passes on names no
+    // field the caller did not write, whatever the gateway's mode.
+    hideSchemaDetailsFromClientErrors: true,
     // The process owns shutdown order (servers, then the database); see closeOnSignals.
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
@@ -119,7 +123,10 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     ],
   });
   await apollo.start();
-  mountProbes(app, { ready: databaseAnswers(services.sql), registries: options.registries });
+  mountProbes(app, {
+    ready: databaseAnswers(services.sql),
+    registries: [databasePoolMetrics(services.sql), ...(options.registries ?? [])],
+  });
   app.use(
     '/graphql',
     express.json({

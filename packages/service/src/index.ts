@@ -15,3 +15,4 @@ export { exitOnStartupError } from './fail-fast.ts';
 export { closeOnSignals } from './shutdown.ts';
 export { closeServer, createServer, listen, PortInUseError } from './http-server.ts';
 export { databaseAnswers, mountProbes, processRegistry, type ProbeOptions } from './probes.ts';
+export { databasePoolMetrics, type ObservablePool } from './pool-metrics.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from '@plantgraph/config';
 import type { Sql } from '@plantgraph/db';
-import { ingestMetrics } from '../metrics.ts';
+import { ingestMetrics, observeStored } from '../metrics.ts';
 import type { IngestSink } from '../ports.ts';
 import type { DeadLetterRecord, IngestRecord } from '../records.ts';
 import { writeBatch, type BatchOutcome } from './batch.ts';
@@ -523,6 +523,7 @@ export class IngestWriter implements IngestSink {
     for (const [kind, count] of countBy(outcome.accepted, (record) => record.kind)) {
       ingestMetrics.records.inc({ kind }, count);
     }
+    observeStored(outcome.accepted);
     for (const [connection, count] of countBy(outcome.letters, (letter) => letter.connection)) {
       ingestMetrics.deadLetters.inc({ connection }, count);
     }
