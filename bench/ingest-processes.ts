@@ -2,18 +2,24 @@
  * The ingest benchmark in the deployed layout: `plantgraph connectors` as separate OS processes,
  * each owning a partition of the simulated edge nodes (PLANTGRAPH_CONNECTIONS), against the real
  * PostgreSQL and broker. Run from bench/ingest.ts with `--processes 1|2`; with 2 the one-process
- * baseline runs in the same invocation, the two layouts taking turns, `--runs` times each.
+ * baseline runs in the same invocation, the two layouts taking turns, `--runs` times each. After
+ * each round the stored rows are loaded again straight into the same table, by `COPY` (the ceiling)
+ * and by `unnest`, so the pipeline's ratios compare figures of the same run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
-import type { Sql } from '@plantgraph/db';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyText, type Sql } from '@plantgraph/db';
 
 export interface ProcessBenchOptions {
   sql: Sql;
@@ -34,6 +40,10 @@ export interface ProcessBenchOptions {
   /** Settings given on the command line that depart from the defaults, for the report. */
   departures: string[];
   postgresVersion: string;
+  /** What the broker is, for the report. */
+  broker: string;
+  /** Where the connectors processes write their V8 CPU profiles (`node --cpu-prof`), if asked. */
+  profileDir: string | undefined;
 }
 
 /**
@@ -64,6 +74,13 @@ interface ProcessFigures {
   rss: number | undefined;
 }
 
+/** The same rows loaded straight into the same table, after a round of runs. */
+interface RawLoads {
+  rows: number;
+  copyRate: number;
+  unnestRate: number;
+}
+
 interface RunFigures {
   processes: number;
   offered: number;
@@ -71,6 +88,11 @@ interface RunFigures {
   seconds: number;
   latencies: number[];
   publisherSeconds: number;
+  /** CPU seconds each part spent from the first publish to the end of the drain. */
+  cpu: Map<string, number>;
+  /** DDATA datapoints published over the slowest publisher thread's time. */
+  publishRate: number;
+  raw?: RawLoads;
   rebirths: number;
   perProcess: ProcessFigures[];
 }
@@ -151,9 +173,10 @@ async function startConnectorsProcess(
     ...(partitioned ? { PLANTGRAPH_CONNECTIONS: connections.join(',') } : {}),
     ...(options.bus ? { MQTT_URL: options.mqttUrl } : {}),
   };
+  const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'cli/src/main.ts'), 'connectors'],
+    [...profile, '--import', 'tsx', join(root, 'cli/src/main.ts'), 'connectors'],
     { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   const exited = once(child, 'exit');
@@ -196,6 +219,7 @@ function plantConfig(group: string, edgeNodes: EdgeNode[], options: ProcessBench
 
 interface Published {
   ms: number;
+  ddata: number;
   rebirths: number;
   datapoints: number;
   timestamps: Float64Array;
@@ -280,6 +304,8 @@ async function oneRun(
           }),
         ),
     );
+    const database = new URL(options.databaseUrl).pathname.slice(1);
+    const cpuBefore = cpuSnapshot(running, database);
     const started = Date.now();
     for (const worker of publishers) worker.postMessage('go');
 
@@ -315,6 +341,10 @@ async function oneRun(
       }
       await sleep(POLL_MS);
     }
+    const cpuAfter = cpuSnapshot(running, database);
+    const cpu = new Map(
+      [...cpuAfter].map(([part, seconds]) => [part, seconds - (cpuBefore.get(part) ?? 0)]),
+    );
     const all = published!;
     await Promise.all(publishers.map((worker) => worker.terminate()));
 
@@ -372,7 +402,11 @@ async function oneRun(
       seconds: Math.max(...perProcess.map((item) => item.seconds)),
       latencies: perProcess.flatMap((item) => item.latencies).sort((a, b) => a - b),
       publisherSeconds: Math.max(...all.map((item) => item.ms)) / 1000,
+      publishRate:
+        all.reduce((sum, item) => sum + item.ddata, 0) /
+        (Math.max(...all.map((item) => item.ms)) / 1000),
       rebirths: all.reduce((sum, item) => sum + item.rebirths, 0),
+      cpu,
       perProcess,
     };
   } finally {
@@ -380,6 +414,177 @@ async function oneRun(
     await Promise.all(running.map((connectors) => connectors.exited));
     rmSync(configFile, { force: true });
   }
+}
+
+const RAW_BATCH = 5000;
+const DATAPOINT_COLUMNS = [
+  { name: 'time', type: 'timestamptz' },
+  { name: 'tag_id', type: 'uuid' },
+  { name: 'value', type: 'float8' },
+  { name: 'text', type: 'text' },
+  { name: 'quality', type: 'datapoint_quality' },
+];
+
+/**
+ * The rows the last run stored, loaded again into the emptied table in batches of the writer's
+ * size (5,000), each committed on its own: once by `COPY ... FROM STDIN` (the ceiling for any
+ * ingest path) and once by the `unnest ... on conflict do nothing` insert the writer used before.
+ */
+async function rawLoads(options: ProcessBenchOptions): Promise<RawLoads> {
+  const { sql } = options;
+  const rows = (
+    await sql.query<{
+      time: Date;
+      tag_id: string;
+      value: number | null;
+      text: string | null;
+      quality: string;
+    }>('select time, tag_id, value, text, quality from datapoint order by time')
+  ).map((row) => [row.time, row.tag_id, row.value, row.text, row.quality]);
+  const batches = Array.from({ length: Math.ceil(rows.length / RAW_BATCH) }, (_, index) =>
+    rows.slice(index * RAW_BATCH, (index + 1) * RAW_BATCH),
+  );
+  const copy = `copy datapoint (${DATAPOINT_COLUMNS.map((column) => column.name).join(', ')}) from stdin`;
+  const client = new pg.Client({ connectionString: options.databaseUrl });
+  await client.connect();
+  try {
+    await sql.exec('truncate datapoint');
+    const copyStarted = performance.now();
+    for (const batch of batches) {
+      await pipeline(Readable.from(copyText(batch)), client.query(copyFrom(copy)));
+    }
+    const copySeconds = (performance.now() - copyStarted) / 1000;
+    await sql.exec('truncate datapoint');
+    const unnestStarted = performance.now();
+    for (const batch of batches) {
+      await sql.bulkInsert(
+        'datapoint',
+        DATAPOINT_COLUMNS,
+        batch,
+        'on conflict (tag_id, time) do nothing',
+      );
+    }
+    const unnestSeconds = (performance.now() - unnestStarted) / 1000;
+    return {
+      rows: rows.length,
+      copyRate: rows.length / copySeconds,
+      unnestRate: rows.length / unnestSeconds,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Reads `max_queued_messages` and `max_inflight_messages` of deploy/mosquitto.conf. */
+function deployedBrokerLimits(): string[] {
+  return readFileSync(join(root, 'deploy/mosquitto.conf'), 'utf8')
+    .split('\n')
+    .filter((line) => /^(max_queued_messages|max_inflight_messages)\s/.test(line));
+}
+
+export interface Broker {
+  url: string;
+  description: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A Mosquitto of the benchmark's own, as a process on a free loopback port, with the limits of
+ * deploy/mosquitto.conf (the deployed broker) and no persistence.
+ */
+export async function startDeployedBroker(): Promise<Broker> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'plantgraph-bench-mosquitto-'));
+  const limits = deployedBrokerLimits();
+  const config = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    config,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      'log_type error',
+      'log_type warning',
+      ...limits,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = once(child, 'exit');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`mosquitto exited (${child.exitCode})`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) break;
+    if (Date.now() > deadline) throw new Error('mosquitto did not listen');
+    await sleep(100);
+  }
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    description: `the benchmark's own mosquitto process (port ${port}) with deploy/mosquitto.conf's ${limits.join(', ')}, persistence off`,
+    async close() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Kernel clock ticks per second, the unit of /proc/<pid>/stat's CPU times (Linux: 100). */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** What each part of the setup has spent on CPU so far, in seconds, from /proc (Linux only). */
+function cpuSnapshot(connectors: readonly ConnectorsProcess[], database: string) {
+  const parts = new Map<string, number>();
+  const add = (part: string, seconds: number) => parts.set(part, (parts.get(part) ?? 0) + seconds);
+  for (const running of connectors) add('connectors processes', cpuSecondsOf(running.child.pid!));
+  // The first line of /proc/stat: user, nice, system, idle, iowait, irq, softirq, steal ticks.
+  const machine = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const busy = [0, 1, 2, 5, 6, 7].reduce((sum, index) => sum + (machine[index] ?? 0), 0);
+  add('whole machine, every process (other jobs included)', busy / CLOCK_TICKS);
+  const own = process.cpuUsage();
+  add('benchmark process (publisher threads, polls)', (own.user + own.system) / 1e6);
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let command: string;
+    try {
+      command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      continue;
+    }
+    if (command.startsWith('postgres: ') && command.includes(` ${database} `)) {
+      add('PostgreSQL backends of the scratch database', cpuSecondsOf(Number(entry)));
+    } else if (/^postgres: \S+ (walwriter|checkpointer|background writer)/.test(command)) {
+      add('PostgreSQL WAL writer, checkpointer, background writer', cpuSecondsOf(Number(entry)));
+    } else if (
+      command.startsWith('mosquitto ') &&
+      command.includes('plantgraph-bench-mosquitto-')
+    ) {
+      add('broker (mosquitto)', cpuSecondsOf(Number(entry)));
+    }
+  }
+  return parts;
 }
 
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -416,6 +621,11 @@ function report(options: ProcessBenchOptions, layouts: Map<number, RunFigures[]>
     (run) => run.publisherSeconds,
     (n) => `${n.toFixed(1)} s`,
   );
+  row(
+    `publishers' achieved rate (DDATA; target ${count(options.rate)}/s)`,
+    (run) => run.publishRate,
+    (n) => `${count(n)}/s`,
+  );
   row('rebirths requested (sequence gaps)', (run) => run.rebirths, count);
   row(
     'throughput (stored / time to last row)',
@@ -424,7 +634,27 @@ function report(options: ProcessBenchOptions, layouts: Map<number, RunFigures[]>
   );
   row('publish → row latency p50', (run) => percentile(run.latencies, 50), ms);
   row('publish → row latency p99', (run) => percentile(run.latencies, 99), ms);
+  const rate = (n: number) => `${count(n)}/s`;
+  const ratio = (n: number) => `${n.toFixed(0)} %`;
+  row('raw COPY of the stored rows (same round)', (run) => run.raw!.copyRate, rate);
+  row('raw unnest insert of the stored rows (same round)', (run) => run.raw!.unnestRate, rate);
+  row('pipeline / raw COPY', (run) => (run.stored / run.seconds / run.raw!.copyRate) * 100, ratio);
+  row(
+    'pipeline / raw unnest',
+    (run) => (run.stored / run.seconds / run.raw!.unnestRate) * 100,
+    ratio,
+  );
 
+  const parts = [
+    ...new Set([...layouts.values()].flatMap((runs) => runs.flatMap((run) => [...run.cpu.keys()]))),
+  ];
+  for (const part of parts) {
+    row(
+      `CPU: ${part} (core-seconds per 100,000 stored)`,
+      (run) => ((run.cpu.get(part) ?? 0) / run.stored) * 100_000,
+      (n) => n.toFixed(2),
+    );
+  }
   for (const [processes, runs] of layouts) {
     lines.push(
       '',
@@ -472,20 +702,34 @@ export async function runProcessBench(options: ProcessBenchOptions): Promise<voi
     (options.processes > 1 ? [1, options.processes] : [1]).map((processes) => [processes, []]),
   );
   const loadBefore = loadavg();
+  console.error(
+    `load average at start: ${loadBefore.map((value) => value.toFixed(2)).join(' / ')}`,
+  );
   const dataDir = mkdtempSync(join(tmpdir(), 'plantgraph-bench-connectors-'));
   try {
     for (let run = 1; run <= options.runs; run++) {
+      const round: RunFigures[] = [];
       for (const [processes, figures] of layouts) {
         const figure = await oneRun(options, processes, dataDir);
         figures.push(figure);
+        round.push(figure);
         console.error(
           `run ${run}/${options.runs}, ${processes} process(es): ${count(figure.stored)} of ${count(
             figure.offered,
           )} stored, ${count(figure.stored / figure.seconds)}/s, p99 ${count(
             percentile(figure.latencies, 99),
-          )} ms`,
+          )} ms, published at ${count(figure.publishRate)}/s`,
         );
       }
+      const raw = await rawLoads(options);
+      for (const figure of round) figure.raw = raw;
+      console.error(
+        `run ${run}/${options.runs}, raw loads of ${count(raw.rows)} rows: COPY ${count(
+          raw.copyRate,
+        )}/s, unnest ${count(raw.unnestRate)}/s; load average ${loadavg()
+          .map((value) => value.toFixed(2))
+          .join(' / ')}`,
+      );
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -494,16 +738,23 @@ export async function runProcessBench(options: ProcessBenchOptions): Promise<voi
   const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' / ');
   console.log(`
 Ingest benchmark, connectors as separate processes (${cpus().length} cores, PostgreSQL ${options.postgresVersion}, broker ${options.mqttUrl})
-Settings departing from the defaults: ${options.departures.length > 0 ? options.departures.join(' ') : 'none'}
+Broker: ${options.broker}.
+Settings departing from the defaults: ${options.departures.length > 0 ? options.departures.join(' ') : 'none'}${
+    options.profileDir
+      ? `\nCPU profiles of the connectors processes (node --cpu-prof): ${options.profileDir}`
+      : ''
+  }
 Load average (1 / 5 / 15 min): ${load(loadBefore)} before, ${load(loadAfter)} after.
 Method: ${options.edgeNodes} Sparkplug B edge nodes (${options.devices / options.edgeNodes} devices x ${options.metricsPerDevice} aliased metrics each), one publisher
-thread per edge node in the benchmark's process, together paced to ${count(options.rate)} datapoints/s at QoS 1, ${count(
+thread per edge node in the benchmark's process, together paced to ${count(options.rate)} datapoints/s at QoS 1 (up to 50 unacknowledged each), ${count(
     options.datapoints,
   )} DDATA datapoints in all.
 Each edge node is one MQTT connection of the plant config; \`plantgraph connectors\` (node --import tsx cli/src/main.ts) runs as
 ${[...layouts.keys()].join(' and ')} OS process(es), edge nodes dealt round-robin by PLANTGRAPH_CONNECTIONS, one data directory (a spool each),
 ${options.bus ? 'MQTT_URL set (every stored row also goes out on the event bus)' : 'no MQTT_URL (ingest only, no event bus)'}. Latency: publish timestamp to the first of the database polls (every ${POLL_MS} ms)
 that sees the device's first metric at that time. Lost: not stored ${options.drainSeconds} s after the last publish. Runs take turns by layout.
+After each round the last run's stored rows are loaded again into the emptied table, ${count(RAW_BATCH)} rows per statement, each
+committed on its own: by COPY FROM STDIN (text) and by the unnest insert with on conflict do nothing; ratios are of the same round.
 
 ${report(options, layouts)}
 `);

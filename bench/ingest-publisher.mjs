@@ -66,6 +66,9 @@ await publishBirths();
 parentPort.postMessage({ kind: 'born' });
 await new Promise((resolve) => parentPort.once('message', resolve));
 
+/** QoS 1 messages a publisher thread may have on their way before it waits for an acknowledgement. */
+const PUBLISH_WINDOW = 50;
+const unacknowledged = [];
 const started = Date.now();
 const lastStamp = new Array(devices).fill(0);
 const timestamps = workerData.recordTimestamps ? new Float64Array(messages) : undefined;
@@ -92,13 +95,18 @@ for (let message = 0; message < messages; message++) {
     timestamp,
   }));
   const payload = Buffer.from(encodePayload({ timestamp, seq: nextSeq(), metrics }));
-  // QoS 1 keeps the publisher from outrunning the broker; Sparkplug data is usually QoS 0.
-  await client.publishAsync(topic('DDATA', deviceName(device)), payload, { qos: 1 });
+  // QoS 1 keeps the publisher from outrunning the broker (Sparkplug data is usually QoS 0), with a
+  // window of unacknowledged messages so one round trip per message does not cap the rate. MQTT.js
+  // writes them in call order, so the sequence numbers stay in order on the wire.
+  unacknowledged.push(client.publishAsync(topic('DDATA', deviceName(device)), payload, { qos: 1 }));
+  if (unacknowledged.length >= PUBLISH_WINDOW) await unacknowledged.shift();
 }
+await Promise.all(unacknowledged);
 parentPort.postMessage({
   kind: 'published',
   ms: Date.now() - started,
   rebirths,
+  ddata: messages * metricsPerDevice,
   // Every DBIRTH carries each metric's value once, so births store rows too.
   datapoints: (messages + births * devices) * metricsPerDevice,
   timestamps,

@@ -4,11 +4,13 @@
  * table. Prints rates, their ratio and publish-to-row latency.
  *
  *   npm run bench:ingest [-- --datapoints 1000000 --rate 100000]
- *   npm run bench:ingest -- --processes 2 [--runs 3 --edge-nodes 2 --drain-seconds 10 --bus]
+ *   npm run bench:ingest -- --processes 2 [--runs 3 --edge-nodes 2 --drain-seconds 10 --bus --profile]
  *
  * `--processes 1|2` runs the connectors as separate `plantgraph connectors` processes, each owning
  * a partition of the edge nodes; 2 also takes the one-process baseline in the same run (see
- * bench/ingest-processes.ts and docs/benchmarks.md).
+ * bench/ingest-processes.ts and docs/benchmarks.md). Unless BENCH_MQTT_URL is given, that mode
+ * starts a Mosquitto process of its own with deploy/mosquitto.conf's limits; `--profile` has the
+ * connectors processes write V8 CPU profiles.
  *
  * BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test):
  * a scratch database is created next to it and dropped afterwards. BENCH_MQTT_URL (default
@@ -31,7 +33,7 @@ import {
   type IngestRecord,
 } from '@plantgraph/ingest';
 import { startMqttConnector } from '@plantgraph/mqtt-connector';
-import { runProcessBench } from './ingest-processes.ts';
+import { runProcessBench, startDeployedBroker } from './ingest-processes.ts';
 
 /** Settings given on the command line that depart from the defaults, printed with the results. */
 const departures: string[] = [];
@@ -59,6 +61,7 @@ const runs = argument('runs', 3);
 const edgeNodes = argument('edge-nodes', 2);
 const drainSeconds = argument('drain-seconds', 10);
 const bus = flag('bus');
+const profile = flag('profile');
 if (![0, 1, 2].includes(processes)) throw new Error('--processes must be 1 or 2');
 if (processes > 0 && (DEVICES % edgeNodes !== 0 || edgeNodes % Math.max(processes, 1) !== 0)) {
   throw new Error(`--edge-nodes must divide ${DEVICES} devices and be a multiple of --processes`);
@@ -100,22 +103,32 @@ try {
       select (select id from asset where path = 'Bench'), 'EQUIPMENT', 'D' || d, 'Bench/D' || d
         from generate_series(0, ${DEVICES - 1}) d;`);
   if (processes > 0) {
-    await runProcessBench({
-      sql,
-      databaseUrl: url.toString(),
-      mqttUrl,
-      datapoints,
-      rate: targetRate,
-      processes,
-      runs,
-      edgeNodes,
-      devices: DEVICES,
-      metricsPerDevice: METRICS_PER_DEVICE,
-      drainSeconds,
-      bus,
-      departures,
-      postgresVersion: database.capabilities.postgresVersion,
-    });
+    const broker = process.env.BENCH_MQTT_URL ? undefined : await startDeployedBroker();
+    const profileDir = profile
+      ? mkdtempSync(join(tmpdir(), 'plantgraph-bench-profiles-'))
+      : undefined;
+    try {
+      await runProcessBench({
+        sql,
+        databaseUrl: url.toString(),
+        mqttUrl: broker?.url ?? mqttUrl,
+        broker: broker?.description ?? `BENCH_MQTT_URL (${mqttUrl}), as configured there`,
+        profileDir,
+        datapoints,
+        rate: targetRate,
+        processes,
+        runs,
+        edgeNodes,
+        devices: DEVICES,
+        metricsPerDevice: METRICS_PER_DEVICE,
+        drainSeconds,
+        bus,
+        departures,
+        postgresVersion: database.capabilities.postgresVersion,
+      });
+    } finally {
+      await broker?.close();
+    }
   } else {
     await runInProcess();
   }
@@ -257,7 +270,7 @@ Ingest benchmark (${cpus().length} cores, PostgreSQL ${database.capabilities.pos
 Settings departing from the defaults: ${departures.length > 0 ? departures.join(' ') : 'none'}
 Method: ${messages.toLocaleString()} Sparkplug B DDATA messages x ${METRICS_PER_DEVICE} metrics (aliases) from
 ${DEVICES} devices, published at QoS 1 from a worker thread paced to ${targetRate.toLocaleString()} datapoints/s; MQTT connector -> mapping -> batched writer
-(5,000 rows/batch, unnest) -> datapoint. Then the same rows bulk-inserted directly, 5,000 per statement.
+(5,000 rows/batch, COPY on PostgreSQL) -> datapoint. Then the same rows bulk-inserted directly (unnest), 5,000 per statement.
 
 | measure                              | value |
 |--------------------------------------|-------|

@@ -55,7 +55,7 @@ export function sourceFiles(root: string): string[] {
 const mention = (table: string) =>
   new RegExp(
     `\\b(?:from|join|into|update|copy|table)\\s+${table}\\b|` +
-      `(?:bulkInsert|RowInScope)\\([^)]*['"]${table}['"]`,
+      `(?:bulkInsert|bulkLoad|RowInScope)\\([^)]*['"]${table}['"]`,
     'i',
   );
 

@@ -4,7 +4,7 @@ import type { CounterKind } from './oee/oee-figures.ts';
 import type { DatapointQuality } from './sample.ts';
 
 /*
- * The connectors' writes to the time-series hypertables: one bulk insert per table and batch,
+ * The connectors' writes to the time-series hypertables: one bulk write per table and batch,
  * inside the caller's transaction. The tables carry no foreign keys; the ingest writer checks
  * references before it calls these. Rows already stored are ignored, so a replayed batch is
  * harmless.
@@ -57,13 +57,16 @@ const STATE_COLUMNS = [
   col('reason', 'text'),
 ];
 
-/** Stores datapoints in one statement; a (tag, time) already stored keeps its value. */
+/**
+ * Stores datapoints, the connectors' volume, as one bulk load (COPY on PostgreSQL); a (tag, time)
+ * already stored keeps its value.
+ */
 export function insertDatapoints(tx: Sql, rows: readonly NewDatapoint[]): Promise<void> {
-  return tx.bulkInsert(
+  return tx.bulkLoad(
     'datapoint',
     DATAPOINT_COLUMNS,
     rows.map((r) => [r.time, r.tagId, r.value, r.text, r.quality]),
-    'on conflict (tag_id, time) do nothing',
+    '(tag_id, time)',
   );
 }
 

@@ -39,6 +39,9 @@ export async function createEmbeddedSql(dataDir?: string): Promise<EmbeddedSql> 
   }
   const observers = new StatementObservers();
 
+  // No `copyIn`, so `bulkLoad` takes the `unnest` path: PGlite runs in this process without a wire
+  // protocol to stream COPY over (its COPY reads a whole Blob), and a statement here costs no
+  // network round trip, which is most of what COPY saves on a server.
   const overConnection = (connection: PGlite | Transaction) =>
     sqlOver(
       'embedded',

@@ -1,4 +1,5 @@
 export type { BulkColumn, Row, Sql, StorageBackend } from './sql.ts';
+export { copyText } from './sql.ts';
 export { createPostgresSql } from './postgres-backend.ts';
 export { DataDirectoryInUseError } from './data-directory-lock.ts';
 export {

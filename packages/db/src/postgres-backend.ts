@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { sqlOver, StatementObservers, transactionSql, type Sql } from './sql.ts';
 
 const INT8_OID = 20;
@@ -30,7 +33,7 @@ export function createPostgresSql(connectionString: string, maxConnections = 10)
   pool.on('error', () => undefined);
   const observers = new StatementObservers();
 
-  const overClient = (client: pg.Pool | pg.PoolClient) =>
+  const overClient = (client: pg.Pool | pg.PoolClient, inTransaction: boolean) =>
     sqlOver(
       'postgres',
       {
@@ -39,20 +42,26 @@ export function createPostgresSql(connectionString: string, maxConnections = 10)
         run: async (script) => {
           await client.query(script);
         },
+        ...(inTransaction && {
+          copyIn: (statement: string, text: Iterable<string>) =>
+            pipeline(Readable.from(text), (client as pg.PoolClient).query(copyFrom(statement))),
+        }),
       },
       observers,
     );
 
   const sql: PostgresSql = {
-    ...overClient(pool),
+    ...overClient(pool, false),
     pool,
+    // COPY needs one connection and a savepoint to fall back to: a transaction of its own.
+    bulkLoad: (...load) => sql.transaction((tx) => tx.bulkLoad(...load)),
     async transaction(work) {
       const client = await pool.connect();
       // A connection lost mid-transaction makes the client emit 'error'; without a listener that
       // would crash the process. The statement under way rejects anyway, which is what callers see.
       const ignoreLostConnection = () => undefined;
       client.on('error', ignoreLostConnection);
-      const tx = transactionSql(overClient(client));
+      const tx = transactionSql(overClient(client, true));
       try {
         await client.query('begin');
         const result = await work(tx);

@@ -32,6 +32,20 @@ export interface Sql {
     rows: readonly (readonly unknown[])[],
     onConflict?: string,
   ): Promise<void>;
+  /**
+   * Inserts rows and skips those that collide with stored ones on `conflictTarget` (e.g.
+   * `(tag_id, time)`), as `bulkInsert` with `on conflict <target> do nothing` does: a replayed
+   * batch is harmless. Made for the high-volume tables: on PostgreSQL the rows stream through
+   * `COPY ... FROM STDIN` under a savepoint, and only a batch that collides is rolled back to it
+   * and inserted again through `unnest ... on conflict do nothing`. The embedded backend takes the
+   * `unnest` path directly.
+   */
+  bulkLoad(
+    table: string,
+    columns: readonly BulkColumn[],
+    rows: readonly (readonly unknown[])[],
+    conflictTarget: string,
+  ): Promise<void>;
   /** Calls `listener` with the text of every statement sent; returns the unsubscribe function. */
   observe(listener: (statement: string) => void): () => void;
   close(): Promise<void>;
@@ -64,10 +78,65 @@ export function toColumns(
   return columns.map((_, index) => `{${rows.map((row) => arrayElement(row[index])).join(',')}}`);
 }
 
+/** COPY's text format: `\N` is NULL, and these four characters would end a field or a row. */
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+};
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
+function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (value instanceof Date) return value.toISOString();
+  // NaN, Infinity and -Infinity print as float8's input spells them.
+  if (typeof value !== 'string') return String(value);
+  if (!COPY_SPECIAL.test(value)) return value;
+  return value.replace(/[\\\t\n\r]/g, (character) => COPY_ESCAPES[character] ?? character);
+}
+
+/** Rows as `COPY ... FROM STDIN` text, in pieces of `rowsPerPiece` so no string grows huge. */
+export function* copyText(rows: readonly (readonly unknown[])[], rowsPerPiece = 1000) {
+  // Rows come in runs that share a time (the datapoints of one message): format it once per run.
+  let lastMs = Number.NaN;
+  let lastTime = '';
+  const field = (value: unknown): string => {
+    if (!(value instanceof Date)) return copyField(value);
+    if (value.getTime() !== lastMs) {
+      lastMs = value.getTime();
+      lastTime = value.toISOString();
+    }
+    return lastTime;
+  };
+  for (let start = 0; start < rows.length; start += rowsPerPiece) {
+    let piece = '';
+    for (const row of rows.slice(start, start + rowsPerPiece)) {
+      piece += `${row.map(field).join('\t')}\n`;
+    }
+    yield piece;
+  }
+}
+
+function copyStatement(table: string, columns: readonly BulkColumn[]): string {
+  return `copy ${table} (${columns.map((column) => column.name).join(', ')}) from stdin`;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+const isUniqueViolation = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && 'code' in error && error.code === UNIQUE_VIOLATION;
+
 /** The two things a backend's driver must do; everything else of `Sql` is built on them. */
 export interface DriverConnection {
   rows<T>(text: string, params: unknown[]): Promise<T[]>;
   run(script: string): Promise<void>;
+  /**
+   * Streams `text` into `COPY ... FROM STDIN`; only a connection inside a transaction has it,
+   * since `bulkLoad` needs a savepoint to fall back to.
+   */
+  copyIn?(statement: string, text: Iterable<string>): Promise<void>;
 }
 
 /** The statement-level part of `Sql` over one driver connection, observed statement by statement. */
@@ -76,21 +145,42 @@ export function sqlOver(
   connection: DriverConnection,
   observers: StatementObservers,
 ): Omit<Sql, 'transaction' | 'close'> {
+  const run = (script: string) => {
+    observers.notify(script);
+    return connection.run(script);
+  };
+  const bulkInsert: Sql['bulkInsert'] = async (table, columns, rows, onConflict) => {
+    if (rows.length === 0) return;
+    const text = bulkInsertStatement(table, columns, onConflict);
+    observers.notify(text);
+    await connection.rows(text, toColumns(columns, rows));
+  };
   return {
     backend,
     query<T extends object>(text: string, params: readonly unknown[] = []) {
       observers.notify(text);
       return connection.rows<T>(text, params as unknown[]);
     },
-    exec(script: string) {
-      observers.notify(script);
-      return connection.run(script);
-    },
-    async bulkInsert(table, columns, rows, onConflict) {
-      if (rows.length === 0) return;
-      const text = bulkInsertStatement(table, columns, onConflict);
-      observers.notify(text);
-      await connection.rows(text, toColumns(columns, rows));
+    exec: run,
+    bulkInsert,
+    async bulkLoad(table, columns, rows, conflictTarget) {
+      const onConflict = `on conflict ${conflictTarget} do nothing`;
+      if (!connection.copyIn || rows.length === 0) {
+        return bulkInsert(table, columns, rows, onConflict);
+      }
+      // COPY has no ON CONFLICT: a batch that repeats a stored row fails as a whole, so it is
+      // tried under a savepoint and, only then, inserted again skipping the stored rows.
+      await run('savepoint bulk_load');
+      const statement = copyStatement(table, columns);
+      observers.notify(statement);
+      try {
+        await connection.copyIn(statement, copyText(rows));
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        await run('rollback to savepoint bulk_load');
+        await bulkInsert(table, columns, rows, onConflict);
+      }
+      await run('release savepoint bulk_load');
     },
     observe: (listener) => observers.add(listener),
   };

@@ -89,7 +89,7 @@ describe('IngestWriter when the database goes away', () => {
       const points = datapoints(tagId, 40_000);
       let inserting = false;
       const unobserve = proxied.observe((text) => {
-        inserting ||= text.startsWith('insert into datapoint');
+        inserting ||= text.startsWith('copy datapoint');
       });
       await writer.write(points);
       await until(() => inserting, 5000);
