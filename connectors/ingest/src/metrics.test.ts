@@ -20,7 +20,7 @@ async function sample(family: string, series: string, labels: string) {
 }
 
 describe('stored records per connection', () => {
-  it('counts what a connection delivered once stored, and its lag from the source time', async () => {
+  it('counts what a connection delivered once stored, and the lag of its oldest record', async () => {
     const written: IngestRecord[] = [];
     const sink: IngestSink = {
       write: (records) => {
@@ -41,12 +41,21 @@ describe('stored records per connection', () => {
 
     const connection = '{connection="metrics-test-press"}';
     expect(await sample('plantgraph_ingest_stored_records_total', '', connection)).toBe(2);
-    expect(await sample('plantgraph_ingest_lag_seconds', '_sum', connection)).toBe(42);
+    // One observation per connection and batch: its oldest record's lag.
+    expect(await sample('plantgraph_ingest_lag_seconds', '_count', connection)).toBe(1);
+    expect(await sample('plantgraph_ingest_lag_seconds', '_sum', connection)).toBe(40);
     expect(
       await sample(
         'plantgraph_ingest_lag_seconds',
         '_bucket',
-        '{le="5",connection="metrics-test-press"}',
+        '{le="30",connection="metrics-test-press"}',
+      ),
+    ).toBe(0);
+    expect(
+      await sample(
+        'plantgraph_ingest_lag_seconds',
+        '_bucket',
+        '{le="60",connection="metrics-test-press"}',
       ),
     ).toBe(1);
     // A source clock ahead of ours counts as no lag.
