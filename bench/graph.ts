@@ -76,7 +76,7 @@ const adminUrl =
   'postgres://postgres@127.0.0.1:5432/test';
 
 /** The goals of the issue: the federated query's rate and tail, the gateway against a subgraph. */
-const GOAL = { federatedRate: 500, federatedP99Ms: 100, throughputRatio: 0.5 };
+const GOAL = { federatedRate: 500, federatedP99Ms: 100, throughputRatio: 0.5, directRatio: 0.8 };
 const SUBGRAPHS = ['assets-1', 'orders-1', 'quality-1', 'alarms-1', 'timeseries-1'];
 const GATEWAY = 'gateway-1';
 const ROLES = [...SUBGRAPHS, GATEWAY];
@@ -563,7 +563,7 @@ ${results.targets.map(loopRow).join('\n')}
 | federated query p99 <= ${GOAL.federatedP99Ms} ms | ${ms(p99Of(federated))} | ${verdict(p99Of(federated) <= GOAL.federatedP99Ms)} |
 | gateway ten assets >= ${GOAL.throughputRatio} × the assets subgraph's | ${assetsRatio.toFixed(2)} | ${verdict(assetsRatio >= GOAL.throughputRatio)} |
 | federated query >= ${GOAL.throughputRatio} × the assets subgraph's part | ${federatedRatio.toFixed(2)} | ${verdict(federatedRatio >= GOAL.throughputRatio)} |
-| federated query >= ${GOAL.throughputRatio} × the plan by hand | ${byHandRatio.toFixed(2)} | ${verdict(byHandRatio >= GOAL.throughputRatio)} |
+| federated query >= ${GOAL.directRatio} × the plan by hand | ${byHandRatio.toFixed(2)} | ${verdict(byHandRatio >= GOAL.directRatio)} |
 `;
 }
 
