@@ -25,7 +25,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,9 +40,16 @@ import {
   DedicatedBroker,
   scrape,
   scratchDatabase,
-  startRoles,
   type RoleSet,
 } from '../test/topology/faults/fault-harness.ts';
+import {
+  cpuTicks,
+  GATEWAY_ROLE as GATEWAY,
+  machineTicks,
+  startBenchTopology,
+  stopBenchTopology,
+  TOPOLOGY_ROLES as ROLES,
+} from './topology.ts';
 
 const run = promisify(execFile);
 
@@ -77,9 +84,6 @@ const adminUrl =
 
 /** The goals of the issue: the federated query's rate and tail, the gateway against a subgraph. */
 const GOAL = { federatedRate: 500, federatedP99Ms: 100, throughputRatio: 0.5, directRatio: 0.8 };
-const SUBGRAPHS = ['assets-1', 'orders-1', 'quality-1', 'alarms-1', 'timeseries-1'];
-const GATEWAY = 'gateway-1';
-const ROLES = [...SUBGRAPHS, GATEWAY];
 /** Environment of the roles that departs from compose.yaml's, stated in the report. */
 const GATEWAY_ENV = {
   // One caller sends every request here; 1,200 a minute would cap it at 20/s.
@@ -138,25 +142,6 @@ function load(target: Target, seconds: number): Promise<Load> {
 }
 
 /**
- * CPU time of a process in clock ticks, from /proc/<pid>/stat: user and system (fields 14, 15),
- * with `children` also that of its children that ended (16, 17).
- */
-function cpuTicks(pid: number | 'self', children = false): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The fields after the command, which may hold spaces, in parentheses; utime is the 12th.
-    const fields = stat
-      .slice(stat.lastIndexOf(')') + 2)
-      .split(' ')
-      .map(Number);
-    const own = (fields[11] ?? 0) + (fields[12] ?? 0);
-    return children ? own + (fields[13] ?? 0) + (fields[14] ?? 0) : own;
-  } catch {
-    return 0;
-  }
-}
-
-/**
  * Every PostgreSQL server process's CPU ticks, summed, with those of backends that ended (the
  * postmaster reaps them): the database's share of the machine, steady while connections come
  * and go.
@@ -173,17 +158,6 @@ function postgresTicks(): number {
     }
   }
   return total;
-}
-
-/** The machine's busy and total CPU ticks, all cores, from /proc/stat. */
-function machineTicks(): { busy: number; total: number } {
-  const [, ...values] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
-    .trim()
-    .split(/\s+/);
-  const numbers = values.map(Number);
-  const total = numbers.reduce((sum, value) => sum + value, 0);
-  const idle = (numbers[3] ?? 0) + (numbers[4] ?? 0);
-  return { busy: total - idle, total };
 }
 
 /** Clock ticks per second of /proc (USER_HZ). */
@@ -341,45 +315,6 @@ async function measure(
 
 function roleOf(roles: RoleSet, name: string): ServiceProcess {
   return roles.role(name).service;
-}
-
-/**
- * Each subgraph URL of the gateway narrowed to the replicas started: compose lists two per
- * subgraph, and a replica that is not there would cost a refused connection every other request.
- */
-function startedReplicasOnly(gateway: ServiceProcess, started: readonly ServiceProcess[]) {
-  const ports = new Set(started.map((service) => String(service.port)));
-  return Object.fromEntries(
-    Object.entries(gateway.env)
-      .filter(([name]) => /^[A-Z]+_URL$/.test(name) && gateway.env[name]?.includes('/graphql'))
-      .map(([name, urls]) => [
-        name,
-        urls
-          .split(',')
-          .filter((url) => ports.has(new URL(url).port))
-          .join(','),
-      ]),
-  );
-}
-
-async function startTopology(databaseUrl: string, mqttUrl: string, gatewaySecret: string) {
-  const profile = settings.cpuProfileDirectory ? resolve(settings.cpuProfileDirectory) : undefined;
-  if (profile) mkdirSync(profile, { recursive: true });
-  return startRoles({
-    names: ROLES,
-    databaseUrl,
-    mqttUrl,
-    gatewaySecret,
-    env: (name, started) => {
-      const gateway = started.find((service) => service.name === GATEWAY);
-      return {
-        ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}/${name}` } : {}),
-        ...(name === GATEWAY && gateway
-          ? { ...startedReplicasOnly(gateway, started), ...GATEWAY_ENV }
-          : {}),
-      };
-    },
-  });
 }
 
 /** Migrates and seeds the scratch database with the CLI, as an operator does. */
@@ -567,15 +502,6 @@ ${results.targets.map(loopRow).join('\n')}
 `;
 }
 
-/** Stops the roles; with --cpu-prof by SIGTERM first, since V8 writes a profile only on exit. */
-async function stopTopology(roles: RoleSet): Promise<void> {
-  if (settings.cpuProfileDirectory) {
-    for (const name of ROLES) roles.role(name).kill('SIGTERM');
-    await Promise.race([Promise.all(ROLES.map((name) => roles.role(name).exited)), sleep(15_000)]);
-  }
-  await roles.stop();
-}
-
 async function main(): Promise<void> {
   if (settings.seconds > MAX_SECONDS) {
     throw new Error(`--seconds must be at most ${MAX_SECONDS}: signatures expire after 30 s`);
@@ -592,7 +518,13 @@ async function main(): Promise<void> {
     const seeded = await prepareDatabase(database.url);
     const apiKey = await createApiKey(database.url, 'admin');
     const gatewaySecret = randomBytes(48).toString('base64');
-    roles = await startTopology(database.url, broker.url, gatewaySecret);
+    roles = await startBenchTopology({
+      databaseUrl: database.url,
+      mqttUrl: broker.url,
+      gatewaySecret,
+      gatewayEnv: GATEWAY_ENV,
+      cpuProfileDirectory: settings.cpuProfileDirectory,
+    });
     const keyId = /^pgk_([0-9a-f]+)_/.exec(apiKey)?.[1] ?? 'bench';
     const identity: Identity = { subject: `key:${keyId}`, role: 'admin', sites: null };
     const { viaGateway, direct } = targetsOf(roles, apiKey, gatewaySecret, identity);
@@ -670,7 +602,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    if (roles) await stopTopology(roles);
+    if (roles) await stopBenchTopology(roles, Boolean(settings.cpuProfileDirectory));
     await database.drop().catch((error: unknown) => console.error('could not drop', error));
     await broker.down();
   }

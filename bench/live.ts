@@ -34,9 +34,8 @@
  * either way the run publishes under a topic prefix of its own.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
 import { type EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
@@ -47,15 +46,18 @@ import { openDatabase, type Sql, type StorageCapabilities } from '@plantgraph/db
 import { createPrismaClient } from '@plantgraph/db/prisma';
 import { seedDemoPlant, startPlant } from '@plantgraph/demo';
 import { activeEventStreams } from '@plantgraph/graph';
-import type { ServiceProcess } from '../test/topology/compose-services.ts';
-import {
-  cli,
-  DedicatedBroker,
-  startRoles,
-  type RoleSet,
-} from '../test/topology/faults/fault-harness.ts';
+import { cli, DedicatedBroker } from '../test/topology/faults/fault-harness.ts';
 import type { Machine, PublishReport, PublishRequest } from './live-publisher.ts';
 import type { Socket, SubscribersReply, SubscribersRequest } from './live-subscribers.ts';
+import {
+  cpuTicks,
+  GATEWAY_ROLE as GATEWAY,
+  machineTicks,
+  startBenchTopology,
+  stopBenchTopology,
+  SUBGRAPH_ROLES as SUBGRAPHS,
+  TOPOLOGY_ROLES as ROLES,
+} from './topology.ts';
 
 // @apollo/gateway otherwise probes cloud metadata endpoints and reports usage to Apollo: traffic
 // off this machine, and CPU the measurement would count.
@@ -113,9 +115,6 @@ const externalMqttUrl = option('mqtt-url') ?? process.env.BENCH_MQTT_URL;
 /** Confirmation rounds publish one event per machine at this rate. */
 const CONFIRM_RATE = 1000;
 const GOAL = { p99Ms: 50, subscribers: 1000, rate: 1000, hold: 10_000, holdP99Ms: 100 };
-const SUBGRAPHS = ['assets-1', 'orders-1', 'quality-1', 'alarms-1', 'timeseries-1'];
-const GATEWAY = 'gateway-1';
-const ROLES = [...SUBGRAPHS, GATEWAY];
 /** Environment of the gateway that departs from compose.yaml's, stated in the report. */
 const GATEWAY_ENV = {
   // Every screen presents the same key: 1,200 requests a minute would cap it.
@@ -213,25 +212,6 @@ type Subscribers = Thread<SubscribersRequest, SubscribersReply>;
 /** Clock ticks per second of /proc (USER_HZ); 100 on every Linux this runs on. */
 const HZ = 100;
 
-/**
- * CPU time of a process in clock ticks, from /proc/<pid>/stat: user and system (fields 14, 15),
- * with `children` also that of its children that ended (16, 17).
- */
-function cpuTicks(pid: number, children = false): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The fields after the command, which may hold spaces, in parentheses; utime is the 12th.
-    const fields = stat
-      .slice(stat.lastIndexOf(')') + 2)
-      .split(' ')
-      .map(Number);
-    const own = (fields[11] ?? 0) + (fields[12] ?? 0);
-    return children ? own + (fields[13] ?? 0) + (fields[14] ?? 0) : own;
-  } catch {
-    return 0;
-  }
-}
-
 /** Resident set size of a process in bytes (VmRSS of /proc/<pid>/status); NaN once it is gone. */
 function rssOf(pid: number): number {
   try {
@@ -254,18 +234,6 @@ function pidsWith(text: string): number[] {
     }
   }
   return found;
-}
-
-/** The machine's busy and total CPU ticks, all cores, from /proc/stat. */
-function machineTicks(): { busy: number; total: number } {
-  const [, ...values] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
-    .trim()
-    .split(/\s+/);
-  const numbers = values.map(Number);
-  const total = numbers.reduce((sum, value) => sum + value, 0);
-  // The fourth and fifth fields are idle and iowait.
-  const idle = (numbers[3] ?? 0) + (numbers[4] ?? 0);
-  return { busy: total - idle, total };
 }
 
 /** The soft limit on open files of this process, which the roles it starts inherit. */
@@ -710,34 +678,6 @@ async function startClients(
   return { publisher, threads };
 }
 
-/**
- * Each subgraph URL of the gateway narrowed to the replicas started: compose lists two per
- * subgraph, and a replica that is not there would cost a refused connection now and then.
- */
-function startedReplicasOnly(gateway: ServiceProcess, started: readonly ServiceProcess[]) {
-  const ports = new Set(started.map((service) => String(service.port)));
-  return Object.fromEntries(
-    Object.entries(gateway.env)
-      .filter(([name]) => /^[A-Z]+_URL$/.test(name) && gateway.env[name]?.includes('/graphql'))
-      .map(([name, urls]) => [
-        name,
-        urls
-          .split(',')
-          .filter((url) => ports.has(new URL(url).port))
-          .join(','),
-      ]),
-  );
-}
-
-/** Stops the roles; with --cpu-prof by SIGTERM first, since V8 writes a profile only on exit. */
-async function stopRoles(roles: RoleSet): Promise<void> {
-  if (settings.cpuProfileDirectory) {
-    for (const name of ROLES) roles.role(name).kill('SIGTERM');
-    await Promise.race([Promise.all(ROLES.map((name) => roles.role(name).exited)), sleep(15_000)]);
-  }
-  await roles.stop();
-}
-
 /** gateway-1 and one replica of each subgraph as processes of the build output. */
 async function startTopology(resources: Resources, database: Database): Promise<Plant> {
   const broker = externalMqttUrl ? undefined : await DedicatedBroker.start();
@@ -745,24 +685,16 @@ async function startTopology(resources: Resources, database: Database): Promise<
   const mqttUrl = externalMqttUrl ?? broker?.url ?? '';
   // A namespace of this run's own, so that other traffic on a shared broker stays out.
   const prefix = `bench-${randomBytes(3).toString('hex')}/${DEFAULT_BUS_PREFIX}`;
-  const profile = settings.cpuProfileDirectory ? resolve(settings.cpuProfileDirectory) : undefined;
-  if (profile) mkdirSync(profile, { recursive: true });
-  const roles = await startRoles({
-    names: ROLES,
+  const roles = await startBenchTopology({
     databaseUrl: database.url,
     mqttUrl,
-    env: (name, started) => {
-      const gateway = started.find((service) => service.name === GATEWAY);
-      return {
-        PLANTGRAPH_BUS_PREFIX: prefix,
-        ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}/${name}` } : {}),
-        ...(name === GATEWAY && gateway
-          ? { ...startedReplicasOnly(gateway, started), ...GATEWAY_ENV }
-          : {}),
-      };
-    },
+    gatewayEnv: GATEWAY_ENV,
+    env: { PLANTGRAPH_BUS_PREFIX: prefix },
+    cpuProfileDirectory: settings.cpuProfileDirectory,
   });
-  resources.add({ close: () => stopRoles(roles) });
+  resources.add({
+    close: () => stopBenchTopology(roles, Boolean(settings.cpuProfileDirectory)),
+  });
   const port = roles.role(GATEWAY).service.port;
   const wsUrl = `ws://127.0.0.1:${port}/graphql`;
   const clients = await startClients(resources, mqttUrl, prefix, wsUrl, database.apiKey);

@@ -23,11 +23,10 @@
  * the demo plant and dropped afterwards. --cpu-prof writes a V8 CPU profile of every role.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { createApiKey as createKeyInProcess, signIdentity, type Identity } from '@plantgraph/auth';
@@ -37,15 +36,19 @@ import { createPrismaClient } from '@plantgraph/db/prisma';
 import { seedDemoPlant, startPlant, type SeedSummary } from '@plantgraph/demo';
 import { DEFAULT_LIMITS } from '@plantgraph/gateway';
 import { MAX_PAGE_SIZE } from '@plantgraph/graph';
-import type { ServiceProcess } from '../test/topology/compose-services.ts';
 import {
   cli,
   createApiKey,
   DedicatedBroker,
   scratchDatabase,
-  startRoles,
   type RoleSet,
 } from '../test/topology/faults/fault-harness.ts';
+import {
+  GATEWAY_ROLE as GATEWAY,
+  startBenchTopology,
+  stopBenchTopology,
+  TOPOLOGY_ROLES as ROLES,
+} from './topology.ts';
 
 // @apollo/gateway otherwise probes cloud metadata endpoints and reports usage to Apollo: traffic
 // off this machine, and CPU the measurement would count.
@@ -94,9 +97,6 @@ const RAW_SAMPLES = 100_000;
 const RAW_TAG_NAME = 'Bench raw 1 Hz';
 /** Largest historyFrame page the graph allows; fewer pages when the cost model allows more. */
 const RAW_PAGE = 100_000;
-const SUBGRAPHS = ['assets-1', 'orders-1', 'quality-1', 'alarms-1', 'timeseries-1'];
-const GATEWAY = 'gateway-1';
-const ROLES = [...SUBGRAPHS, GATEWAY];
 /** Environment of the roles that departs from compose.yaml's, stated in the report. */
 const GATEWAY_ENV = {
   // One caller sends every request here; 1,200 a minute would cap it.
@@ -512,54 +512,6 @@ async function inProcess(
   }
 }
 
-/**
- * Each subgraph URL of the gateway narrowed to the replicas started: compose lists two per
- * subgraph, and a replica that is not there would cost a refused connection every other request.
- */
-function startedReplicasOnly(gateway: ServiceProcess, started: readonly ServiceProcess[]) {
-  const ports = new Set(started.map((service) => String(service.port)));
-  return Object.fromEntries(
-    Object.entries(gateway.env)
-      .filter(([name]) => /^[A-Z]+_URL$/.test(name) && gateway.env[name]?.includes('/graphql'))
-      .map(([name, urls]) => [
-        name,
-        urls
-          .split(',')
-          .filter((url) => ports.has(new URL(url).port))
-          .join(','),
-      ]),
-  );
-}
-
-async function startTopology(databaseUrl: string, mqttUrl: string, gatewaySecret: string) {
-  const profile = settings.cpuProfileDirectory ? resolve(settings.cpuProfileDirectory) : undefined;
-  if (profile) mkdirSync(profile, { recursive: true });
-  return startRoles({
-    names: ROLES,
-    databaseUrl,
-    mqttUrl,
-    gatewaySecret,
-    env: (name, started) => {
-      const gateway = started.find((service) => service.name === GATEWAY);
-      return {
-        ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}/${name}` } : {}),
-        ...(name === GATEWAY && gateway
-          ? { ...startedReplicasOnly(gateway, started), ...GATEWAY_ENV }
-          : {}),
-      };
-    },
-  });
-}
-
-/** Stops the roles; with --cpu-prof by SIGTERM first, since V8 writes a profile only on exit. */
-async function stopTopology(roles: RoleSet): Promise<void> {
-  if (settings.cpuProfileDirectory) {
-    for (const name of ROLES) roles.role(name).kill('SIGTERM');
-    await Promise.race([Promise.all(ROLES.map((name) => roles.role(name).exited)), sleep(15_000)]);
-  }
-  await roles.stop();
-}
-
 interface HttpRequest {
   port: number;
   path: string;
@@ -822,8 +774,14 @@ async function main(): Promise<void> {
     const recorded = await inProcess({ sql, capabilities }, direct, targets);
     const apiKey = await createApiKey(database.url, 'admin');
     const gatewaySecret = randomBytes(48).toString('base64');
-    const roles = await startTopology(database.url, broker.url, gatewaySecret);
-    closers.push(() => stopTopology(roles));
+    const roles = await startBenchTopology({
+      databaseUrl: database.url,
+      mqttUrl: broker.url,
+      gatewaySecret,
+      gatewayEnv: GATEWAY_ENV,
+      cpuProfileDirectory: settings.cpuProfileDirectory,
+    });
+    closers.push(() => stopBenchTopology(roles, Boolean(settings.cpuProfileDirectory)));
     const topology = await onTopology(roles, apiKey, gatewaySecret, targets, recorded);
     console.log(
       report({
