@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
 import { createApiKey, type Role } from '@plantgraph/auth';
 import { EventBus } from '@plantgraph/bus';
-import { acknowledged, testBroker, until, type TestBroker } from '@plantgraph/testing';
+import { testBroker, type TestBroker } from '@plantgraph/testing';
 import { graphql } from './generated/index.js';
 import { startTestPlant, type GraphResponse, type TestPlant } from './fixtures/plant.ts';
 
@@ -86,9 +84,18 @@ const AssetAudit = graphql(`
   }
 `);
 
-const STATE_OF_ASSETS = `subscription ($assetIds: [ID!]) {
-  machineStateChanged(assetIds: $assetIds) { state reason asset { id path } }
-}`;
+const StateOfAssets = graphql(`
+  subscription StateOfAssets($assetIds: [ID!]) {
+    machineStateChanged(assetIds: $assetIds) {
+      state
+      reason
+      asset {
+        id
+        path
+      }
+    }
+  }
+`);
 
 interface Place {
   id: string;
@@ -98,7 +105,6 @@ interface Place {
 let broker: TestBroker;
 let publisher: EventBus;
 let plant: TestPlant;
-let socket: Client;
 let site: Place;
 let otherSite: Place;
 let line: Place;
@@ -131,11 +137,6 @@ beforeAll(async () => {
   plant = await startTestPlant(new Date(), { busUrl: broker.url });
   const prefix = plant.busPrefix;
   publisher = await EventBus.connect({ url: broker.url, clientId: `${prefix}-pub`, prefix });
-  socket = createClient({
-    url: plant.plant.url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: plant.connectionParams,
-  });
   line = await first<Place>("select id, path from asset where kind = 'LINE' order by path limit 1");
   site = await first<Place>(
     `select id, path from asset where kind = 'SITE' and starts_with($1, path || '/')`,
@@ -152,7 +153,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await socket?.dispose();
   await publisher?.close();
   await plant?.close();
   await broker?.close();
@@ -172,7 +172,12 @@ describe('changing the asset model through the gateway', () => {
       [`${line.path}/`],
     );
     // Subscribed before the move, as a screen would be.
-    const subscription = await acknowledged(socket, STATE_OF_ASSETS, { assetIds: [machine.id] });
+    const subscription = plant.client.subscribe(
+      StateOfAssets,
+      { assetIds: [machine.id] },
+      { acknowledge: true },
+    );
+    await subscription.subscribed;
 
     const moved = await asKey(engineer.key, MoveAsset, {
       id: line.id,
@@ -212,8 +217,9 @@ describe('changing the asset model through the gateway', () => {
         state: 'DOWN',
         reason: 'MOVED',
       });
-      await until(() => subscription.results.length > 0, 'the state change', 10_000);
-      expect(subscription.results[0]!.data).toEqual({
+      const { value: event, done } = await subscription.next();
+      expect(done).toBe(false);
+      expect(event?.data).toEqual({
         machineStateChanged: {
           state: 'DOWN',
           reason: 'MOVED',
@@ -221,7 +227,7 @@ describe('changing the asset model through the gateway', () => {
         },
       });
     } finally {
-      subscription.stop();
+      await subscription.return();
     }
   });
 

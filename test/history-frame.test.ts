@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frame, pages, PlantgraphClientError } from '@plantgraph/client';
 import { graphql } from './generated/index.js';
 import { startTestPlant, type TestPlant } from './fixtures/plant.ts';
 
@@ -89,41 +90,59 @@ afterAll(() => plant?.close());
 describe('Tag.historyFrame through the gateway', () => {
   it('pages all samples in pages of 100,000, none lost or repeated', async () => {
     const window = { from: at(0), to: at(SAMPLES) };
-    const first = await plant.request(HistoryFramePage, { id: tagId, ...window, first: 100_000 });
-    expect(first.errors).toBeUndefined();
-    const one = first.data!.tag!.historyFrame;
-    expect(one.timestamps).toHaveLength(100_000);
-    expect(one.pageInfo.hasNextPage).toBe(true);
-    const second = await plant.request(HistoryFramePage, {
-      id: tagId,
-      ...window,
-      first: 100_000,
-      after: one.pageInfo.endCursor,
-    });
-    expect(second.errors).toBeUndefined();
-    const two = second.data!.tag!.historyFrame;
-    expect(two.pageInfo.hasNextPage).toBe(false);
+    const frames = [];
+    for await (const page of pages(
+      plant.client,
+      HistoryFramePage,
+      { id: tagId, ...window, first: 100_000 },
+      (data) => data.tag?.historyFrame,
+    )) {
+      frames.push(page);
+    }
+    expect(frames.map((page) => page.timestamps.length)).toEqual([100_000, SAMPLES - 100_000]);
+    expect(frames.map((page) => page.pageInfo.hasNextPage)).toEqual([true, false]);
 
-    const timestamps = [...one.timestamps, ...two.timestamps];
+    const timestamps = frames.flatMap((page) => page.timestamps);
     expect(timestamps).toEqual(Array.from({ length: SAMPLES }, (_, second) => at(second)));
-    const values = [...one.values, ...two.values];
+    const values = frames.flatMap((page) => page.values);
     expect(values).toEqual(
       Array.from({ length: SAMPLES }, (_, second) => (second % 1000 === 999 ? null : second)),
     );
-    const bad = [...one.qualities, ...two.qualities].flatMap((quality, index) =>
-      quality === 'BAD' ? [index] : [],
-    );
+    const bad = frames
+      .flatMap((page) => page.qualities)
+      .flatMap((quality, index) => (quality === 'BAD' ? [index] : []));
     expect(bad).toEqual(Array.from({ length: SAMPLES / 1000 }, (_, index) => index * 1000 + 999));
   });
 
+  it('joins the pages of a window into one frame', async () => {
+    const whole = await frame(
+      plant.client,
+      HistoryFramePage,
+      { id: tagId, from: at(1_500), to: at(11_500), first: 4_000 },
+      (data) => data.tag?.historyFrame,
+    );
+    expect(whole?.timestamps).toEqual(Array.from({ length: 10_000 }, (_, n) => at(1_500 + n)));
+    expect(whole?.values).toEqual(
+      Array.from({ length: 10_000 }, (_, n) => ((1_500 + n) % 1000 === 999 ? null : 1_500 + n)),
+    );
+  });
+
   it('refuses a page larger than 100,000 as BAD_USER_INPUT naming first', async () => {
-    const { data, errors } = await plant.request(HistoryFramePage, { id: tagId, first: 100_001 });
-    expect(data?.tag ?? null).toBeNull();
-    expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first' });
+    const error = await plant.client
+      .request(HistoryFramePage, { id: tagId, first: 100_001 })
+      .catch((failed: unknown) => failed);
+    expect(error).toBeInstanceOf(PlantgraphClientError);
+    const { data, errors } = error as PlantgraphClientError;
+    expect((data as { tag?: unknown } | null)?.tag ?? null).toBeNull();
+    expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first' });
   });
 
   it('costs a page by its size: four of the largest in one request exceed the limit', async () => {
-    const { errors } = await plant.request(FourLargestPages, { id: tagId });
+    const error = await plant.client
+      .request(FourLargestPages, { id: tagId })
+      .catch((failed: unknown) => failed as PlantgraphClientError);
+    expect(error).toBeInstanceOf(PlantgraphClientError);
+    const { errors } = error as PlantgraphClientError;
     expect(errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 100_000 });
     expect(Number(errors?.[0]?.extensions?.['cost'])).toBeGreaterThan(100_000);
   });

@@ -12,10 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import { createPlantgraphClient } from '@plantgraph/client';
 import { graphql } from './generated/index.ts';
 
 const url = process.env.PLANTGRAPH_URL ?? 'http://localhost:4000/graphql';
@@ -106,28 +103,13 @@ const OrderStatusChanged = graphql(`
   }
 `);
 
-const authorization: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-
-/** POSTs one typed operation; a GraphQL error ends the adapter with its message. */
-async function request<TData, TVariables>(
-  document: TypedDocumentNode<TData, TVariables>,
-  variables: TVariables,
-): Promise<TData> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...authorization },
-    body: JSON.stringify({ query: print(document), variables }),
-  });
-  const body = (await response.json()) as { data?: TData; errors?: { message: string }[] };
-  if (body.errors?.length) throw new Error(body.errors.map((error) => error.message).join('; '));
-  if (!body.data) throw new Error(`${url} answered ${response.status} without data`);
-  return body.data;
-}
+/** Queries over HTTP, the subscription over graphql-ws, both presenting the token. */
+const client = createPlantgraphClient({ url, ...(token ? { credentials: token } : {}) });
 
 const FINAL = new Set(['COMPLETED', 'ABORTED', 'CANCELLED', 'DOWNLOAD_FAILED']);
 
 async function main(): Promise<number> {
-  const { assets } = await request(Machines, {});
+  const { assets } = await client.request(Machines);
   const machines = assets.edges.map((edge) => edge.node);
   const machine = options.equipment
     ? machines.find((candidate) => candidate.path === options.equipment)
@@ -146,7 +128,7 @@ async function main(): Promise<number> {
     unit: limit.unit,
   }));
   const number = `ERP-${new Date().toISOString().slice(0, 19).replace(/\D/g, '')}`;
-  const { createProductionOrder: order } = await request(CreateOrder, {
+  const { createProductionOrder: order } = await client.request(CreateOrder, {
     input: {
       number,
       idempotencyKey: randomUUID(),
@@ -158,57 +140,39 @@ async function main(): Promise<number> {
   });
   console.log(`${order.number}  ${order.status}  for ${machine.path}`);
 
-  const ws = createClient({
-    url: url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: authorization,
-  });
   const timeoutMs = Number(options['timeout-minutes']) * 60_000;
-  const finalStatus = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out waiting for the order')), timeoutMs);
-    ws.subscribe(
-      { query: print(OrderStatusChanged), variables: { orderIds: [order.id] } },
-      {
-        next: ({ data, errors }) => {
-          if (errors?.length) return reject(new Error(errors[0]!.message));
-          const change = data?.orderStatusChanged as
-            | {
-                from: string | null;
-                to: string;
-                reason: string | null;
-                actor: string;
-                order: { progress: { good: number; reject: number } };
-              }
-            | undefined;
-          if (!change) return;
-          const { good, reject: rejected } = change.order.progress;
-          console.log(
-            `${order.number}  ${change.from ?? '-'} → ${change.to}  by ${change.actor}` +
-              `${change.reason ? ` (${change.reason})` : ''}  good ${good}, reject ${rejected}`,
-          );
-          if (FINAL.has(change.to)) {
-            clearTimeout(timer);
-            resolve(change.to);
-          }
-        },
-        error: reject,
-        complete: () => reject(new Error('the subscription ended')),
-      },
-    );
-  });
-  // Subscribed first, so no transition is missed; then hand the order to the machine.
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  await request(ReleaseOrder, { id: order.id });
-  await request(DownloadOrder, {
-    orderId: order.id,
-    equipmentId: machine.id,
-    expiresAt: new Date(Date.now() + 5 * 60_000).toISOString(),
-  });
+  // Acknowledged first, so no transition is missed; then hand the order to the machine.
+  const changes = client.subscribe(
+    OrderStatusChanged,
+    { orderIds: [order.id] },
+    { acknowledge: true },
+  );
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void changes.return();
+  }, timeoutMs);
   try {
-    const status = await finalStatus;
-    return status === 'COMPLETED' ? 0 : 1;
+    await changes.subscribed;
+    await client.request(ReleaseOrder, { id: order.id });
+    await client.request(DownloadOrder, {
+      orderId: order.id,
+      equipmentId: machine.id,
+      expiresAt: new Date(Date.now() + 5 * 60_000).toISOString(),
+    });
+    for await (const { data } of changes) {
+      const change = data.orderStatusChanged;
+      const { good, reject } = change.order.progress;
+      console.log(
+        `${order.number}  ${change.from ?? '-'} → ${change.to}  by ${change.actor}` +
+          `${change.reason ? ` (${change.reason})` : ''}  good ${good}, reject ${reject}`,
+      );
+      if (FINAL.has(change.to)) return change.to === 'COMPLETED' ? 0 : 1;
+    }
+    throw new Error(timedOut ? 'timed out waiting for the order' : 'the subscription ended');
   } finally {
-    await ws.dispose();
+    clearTimeout(timer);
+    await client.close();
   }
 }
 
