@@ -50,22 +50,9 @@ import {
   stopBenchTopology,
   TOPOLOGY_ROLES as ROLES,
 } from './topology.ts';
+import { count, option } from './arguments.ts';
 
 const run = promisify(execFile);
-
-function option(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1] : undefined;
-}
-
-function count(name: string, fallback: number): number {
-  const given = option(name);
-  const value = given === undefined ? fallback : Number(given);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`--${name} must be a positive whole number, not ${given}`);
-  }
-  return value;
-}
 
 const settings = {
   seconds: count('seconds', 8),

@@ -49,24 +49,11 @@ import {
   stopBenchTopology,
   TOPOLOGY_ROLES as ROLES,
 } from './topology.ts';
+import { count, option } from './arguments.ts';
 
 // @apollo/gateway otherwise probes cloud metadata endpoints and reports usage to Apollo: traffic
 // off this machine, and CPU the measurement would count.
 process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
-
-function option(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1] : undefined;
-}
-
-function count(name: string, fallback: number): number {
-  const given = option(name);
-  const value = given === undefined ? fallback : Number(given);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`--${name} must be a positive whole number, not ${given}`);
-  }
-  return value;
-}
 
 const settings = {
   /** Each run measures every target once; figures are the median of the runs. */
