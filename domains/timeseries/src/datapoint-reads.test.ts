@@ -1,6 +1,11 @@
 import { openTestDatabase, type TestDatabase } from '@plantgraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { historyPages, type HistoryPageKey } from './sample-history.ts';
+import {
+  exactTimeOfMicros,
+  historyColumns,
+  historyPages,
+  type HistoryPageKey,
+} from './sample-history.ts';
 import { latestSamples } from './latest-sample.ts';
 import { sampleChunks } from './sample-chunks.ts';
 import { tagsByIds, tagsUnder } from '@plantgraph/assets-domain';
@@ -127,6 +132,40 @@ describe('history pages', () => {
       ],
       [],
     ]);
+  });
+});
+
+describe('history columns', () => {
+  it('answer the same samples as history pages, with the exact cursor of the last one', async () => {
+    const base = { from: window.from.toISOString(), to: window.to.toISOString() };
+    for (const first of [1, 4, 10]) {
+      const keys: HistoryPageKey[] = [
+        { ...base, tagId: temperature, after: null, first },
+        { ...base, tagId: pressure, after: '2026-11-20T00:00:00.000600Z', first },
+        { ...base, tagId: silent, after: null, first },
+      ];
+      const [pages, columns] = await Promise.all([
+        historyPages(database.sql, keys),
+        historyColumns(database.sql, keys),
+      ]);
+      columns.forEach((page, index) => {
+        const samples = (pages[index] ?? []).slice(0, first);
+        expect(page.read, `key ${index}, pages of ${first}`).toBe(pages[index]?.length);
+        expect(page.times).toEqual(samples.map((sample) => sample.time));
+        expect(page.values).toEqual(samples.map((sample) => sample.value));
+        expect(page.texts).toEqual(samples.map((sample) => sample.text));
+        expect(page.qualities).toEqual(samples.map((sample) => sample.quality));
+        expect(page.lastExactTime).toBe(samples.at(-1)?.exactTime ?? null);
+      });
+    }
+  });
+
+  it('write exact times to the microsecond, before the epoch too', () => {
+    expect(exactTimeOfMicros(Date.UTC(2026, 10, 20) * 1000 + 2350)).toBe(
+      '2026-11-20T00:00:00.002350Z',
+    );
+    expect(exactTimeOfMicros(-1)).toBe('1969-12-31T23:59:59.999999Z');
+    expect(exactTimeOfMicros(0)).toBe('1970-01-01T00:00:00.000000Z');
   });
 });
 

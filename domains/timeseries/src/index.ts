@@ -1,7 +1,14 @@
 export type { DatapointQuality, Sample } from './sample.ts';
 export { checkBucketCount, parseInterval, requireTimeZone } from './aggregate/intervals.ts';
 export { latestSamples } from './latest-sample.ts';
-export { historyPages, type HistoryPageKey, type HistorySample } from './sample-history.ts';
+export {
+  exactTimeOfMicros,
+  historyColumns,
+  historyPages,
+  type HistoryColumns,
+  type HistoryPageKey,
+  type HistorySample,
+} from './sample-history.ts';
 export { SAMPLE_CHUNK_ROWS, sampleChunks, sampleCount, type ExactSample } from './sample-chunks.ts';
 // Exports and frames name tags by asset path; the assets domain owns those reads.
 export {

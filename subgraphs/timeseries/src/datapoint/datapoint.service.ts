@@ -13,10 +13,11 @@ import {
   type GraphContext,
 } from '@plantgraph/graph';
 import {
+  historyColumns,
   historyPages,
   latestSamples,
+  type HistoryColumns,
   type HistoryPageKey,
-  type HistorySample,
 } from '@plantgraph/timeseries-domain';
 import { Datapoint, type DatapointQuality } from './datapoint.type.ts';
 import type { HistoryArgs } from './datapoint.args.ts';
@@ -52,36 +53,30 @@ export const historyOf = (context: GraphContext) =>
     { cacheKeyFn: (key) => JSON.stringify([key.tagId, key.from, key.to, key.after, key.first]) },
   );
 
-/** The page of `first` samples out of up to `first + 1` read, column by column. */
-function toHistoryFrame(samples: readonly HistorySample[], first: number): HistoryFrame {
-  const count = Math.min(samples.length, first);
-  const frame = Object.assign(new HistoryFrame(), {
-    timestamps: new Array<Date>(count),
-    values: new Array<number | null>(count),
-    texts: new Array<string | null>(count),
-    qualities: new Array<DatapointQuality>(count),
+/** A page read column by column as the frame answering it. */
+function toHistoryFrame(page: HistoryColumns, first: number): HistoryFrame {
+  return Object.assign(new HistoryFrame(), {
+    timestamps: page.times,
+    values: page.values,
+    texts: page.texts,
+    qualities: page.qualities as DatapointQuality[],
+    pageInfo: Object.assign(new PageInfo(), {
+      hasNextPage: page.read > first,
+      endCursor: page.lastExactTime ? encodeCursor([page.lastExactTime]) : null,
+    }),
   });
-  for (let index = 0; index < count; index++) {
-    const sample = samples[index] as HistorySample;
-    frame.timestamps[index] = sample.time;
-    frame.values[index] = sample.value;
-    frame.texts[index] = sample.text;
-    frame.qualities[index] = sample.quality as DatapointQuality;
-  }
-  const last = count > 0 ? samples[count - 1] : undefined;
-  frame.pageInfo = Object.assign(new PageInfo(), {
-    hasNextPage: samples.length > first,
-    endCursor: last ? encodeCursor([last.exactTime]) : null,
-  });
-  return frame;
 }
 
 /** Column-oriented history pages, batched per request into one statement like `historyOf`. */
 export const historyFrameOf = (context: GraphContext) =>
   new DataLoader<HistoryPageKey, HistoryFrame, string>(
     async (keys) => {
-      const pages = await historyPages(context.sql, keys);
-      return keys.map((key, index) => toHistoryFrame(pages[index] ?? [], key.first));
+      const pages = await historyColumns(context.sql, keys);
+      return keys.map((key, index) => {
+        const page = pages[index];
+        if (!page) throw new Error(`no history page for key ${index}`);
+        return toHistoryFrame(page, key.first);
+      });
     },
     { cacheKeyFn: (key) => JSON.stringify([key.tagId, key.from, key.to, key.after, key.first]) },
   );
