@@ -26,6 +26,7 @@ describe('plantgraph <role>', () => {
     for (const role of [
       'demo',
       'gateway',
+      'hive-gateway',
       'subgraph',
       'connectors',
       'simulator',

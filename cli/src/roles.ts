@@ -42,6 +42,10 @@ export const ROLES: Record<string, RoleEntry> = {
     summary: 'the federated GraphQL endpoint (HTTP, WebSocket, export)',
     load: async () => (await import('@plantgraph/gateway')).gatewayRole as ProcessRole,
   },
+  'hive-gateway': {
+    summary: 'the federated GraphQL endpoint on Hive Gateway (HTTP, WebSocket; no limits)',
+    load: async () => (await import('@plantgraph/gateway/hive')).hiveGatewayRole as ProcessRole,
+  },
   subgraph: {
     summary: 'one subgraph of the graph',
     arguments: SUBGRAPH_ARGUMENT,

@@ -13,6 +13,8 @@ export interface PlantOptions {
   subgraphPortsFrom: number;
   host?: string;
   sandbox?: boolean;
+  /** What the gateway shows a browser on GET /graphql (see GatewayOptions); wins over sandbox. */
+  explorer?: GatewayOptions['explorer'];
   /** The gateway's introspection and limits (see GatewayOptions). */
   introspection?: boolean;
   limits?: GatewayOptions['limits'];
@@ -67,6 +69,7 @@ export async function startPlant(options: PlantOptions): Promise<RunningPlant> {
       port: options.port,
       host: options.host,
       sandbox: options.sandbox ?? true,
+      explorer: options.explorer,
       introspection: options.introspection,
       limits: options.limits,
       registries: options.registries,

@@ -15,6 +15,7 @@ import {
   databasePoolMetrics,
   listen,
   mountProbes,
+  serverSpans,
 } from '@plantgraph/service';
 import express from 'express';
 import { Gauge, Registry } from 'prom-client';
@@ -34,6 +35,7 @@ import { callerOf } from './limits/caller-admission.ts';
 import { openLimitStore } from './limits/limit-store.ts';
 import { DEFAULT_LIMITS, gatewayLimits, type GatewayLimits } from './limits/limits.ts';
 import { exportEndpoint } from './export/export-endpoint.ts';
+import { mountLocalExplorer, type Explorer } from './explorer/explorer.ts';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -47,9 +49,14 @@ export interface GatewayOptions {
   port: number;
   host?: string;
   logger: Logger;
-  /** Serve Apollo Sandbox on GET /graphql (development). */
+  /** Shorthand for `explorer`: true = 'sandbox', false = 'off'. */
   sandbox?: boolean;
-  /** Answer introspection queries; by default when Sandbox is served, which needs them. */
+  /**
+   * What GET /graphql shows a browser: Apollo Sandbox from Apollo's CDN, the gateway's own
+   * GraphiQL ('local', no file from elsewhere) or nothing. Wins over `sandbox`.
+   */
+  explorer?: Explorer;
+  /** Answer introspection queries; by default when an explorer is served, which needs them. */
   introspection?: boolean;
   /**
    * Overrides of DEFAULT_LIMITS: depth, cost, body size, rates, subscriptions, allow-list, trusted
@@ -134,7 +141,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   // Without introspection, "Did you mean ...?" in validation errors would still spell out the
   // schema's field and type names to whoever probes it.
-  const introspection = options.introspection ?? sandbox;
+  const explorer = options.explorer ?? (sandbox ? 'sandbox' : 'off');
+  const introspection = options.introspection ?? explorer !== 'off';
   const webSockets = new WebSocketServer({
     server: httpServer,
     path: '/graphql',
@@ -159,7 +167,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      sandbox
+      explorer === 'sandbox'
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageProductionDefault({ footer: false }),
       ...limitHandlers.plugins,
@@ -191,9 +199,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     maxParquetRows: options.maxParquetExportRows,
   });
   app.get('/export', ...limitHandlers.endpoint('export'), exports.handler);
+  if (explorer === 'local') mountLocalExplorer(app);
   app.use(
     '/graphql',
     ...limitHandlers.http,
+    serverSpans('@plantgraph/gateway'),
     expressMiddleware(apollo, {
       // The limit handlers authenticated the request; Apollo runs no operation without a caller.
       context: ({ res }) => {

@@ -25,6 +25,7 @@ interface ComposeService {
   environment?: Record<string, string | number>;
   depends_on?: Record<string, { condition?: string }>;
   volumes?: string[];
+  profiles?: string[];
 }
 
 /** Variables of a `.env`: the values the test gives compose's required variables. */
@@ -71,8 +72,9 @@ export async function composeServices(
   const document = parse(readFileSync(composeFile, 'utf8'), { merge: true }) as {
     services: Record<string, ComposeService>;
   };
-  const ours = Object.entries(document.services).filter(([, service]) =>
-    service.image?.startsWith('plantgraph'),
+  // A service of a profile (`--profile hive`) is not part of `docker compose up`, nor of this.
+  const ours = Object.entries(document.services).filter(
+    ([, service]) => service.image?.startsWith('plantgraph') && !service.profiles,
   );
   // First pass: every service's container ports get local ones.
   const ports = new Map<string, number>();

@@ -1,7 +1,9 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { VENDOR_DIRECTORY, VENDOR_FILES } from '../../gateway/src/explorer/vendor-files.ts';
 import { deployManifest, packageName } from './deploy-manifest.ts';
 
 /**
@@ -11,7 +13,8 @@ import { deployManifest, packageName } from './deploy-manifest.ts';
  *   role a chunk of its own so a process loads only its code;
  * - dist/plant-roles.js (+ plant-*.js): demo, simulator and seed, which the production image
  *   leaves out (the CLI loads them from there);
- * - the files they read at run time (migrations, supergraph), and two deploy manifests:
+ * - the files they read at run time (migrations, supergraph, the explorer's page scripts), and
+ *   two deploy manifests:
  *   package.json + package-lock.json for the production roles, plant.package.json +
  *   plant.package-lock.json for all roles. `npm ci --omit=dev` beside them installs the runtime.
  *
@@ -20,6 +23,9 @@ import { deployManifest, packageName } from './deploy-manifest.ts';
  * tsx and vitest do, so type-graphql builds the same schema everywhere.
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
+const require = createRequire(import.meta.url);
+/** The explorer's browser packages resolve from the gateway, which depends on them. */
+const gatewayRoot = join(root, 'gateway');
 const dist = join(root, 'dist');
 const PLANT_ROLES = '@plantgraph/demo/roles';
 
@@ -100,6 +106,14 @@ const plant = await bundle({
 
 cpSync(join(root, 'prisma/migrations'), join(dist, 'prisma/migrations'), { recursive: true });
 cpSync(join(root, 'gateway/supergraph.graphql'), join(dist, 'gateway/supergraph.graphql'));
+cpSync(join(root, 'gateway/src/explorer/static'), join(dist, 'gateway/src/explorer/static'), {
+  recursive: true,
+});
+mkdirSync(join(dist, VENDOR_DIRECTORY), { recursive: true });
+for (const file of VENDOR_FILES) {
+  const packageJson = require.resolve(`${file.package}/package.json`, { paths: [gatewayRoot] });
+  cpSync(join(dirname(packageJson), file.path), join(dist, VENDOR_DIRECTORY, file.name));
+}
 
 // The embedded database and broker are loaded only by roles that run without DATABASE_URL or
 // MQTT_URL, which outside the plant bundle none may.

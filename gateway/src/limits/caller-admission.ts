@@ -58,7 +58,7 @@ export function callerAdmission(options: CallerAdmissionOptions) {
 export type AdmitCaller = ReturnType<typeof callerAdmission>;
 
 /** Whether Apollo answers `request` with its landing page, which runs no operation. */
-function asksForLandingPage(request: Request): boolean {
+export function asksForLandingPage(request: Request): boolean {
   if (request.method !== 'GET') return false;
   // Apollo Server's own negotiation (ApolloServer.prefersHTML): HTML only when preferred to JSON.
   const preferred = request.accepts([

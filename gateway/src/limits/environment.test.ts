@@ -1,4 +1,4 @@
-import { loadConfig } from '@plantgraph/config';
+import { ConfigError, loadConfig } from '@plantgraph/config';
 import { describe, expect, it } from 'vitest';
 import { limitsEnvironment, limitsFromEnvironment } from './environment.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
@@ -9,26 +9,63 @@ const fromEnvironment = (env: NodeJS.ProcessEnv) =>
 describe('limitsFromEnvironment', () => {
   it('defaults to development: Sandbox, introspection, the default limits', () => {
     expect(fromEnvironment({})).toEqual({
-      sandbox: true,
+      explorer: 'sandbox',
       introspection: true,
       limits: DEFAULT_LIMITS,
     });
   });
 
-  it('turns Sandbox and introspection off in production unless asked for', () => {
+  it('turns the explorer and introspection off in production unless asked for', () => {
     for (const env of [{ NODE_ENV: 'production' }, { PLANTGRAPH_MODE: 'production' }]) {
-      expect(fromEnvironment(env)).toMatchObject({ sandbox: false, introspection: false });
+      expect(fromEnvironment(env)).toMatchObject({ explorer: 'off', introspection: false });
     }
     expect(
       fromEnvironment({ NODE_ENV: 'production', PLANTGRAPH_INTROSPECTION: 'true' }),
-    ).toMatchObject({ sandbox: false, introspection: true });
+    ).toMatchObject({ explorer: 'off', introspection: true });
+    expect(
+      fromEnvironment({ NODE_ENV: 'production', PLANTGRAPH_MODE: 'development' }),
+    ).toMatchObject({ explorer: 'sandbox' });
+  });
+
+  it('serves the explorer PLANTGRAPH_EXPLORER names, in either mode', () => {
+    for (const explorer of ['sandbox', 'local', 'off']) {
+      for (const mode of ['development', 'production']) {
+        expect(
+          fromEnvironment({ PLANTGRAPH_MODE: mode, PLANTGRAPH_EXPLORER: explorer }),
+        ).toMatchObject({ explorer, introspection: explorer !== 'off' });
+      }
+    }
+    expect(
+      fromEnvironment({ PLANTGRAPH_EXPLORER: 'local', PLANTGRAPH_INTROSPECTION: 'false' }),
+    ).toMatchObject({ explorer: 'local', introspection: false });
+    expect(fromEnvironment({ PLANTGRAPH_EXPLORER: '' })).toMatchObject({ explorer: 'sandbox' });
+  });
+
+  it('reads PLANTGRAPH_SANDBOX as the explorer on or off: GraphiQL served locally in production', () => {
+    expect(fromEnvironment({ PLANTGRAPH_SANDBOX: 'true' })).toMatchObject({ explorer: 'sandbox' });
+    expect(fromEnvironment({ PLANTGRAPH_SANDBOX: 'false' })).toMatchObject({
+      explorer: 'off',
+      introspection: false,
+    });
     expect(fromEnvironment({ NODE_ENV: 'production', PLANTGRAPH_SANDBOX: 'true' })).toMatchObject({
-      sandbox: true,
+      explorer: 'local',
       introspection: true,
     });
     expect(
-      fromEnvironment({ NODE_ENV: 'production', PLANTGRAPH_MODE: 'development' }),
-    ).toMatchObject({ sandbox: true });
+      fromEnvironment({ PLANTGRAPH_SANDBOX: 'true', PLANTGRAPH_EXPLORER: 'local' }),
+    ).toMatchObject({ explorer: 'local' });
+    expect(
+      fromEnvironment({ PLANTGRAPH_SANDBOX: 'false', PLANTGRAPH_EXPLORER: 'off' }),
+    ).toMatchObject({ explorer: 'off' });
+  });
+
+  it('refuses PLANTGRAPH_EXPLORER and PLANTGRAPH_SANDBOX that contradict each other', () => {
+    expect(() =>
+      fromEnvironment({ PLANTGRAPH_EXPLORER: 'local', PLANTGRAPH_SANDBOX: 'false' }),
+    ).toThrow(/PLANTGRAPH_EXPLORER: local contradicts PLANTGRAPH_SANDBOX=false/);
+    expect(() =>
+      fromEnvironment({ PLANTGRAPH_EXPLORER: 'off', PLANTGRAPH_SANDBOX: 'true' }),
+    ).toThrow(ConfigError);
   });
 
   it('reads the limits', () => {
@@ -85,9 +122,11 @@ describe('limitsFromEnvironment', () => {
         PLANTGRAPH_MAX_BODY_SIZE: 'huge',
         PLANTGRAPH_MAX_DEPTH: '0',
         PLANTGRAPH_SANDBOX: 'yes',
+        PLANTGRAPH_EXPLORER: 'graphiql',
       });
     expect(load).toThrow(/PLANTGRAPH_MAX_BODY_SIZE: must be a size/);
     expect(load).toThrow(/PLANTGRAPH_MAX_DEPTH/);
     expect(load).toThrow(/PLANTGRAPH_SANDBOX/);
+    expect(load).toThrow(/PLANTGRAPH_EXPLORER: must be sandbox, local or off/);
   });
 });

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
+import { ConfigError } from '@plantgraph/config';
 import { callerDirectory } from '@plantgraph/service';
 import { z } from 'zod';
+import { EXPLORERS, type Explorer } from '../explorer/explorer.ts';
 import { parseProxy } from './client-address.ts';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits.ts';
 import { OperationsAllowList } from './operations-allowlist.ts';
@@ -26,13 +28,21 @@ export const limitsEnvironment = {
   NODE_ENV: z
     .string()
     .default('development')
-    .describe('production turns Sandbox and introspection off'),
+    .describe('production turns the explorer and introspection off'),
   PLANTGRAPH_MODE: z
     .enum(['development', 'production'])
     .optional()
     .describe('development or production; overrides NODE_ENV'),
-  PLANTGRAPH_INTROSPECTION: flag().describe('true/false; unset = follows Sandbox'),
-  PLANTGRAPH_SANDBOX: flag().describe('serve Apollo Sandbox; unset = on outside production'),
+  PLANTGRAPH_INTROSPECTION: flag().describe('true/false; unset = on when an explorer is served'),
+  PLANTGRAPH_EXPLORER: z
+    .preprocess(
+      (value) => (value === '' ? undefined : value),
+      z.enum(EXPLORERS, { error: 'must be sandbox, local or off' }).optional(),
+    )
+    .describe('sandbox (Apollo Sandbox), local (GraphiQL served by the gateway) or off'),
+  PLANTGRAPH_SANDBOX: flag().describe(
+    'true/false: the explorer on or off (Sandbox in development, local in production)',
+  ),
   PLANTGRAPH_MAX_DEPTH: count(DEFAULT_LIMITS.maxDepth).describe('deepest selection allowed'),
   PLANTGRAPH_MAX_COST: count(DEFAULT_LIMITS.maxCost).describe('highest estimated cost allowed'),
   PLANTGRAPH_MAX_BODY_SIZE: z
@@ -110,18 +120,38 @@ export const limitsEnvironment = {
 type LimitsEnvironment = z.infer<z.ZodObject<typeof limitsEnvironment>>;
 
 export interface GatewayLimitOptions {
-  /** Serve Apollo Sandbox on GET /graphql. */
-  sandbox: boolean;
+  /** What GET /graphql shows a browser. */
+  explorer: Explorer;
   /** Answer introspection queries. */
   introspection: boolean;
   limits: GatewayLimits;
 }
 
 /**
+ * Which explorer GET /graphql serves. PLANTGRAPH_EXPLORER names it; PLANTGRAPH_SANDBOX, which
+ * predates it, turns the explorer on or off. Unset, the mode decides: Apollo Sandbox in
+ * development, none in production, and when turned on in production the gateway's own GraphiQL,
+ * since a production network need not reach Apollo's CDN.
+ */
+function explorerOf(config: LimitsEnvironment, mode: 'development' | 'production'): Explorer {
+  const named = config.PLANTGRAPH_EXPLORER;
+  const enabled = config.PLANTGRAPH_SANDBOX;
+  if (named !== undefined && enabled !== undefined && (named !== 'off') !== enabled) {
+    throw new ConfigError([
+      `PLANTGRAPH_EXPLORER: ${named} contradicts PLANTGRAPH_SANDBOX=${String(enabled)}; set PLANTGRAPH_EXPLORER alone`,
+    ]);
+  }
+  if (named !== undefined) return named;
+  if (!(enabled ?? mode !== 'production')) return 'off';
+  return mode === 'production' ? 'local' : 'sandbox';
+}
+
+/**
  * Gateway options from the environment. Production mode (NODE_ENV=production or
- * PLANTGRAPH_MODE=production, the latter winning) turns Sandbox and introspection off unless
- * PLANTGRAPH_SANDBOX / PLANTGRAPH_INTROSPECTION say otherwise; introspection follows Sandbox,
- * which cannot work without it. Reads the allow-list file, relative to `cwd`.
+ * PLANTGRAPH_MODE=production, the latter winning) turns the explorer and introspection off unless
+ * PLANTGRAPH_EXPLORER (or PLANTGRAPH_SANDBOX) / PLANTGRAPH_INTROSPECTION say otherwise;
+ * introspection follows the explorer, which cannot work without it. Reads the allow-list file,
+ * relative to `cwd`.
  */
 export function limitsFromEnvironment(
   config: LimitsEnvironment,
@@ -129,11 +159,11 @@ export function limitsFromEnvironment(
 ): GatewayLimitOptions {
   const mode =
     config.PLANTGRAPH_MODE ?? (config.NODE_ENV === 'production' ? 'production' : 'development');
-  const sandbox = config.PLANTGRAPH_SANDBOX ?? mode !== 'production';
+  const explorer = explorerOf(config, mode);
   const allowListPath = config.PLANTGRAPH_OPERATIONS_ALLOWLIST;
   return {
-    sandbox,
-    introspection: config.PLANTGRAPH_INTROSPECTION ?? sandbox,
+    explorer,
+    introspection: config.PLANTGRAPH_INTROSPECTION ?? explorer !== 'off',
     limits: {
       ...DEFAULT_LIMITS,
       maxDepth: config.PLANTGRAPH_MAX_DEPTH,
