@@ -22,10 +22,18 @@
  * --database-url (default BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/test): the scratch database is created next to it and
  * dropped afterwards. --cpu-prof writes a V8 CPU profile of every role into <dir>.
+ *
+ * --tracing measures what OpenTelemetry tracing costs instead: the floor and the federated query,
+ * first with tracing off (no OTEL_* variables), then on a second start of the same topology with
+ * every role exporting every trace (OTLP/HTTP protobuf, always sampled) to a sink on loopback
+ * that accepts and discards them; it reports both side by side with their ratio. --trace-ratio
+ * 0.1 samples one request in ten instead.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -62,6 +70,9 @@ const settings = {
   cpuProfileDirectory: option('cpu-prof'),
   /** Only the targets whose name contains this text (e.g. for a profile of one of them). */
   only: option('only'),
+  tracing: process.argv.includes('--tracing'),
+  /** With --tracing: the share of requests traced (default every one). */
+  traceRatio: option('trace-ratio'),
 };
 const adminUrl =
   option('database-url') ??
@@ -489,29 +500,29 @@ ${results.targets.map(loopRow).join('\n')}
 `;
 }
 
-async function main(): Promise<void> {
-  if (settings.seconds > MAX_SECONDS) {
-    throw new Error(`--seconds must be at most ${MAX_SECONDS}: signatures expire after 30 s`);
-  }
-  if (!existsSync(cli)) throw new Error('bench:graph runs the build output: `npm run build` first');
-  // @apollo/gateway otherwise reports usage off this machine.
-  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
-  const loadAtStart = loads();
-  const hz = await ticksPerSecond();
-  const broker = await DedicatedBroker.start();
-  const database = await scratchDatabase(adminUrl, 'bench_graph');
-  let roles: RoleSet | undefined;
+interface Topology {
+  roles: RoleSet;
+  targets: Target[];
+  nodes: AssetsReply['assets']['edges'][number]['node'][];
+}
+
+/** Starts the roles with `env` and checks every target answers before anything is timed. */
+async function startTopology(
+  databaseUrl: string,
+  mqttUrl: string,
+  apiKey: string,
+  env: Record<string, string> = {},
+): Promise<Topology> {
+  const gatewaySecret = randomBytes(48).toString('base64');
+  const roles = await startBenchTopology({
+    databaseUrl,
+    mqttUrl,
+    gatewaySecret,
+    gatewayEnv: GATEWAY_ENV,
+    env,
+    cpuProfileDirectory: settings.cpuProfileDirectory,
+  });
   try {
-    const seeded = await prepareDatabase(database.url);
-    const apiKey = await createApiKey(database.url, 'admin');
-    const gatewaySecret = randomBytes(48).toString('base64');
-    roles = await startBenchTopology({
-      databaseUrl: database.url,
-      mqttUrl: broker.url,
-      gatewaySecret,
-      gatewayEnv: GATEWAY_ENV,
-      cpuProfileDirectory: settings.cpuProfileDirectory,
-    });
     const keyId = /^pgk_([0-9a-f]+)_/.exec(apiKey)?.[1] ?? 'bench';
     const identity: Identity = { subject: `key:${keyId}`, role: 'admin', sites: null };
     const { viaGateway, direct } = targetsOf(roles, apiKey, gatewaySecret, identity);
@@ -525,16 +536,13 @@ async function main(): Promise<void> {
     const entityRequest = (subgraph: keyof typeof ENTITY_PARTS) =>
       direct(subgraph, ENTITY_PARTS[subgraph], { representations });
     const targets: Target[] = [
-      { name: 'gateway: { __typename }', requests: () => [[viaGateway(FLOOR)]] },
+      { name: FLOOR_TARGET, requests: () => [[viaGateway(FLOOR)]] },
       { name: 'gateway: ten assets', requests: () => [[viaGateway(ASSETS)]] },
       {
         name: 'assets subgraph directly: ten assets',
         requests: () => [[direct('assets', ASSETS)]],
       },
-      {
-        name: 'gateway: ten assets, state, orders, alarms',
-        requests: () => [[viaGateway(FEDERATED)]],
-      },
+      { name: FEDERATED_TARGET, requests: () => [[viaGateway(FEDERATED)]] },
       {
         name: 'assets subgraph directly: its part',
         requests: () => [[direct('assets', ASSETS_PART)]],
@@ -561,16 +569,48 @@ async function main(): Promise<void> {
     ];
     for (const target of targets)
       for (const step of target.requests()) await Promise.all(step.map(check));
-    const chosen = targets.filter(
-      (target) => !settings.only || target.name.includes(settings.only),
-    );
-    for (const target of chosen) await load(target, settings.warmUp);
-    const measured = chosen.map((target) => ({ target, runs: [] as Measured[] }));
-    for (let round = 0; round < settings.runs; round += 1) {
-      for (const entry of measured) {
-        entry.runs.push(await measure(entry.target, roles, database.url, hz));
-      }
+    return { roles, targets, nodes };
+  } catch (error) {
+    await stopBenchTopology(roles, false);
+    throw error;
+  }
+}
+
+/** Warms each target up once, then measures them in turn, `runs` rounds. */
+async function measureTargets(topology: Topology, databaseUrl: string, hz: number, only?: string) {
+  const chosen = topology.targets.filter((target) => !only || target.name.includes(only));
+  for (const target of chosen) await load(target, settings.warmUp);
+  const measured = chosen.map((target) => ({ target, runs: [] as Measured[] }));
+  for (let round = 0; round < settings.runs; round += 1) {
+    for (const entry of measured) {
+      entry.runs.push(await measure(entry.target, topology.roles, databaseUrl, hz));
     }
+  }
+  return measured;
+}
+
+async function main(): Promise<void> {
+  if (settings.seconds > MAX_SECONDS) {
+    throw new Error(`--seconds must be at most ${MAX_SECONDS}: signatures expire after 30 s`);
+  }
+  if (!existsSync(cli)) throw new Error('bench:graph runs the build output: `npm run build` first');
+  // @apollo/gateway otherwise reports usage off this machine.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  const loadAtStart = loads();
+  const hz = await ticksPerSecond();
+  const broker = await DedicatedBroker.start();
+  const database = await scratchDatabase(adminUrl, 'bench_graph');
+  let topology: Topology | undefined;
+  try {
+    const seeded = await prepareDatabase(database.url);
+    const apiKey = await createApiKey(database.url, 'admin');
+    if (settings.tracing) {
+      console.log(await compareTracing(database.url, broker.url, apiKey, hz, loadAtStart));
+      return;
+    }
+    topology = await startTopology(database.url, broker.url, apiKey);
+    const measured = await measureTargets(topology, database.url, hz, settings.only);
+    const { nodes } = topology;
     console.log(
       report({
         loadAtStart,
@@ -589,10 +629,122 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    if (roles) await stopBenchTopology(roles, Boolean(settings.cpuProfileDirectory));
+    if (topology) {
+      await stopBenchTopology(topology.roles, Boolean(settings.cpuProfileDirectory));
+    }
     await database.drop().catch((error: unknown) => console.error('could not drop', error));
     await broker.down();
   }
+}
+
+/**
+ * A loopback OTLP/HTTP receiver that answers every export with 200 and an empty body (an empty
+ * ExportTraceServiceResponse) and keeps only counts: the exporters do their whole work, and the
+ * sink costs the machine as little as a collector on another host would.
+ */
+async function startTraceSink(): Promise<{
+  url: string;
+  received: () => { requests: number; bytes: number };
+  close(): Promise<void>;
+}> {
+  let requests = 0;
+  let bytes = 0;
+  const server = createHttpServer((request, response) => {
+    request.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    request.on('end', () => {
+      requests += 1;
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received: () => ({ requests, bytes }),
+    close: () =>
+      new Promise((resolveClose) => {
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      }),
+  };
+}
+
+/** Environment that turns tracing on in every role, stated in the report. */
+const tracingEnv = (endpoint: string) => ({
+  OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+  ...(settings.traceRatio
+    ? { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: settings.traceRatio }
+    : { OTEL_TRACES_SAMPLER: 'always_on' }),
+  // Room for every span of a busy second: the default queue (2048) would drop spans under this
+  // load, and a dropped span costs less than an exported one.
+  OTEL_BSP_MAX_QUEUE_SIZE: '65536',
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048',
+  OTEL_BSP_SCHEDULE_DELAY: '1000',
+});
+
+const FLOOR_TARGET = 'gateway: { __typename }';
+const FEDERATED_TARGET = 'gateway: ten assets, state, orders, alarms';
+
+/** The floor and the federated query with tracing off, then on a fresh start with it on. */
+async function compareTracing(
+  databaseUrl: string,
+  mqttUrl: string,
+  apiKey: string,
+  hz: number,
+  loadAtStart: string,
+): Promise<string> {
+  const only = (target: Target) => target.name === FLOOR_TARGET || target.name === FEDERATED_TARGET;
+  const measureWith = async (env: Record<string, string>) => {
+    const topology = await startTopology(databaseUrl, mqttUrl, apiKey, env);
+    try {
+      const chosen = { ...topology, targets: topology.targets.filter(only) };
+      return await measureTargets(chosen, databaseUrl, hz);
+    } finally {
+      await stopBenchTopology(topology.roles, Boolean(settings.cpuProfileDirectory));
+    }
+  };
+  const off = await measureWith({});
+  const sink = await startTraceSink();
+  let on: Awaited<ReturnType<typeof measureWith>>;
+  let exported: { requests: number; bytes: number };
+  try {
+    on = await measureWith(tracingEnv(sink.url));
+    exported = sink.received();
+  } finally {
+    await sink.close();
+  }
+  const rateOf = (runs: Measured[]) => median(runs.map((one) => one.rate));
+  const p50Of = (runs: Measured[]) => median(runs.map((one) => one.p50));
+  const p99Of = (runs: Measured[]) => median(runs.map((one) => one.p99));
+  const gatewayCpu = (runs: Measured[]) =>
+    median(runs.map((one) => one.cpu.roles.get(GATEWAY) ?? NaN));
+  const rows = off.map((entry, index) => {
+    const traced = on[index]!.runs;
+    const cells = [
+      `${whole(rateOf(entry.runs))} / ${whole(rateOf(traced))} (${(rateOf(traced) / rateOf(entry.runs)).toFixed(2)})`,
+      `${ms(p50Of(entry.runs))} / ${ms(p50Of(traced))} (${(p50Of(traced) / p50Of(entry.runs)).toFixed(2)})`,
+      `${ms(p99Of(entry.runs))} / ${ms(p99Of(traced))} (${(p99Of(traced) / p99Of(entry.runs)).toFixed(2)})`,
+      `${whole(gatewayCpu(entry.runs))} % / ${whole(gatewayCpu(traced))} %`,
+      `${entry.runs.reduce((sum, one) => sum + one.failed, 0)} / ${traced.reduce((sum, one) => sum + one.failed, 0)}`,
+    ];
+    return `| ${entry.target.name} | ${cells.join(' | ')} |`;
+  });
+  const { seconds, runs, connections, warmUp } = settings;
+  return `
+Tracing cost (${cpus().length} cores, Node ${process.version}, PostgreSQL at ${new URL(adminUrl).host})
+Load average (1 / 5 / 15 min): ${loadAtStart} at the start, ${loads()} at the end.
+Topology: ${ROLES.join(', ')} as in \`npm run bench:graph\`, started twice: tracing off (no OTEL_* variables), then on with
+${Object.entries(tracingEnv('<sink>'))
+  .map(([name, value]) => `${name}=${value}`)
+  .join(' ')} in every role, exporting OTLP/HTTP protobuf to a
+loopback sink that discards it (it received ${whole(exported.requests)} exports, ${whole(exported.bytes / 1024)} KiB).
+Load: ${connections} closed-loop clients, ${seconds} s per run after one ${warmUp} s warm-up per target, ${runs} runs per start.
+Figures: median of the runs, off / on (on ÷ off).
+
+| target | requests/s | p50 | p99 | gateway CPU (% of a core) | failed |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+`;
 }
 
 await main();

@@ -1,6 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { signIdentity, type Identity } from '@plantgraph/auth';
+import { traceHeaders } from '@plantgraph/service';
 import type { SubgraphReplicas } from './subgraph-replicas.ts';
 import type { SubgraphResponse } from './subgraph-http.ts';
 
@@ -17,7 +18,8 @@ type SubgraphAnswer = Awaited<ReturnType<GraphQLDataSource['process']>>;
  * per subgraph in its plan. What it keeps of RemoteGraphQLDataSource: the query first in the body
  * (SubgraphReplicas reads whether it is a mutation from there), a non-2xx answer as a GraphQLError
  * `<status>: <text>` carrying the response (UNAUTHENTICATED for 401, FORBIDDEN for 403), and a
- * body that is not JSON as an error.
+ * body that is not JSON as an error. With tracing on, the request carries the W3C trace context
+ * of @apollo/gateway's `gateway.fetch` span, so the subgraph's spans join the caller's trace.
  */
 export class SignedDataSource implements GraphQLDataSource<Context> {
   constructor(
@@ -39,6 +41,7 @@ export class SignedDataSource implements GraphQLDataSource<Context> {
       headers: {
         'content-type': 'application/json',
         ...signIdentity(this.secret, identity, body),
+        ...traceHeaders(),
       },
       body,
     });

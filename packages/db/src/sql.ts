@@ -1,3 +1,6 @@
+import { SpanKind } from '@opentelemetry/api';
+import { inSpan } from '@plantgraph/service';
+
 /** A result row; columns come back snake_case as the database names them. */
 export type Row = Record<string, unknown>;
 
@@ -139,6 +142,38 @@ export interface DriverConnection {
   copyIn?(statement: string, text: Iterable<string>): Promise<void>;
 }
 
+/** Statement text recorded on a span is cut here: a migration script can run to megabytes. */
+const MAX_TRACED_STATEMENT = 2048;
+
+/**
+ * A CLIENT span around one statement, named by its first keyword (`SELECT`, `INSERT`, `COPY`…) as
+ * OpenTelemetry's database conventions name spans without a parsed summary. The text is the
+ * parameterised statement: values never reach a span.
+ */
+function traced<T>(
+  backend: StorageBackend,
+  statement: string,
+  work: () => Promise<T>,
+  rows?: number,
+): Promise<T> {
+  const operation = /^\s*(\w+)/.exec(statement)?.[1]?.toUpperCase() ?? 'SQL';
+  return inSpan(
+    '@plantgraph/db',
+    operation,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'db.system.name': 'postgresql',
+        'db.operation.name': operation,
+        'db.query.text': statement.slice(0, MAX_TRACED_STATEMENT),
+        'plantgraph.db.backend': backend,
+        ...(rows === undefined ? {} : { 'db.operation.batch.size': rows }),
+      },
+    },
+    work,
+  );
+}
+
 /** The statement-level part of `Sql` over one driver connection, observed statement by statement. */
 export function sqlOver(
   backend: StorageBackend,
@@ -147,19 +182,19 @@ export function sqlOver(
 ): Omit<Sql, 'transaction' | 'close'> {
   const run = (script: string) => {
     observers.notify(script);
-    return connection.run(script);
+    return traced(backend, script, () => connection.run(script));
   };
   const bulkInsert: Sql['bulkInsert'] = async (table, columns, rows, onConflict) => {
     if (rows.length === 0) return;
     const text = bulkInsertStatement(table, columns, onConflict);
     observers.notify(text);
-    await connection.rows(text, toColumns(columns, rows));
+    await traced(backend, text, () => connection.rows(text, toColumns(columns, rows)), rows.length);
   };
   return {
     backend,
     query<T extends object>(text: string, params: readonly unknown[] = []) {
       observers.notify(text);
-      return connection.rows<T>(text, params as unknown[]);
+      return traced(backend, text, () => connection.rows<T>(text, params as unknown[]));
     },
     exec: run,
     bulkInsert,
@@ -173,8 +208,9 @@ export function sqlOver(
       await run('savepoint bulk_load');
       const statement = copyStatement(table, columns);
       observers.notify(statement);
+      const copyIn = connection.copyIn.bind(connection);
       try {
-        await connection.copyIn(statement, copyText(rows));
+        await traced(backend, statement, () => copyIn(statement, copyText(rows)), rows.length);
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         await run('rollback to savepoint bulk_load');

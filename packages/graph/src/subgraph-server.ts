@@ -22,6 +22,8 @@ import { WebSocketServer } from 'ws';
 import { createContext, type GraphContext, type GraphServices } from './context.ts';
 import { AuthenticationError, errorBody } from './errors.ts';
 import { createErrorFormatter } from './format-error.ts';
+import { operationSpanPlugin } from './operation-span.ts';
+import { tracedNext } from './stream-span.ts';
 import { acknowledgedFirst, wantsAcknowledgement } from './subscription-acknowledgement.ts';
 import {
   closeServer,
@@ -30,6 +32,7 @@ import {
   databasePoolMetrics,
   listen,
   mountProbes,
+  serverSpans,
 } from '@plantgraph/service';
 
 export interface SubgraphServerOptions {
@@ -120,6 +123,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      operationSpanPlugin<GraphContext>(),
     ],
   });
   await apollo.start();
@@ -136,6 +140,8 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
         (request as RawBodyRequest).rawBody = buffer.toString('utf8');
       },
     }),
+    // The gateway's trace context arrives in `traceparent`; the span covers refusals too.
+    serverSpans(`@plantgraph/${options.name}-subgraph`),
     gatewaySigned(options.gatewaySecret),
     expressMiddleware(apollo, {
       context: async ({ res }) =>
@@ -210,8 +216,11 @@ function serveSubscriptions(
         Symbol.asyncIterator in result && wantsAcknowledgement(payload)
           ? acknowledgedFirst(result)
           : undefined,
-      onNext: (_context, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      onNext: (_context, _id, _payload, args, result) => {
+        const formatted = result.errors ? { ...result, errors: format(result.errors) } : undefined;
+        // With tracing on, an event's trace context goes to the gateway (stream-span.ts).
+        return tracedNext(args.contextValue, args, formatted ?? result) ?? formatted;
+      },
       onError: (_context, _id, _payload, errors) => format(errors),
     },
     webSocketServer,

@@ -2,6 +2,7 @@ import { createLogger, loadConfig } from '@plantgraph/config';
 import type { z } from 'zod';
 import { exitOnStartupError } from './fail-fast.ts';
 import { closeOnSignals } from './shutdown.ts';
+import { startTracing } from './tracing.ts';
 
 /** What a long-running role hands back once it serves. */
 export interface RunningRole {
@@ -27,7 +28,8 @@ export const defineRole = <Shape extends z.ZodRawShape>(
 
 /**
  * Validates the role's environment, starts it and, for a service, closes it on SIGINT/SIGTERM.
- * Configuration and port errors end the process with the message naming the variable.
+ * Configuration and port errors end the process with the message naming the variable. Tracing
+ * starts first when the OTEL_* variables ask for it (tracing.ts) and is flushed last.
  */
 export async function runRole<Shape extends z.ZodRawShape>(
   role: ProcessRole<Shape>,
@@ -35,12 +37,17 @@ export async function runRole<Shape extends z.ZodRawShape>(
 ): Promise<void> {
   try {
     const config = loadConfig(role.environment);
+    const tracing = await startTracing(`plantgraph-${role.name.replaceAll(' ', '-')}`);
     const started = await role.start(config, args);
     if (typeof started === 'number') {
+      await tracing?.shutdown();
       process.exitCode = started;
       return;
     }
-    closeOnSignals(createLogger(role.name), () => started.close());
+    closeOnSignals(createLogger(role.name), async () => {
+      await started.close();
+      await tracing?.shutdown();
+    });
   } catch (error) {
     exitOnStartupError(error);
   }

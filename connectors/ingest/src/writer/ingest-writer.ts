@@ -1,4 +1,5 @@
 import type { Logger } from '@plantgraph/config';
+import { inSpan } from '@plantgraph/service';
 import type { Sql } from '@plantgraph/db';
 import { ingestMetrics, observeStored } from '../metrics.ts';
 import type { IngestSink } from '../ports.ts';
@@ -458,8 +459,20 @@ export class IngestWriter implements IngestSink {
     });
   }
 
-  /** Writes a batch; when the database rejects rows, writes the rest and dead-letters those. */
-  async #deliver(batch: readonly QueueItem[]): Promise<void> {
+  /**
+   * Writes a batch; when the database rejects rows, writes the rest and dead-letters those. With
+   * tracing on, the batch is a span: its statements and the events published for it are children.
+   */
+  #deliver(batch: readonly QueueItem[]): Promise<void> {
+    return inSpan(
+      '@plantgraph/ingest',
+      'ingest batch',
+      { attributes: { 'messaging.batch.message_count': batch.length } },
+      () => this.#deliverBatch(batch),
+    );
+  }
+
+  async #deliverBatch(batch: readonly QueueItem[]): Promise<void> {
     const stopTimer = ingestMetrics.batchSeconds.startTimer();
     let outcome: BatchOutcome;
     try {
