@@ -451,6 +451,8 @@ export type Connection = {
   /** Monitored items (OPC UA) or subscribed topic filters (MQTT). */
   items: Scalars['Int']['output'];
   kind: ConnectionKind;
+  /** OPC UA: the last history backfill, what the connector read from the server's history after (re)connecting; null until one ran or when the connection has no backfill. */
+  lastBackfill?: Maybe<ConnectionBackfill>;
   lastError?: Maybe<Scalars['String']['output']>;
   lastMessageAt?: Maybe<Scalars['DateTime']['output']>;
   /** Messages the source sent that never arrived, counted by the owning process since it started: Sparkplug B sequence gaps (a broker dropping at its queue limit shows here). Always 0 for UNS JSON and OPC UA, which carry no sequence numbers. */
@@ -459,6 +461,8 @@ export type Connection = {
   messagesPerSecond: Scalars['Float']['output'];
   /** When the owning process last reported. */
   reportedAt: Scalars['DateTime']['output'];
+  /** OPC UA: the limits the server publishes, read on connecting; null for MQTT and until the connector has subscribed. */
+  serverLimits?: Maybe<OpcuaServerLimits>;
   /** When the connection entered its current state. */
   since: Scalars['DateTime']['output'];
   /** Records waiting in spool files for the database. */
@@ -466,6 +470,32 @@ export type Connection = {
   /** True when the owning process has not reported for 30 s. */
   stale: Scalars['Boolean']['output'];
   state: ConnectionState;
+  /** OPC UA: how the monitored items are spread over subscriptions within the server's limits. */
+  subscriptionPlan?: Maybe<OpcuaSubscriptionPlan>;
+};
+
+/** A history backfill: after (re)connecting, an OPC UA connector reads the server's raw history (HistoryRead, ReadRawModifiedDetails) of its mapped nodes from what each tag last stored, at most the configured maxWindow back, and stores what it missed. */
+export type ConnectionBackfill = {
+  __typename?: 'ConnectionBackfill';
+  /** Milliseconds from the first read to the last value handed on. */
+  durationMs: Scalars['Int']['output'];
+  /** Why the backfill stopped early; null when it completed. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** The earliest time any node was read from. */
+  from: Scalars['DateTime']['output'];
+  /** Nodes whose history was read. */
+  nodes: Scalars['Int']['output'];
+  /** Mapped nodes skipped: no HistoryRead access, not historizing, or the server answered BadHistoryOperationUnsupported. */
+  nodesUnsupported: Scalars['Int']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  /** Where the reads ended: when the connection was back. */
+  to: Scalars['DateTime']['output'];
+  /** The first 20 skipped nodes, by address. */
+  unsupported: Array<Scalars['String']['output']>;
+  /** Datapoints handed to storage after mapping and deadband. The (tag, time) key drops those already stored, so storage kept at most this many. */
+  valuesDelivered: Scalars['Int']['output'];
+  /** Values the server returned from its history. */
+  valuesRead: Scalars['Int']['output'];
 };
 
 export type ConnectionKind =
@@ -585,10 +615,12 @@ export type CreateTagInput = {
 /** One sample of a tag. */
 export type Datapoint = {
   __typename?: 'Datapoint';
+  /** JSON samples (a whole OPC UA array or structure): `text` parsed; null when `text` holds no JSON array or object. */
+  json?: Maybe<Scalars['JSON']['output']>;
   quality: DatapointQuality;
   /** The mapping in force at the time of the sample; null before the first configuration version, or for a tag no mapping feeds. */
   source?: Maybe<TagMappingPeriod>;
-  /** String samples. */
+  /** String samples, and JSON samples as JSON text. */
   text?: Maybe<Scalars['String']['output']>;
   time: Scalars['DateTime']['output'];
   /** Numeric and boolean (0/1) samples. */
@@ -1064,6 +1096,42 @@ export type OeeLoss = {
   state: MachineState;
 };
 
+/** The limits an OPC UA server publishes in its ServerCapabilities and OperationLimits (OPC UA Part 5). Null: the server does not publish the limit, or publishes 0 (no limit). */
+export type OpcuaServerLimits = {
+  __typename?: 'OpcuaServerLimits';
+  /** Monitored items the whole server takes. */
+  maxMonitoredItems?: Maybe<Scalars['Int']['output']>;
+  /** Monitored items one CreateMonitoredItems call may create. */
+  maxMonitoredItemsPerCall?: Maybe<Scalars['Int']['output']>;
+  /** Monitored items one subscription takes. */
+  maxMonitoredItemsPerSubscription?: Maybe<Scalars['Int']['output']>;
+  /** Nodes one Browse call may browse. */
+  maxNodesPerBrowse?: Maybe<Scalars['Int']['output']>;
+  /** Nodes one Read call may read. */
+  maxNodesPerRead?: Maybe<Scalars['Int']['output']>;
+  /** Browse paths one TranslateBrowsePathsToNodeIds call may translate. */
+  maxNodesPerTranslateBrowsePathsToNodeIds?: Maybe<Scalars['Int']['output']>;
+  /** Subscriptions one session may hold. */
+  maxSubscriptionsPerSession?: Maybe<Scalars['Int']['output']>;
+};
+
+/** How an OPC UA connection's monitored items are spread over subscriptions and calls within the server's limits. */
+export type OpcuaSubscriptionPlan = {
+  __typename?: 'OpcuaSubscriptionPlan';
+  /** Monitored items planned. */
+  items: Scalars['Int']['output'];
+  /** Monitored items created per CreateMonitoredItems call. */
+  itemsPerCall: Scalars['Int']['output'];
+  /** The most monitored items one subscription holds. */
+  itemsPerSubscription: Scalars['Int']['output'];
+  /** Times the server refused a plan within its published limits (BadTooManySubscriptions, BadTooManyMonitoredItems, BadTooManyOperations) and it was made again with lower limits. */
+  replans: Scalars['Int']['output'];
+  /** Subscriptions the connector holds on its session. */
+  subscriptions: Scalars['Int']['output'];
+  /** Sources the server's limits leave no room for; each is a dead letter (BadTooManyMonitoredItems). */
+  unplanned: Scalars['Int']['output'];
+};
+
 /** A machine's order interface, as its connector configured it. */
 export type OrderDownloadInterface = {
   __typename?: 'OrderDownloadInterface';
@@ -1532,6 +1600,8 @@ export type TagDataType =
   | 'BOOLEAN'
   | 'FLOAT'
   | 'INTEGER'
+  /** A whole OPC UA array or structure; its samples hold it as JSON text (`text`), parsed in `json`. */
+  | 'JSON'
   | 'STRING';
 
 /** A period in which one mapping of the integration configuration fed a tag: from the version that introduced it to the one that changed or removed it. */
@@ -1563,9 +1633,11 @@ export type TagMappingPeriod = {
 /** A new sample of a tag, as it arrives. */
 export type TagValue = {
   __typename?: 'TagValue';
+  /** JSON samples (a whole OPC UA array or structure): `text` parsed; null when `text` holds no JSON array or object. */
+  json?: Maybe<Scalars['JSON']['output']>;
   quality: DatapointQuality;
   tag: Tag;
-  /** String samples. */
+  /** String samples, and JSON samples as JSON text. */
   text?: Maybe<Scalars['String']['output']>;
   time: Scalars['DateTime']['output'];
   /** Numeric and boolean (0/1) samples. */
@@ -1610,7 +1682,7 @@ export type UpdateProductionOrderInput = {
   unit?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** Changes to a tag; omitted fields keep their value, null clears unit and description. The data type changes among FLOAT, INTEGER and BOOLEAN only, never to or from STRING. */
+/** Changes to a tag; omitted fields keep their value, null clears unit and description. The data type changes among FLOAT, INTEGER and BOOLEAN, or between STRING and JSON, never from numbers to text or back. */
 export type UpdateTagInput = {
   dataType?: InputMaybe<TagDataType>;
   description?: InputMaybe<Scalars['String']['input']>;

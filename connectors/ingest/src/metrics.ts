@@ -79,6 +79,37 @@ export const ingestMetrics = {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
     registers: [metricsRegistry],
   }),
+  backfills: new Counter({
+    name: 'plantgraph_backfill_runs_total',
+    help: 'History backfills run after (re)connecting, by connection and outcome (completed, failed).',
+    labelNames: ['connection', 'outcome'] as const,
+    registers: [metricsRegistry],
+  }),
+  backfillValuesRead: new Counter({
+    name: 'plantgraph_backfill_values_read_total',
+    help: "Values read from a server's history by backfills, by connection.",
+    labelNames: ['connection'] as const,
+    registers: [metricsRegistry],
+  }),
+  backfillValuesDelivered: new Counter({
+    name: 'plantgraph_backfill_values_delivered_total',
+    help: 'Datapoints backfills handed to storage after mapping and deadband (stored ones included), by connection.',
+    labelNames: ['connection'] as const,
+    registers: [metricsRegistry],
+  }),
+  backfillNodesUnsupported: new Counter({
+    name: 'plantgraph_backfill_nodes_unsupported_total',
+    help: 'Mapped nodes a backfill skipped because the server keeps no readable history of them, by connection.',
+    labelNames: ['connection'] as const,
+    registers: [metricsRegistry],
+  }),
+  backfillSeconds: new Histogram({
+    name: 'plantgraph_backfill_seconds',
+    help: 'Duration of one history backfill, reading and handing to storage, by connection.',
+    labelNames: ['connection'] as const,
+    buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 300, 900],
+    registers: [metricsRegistry],
+  }),
 };
 
 /**

@@ -1,4 +1,7 @@
 import type { DeadLetterRecord, IngestRecord, SourceSample } from './records.ts';
+import type { BackfillReport } from '@plantgraph/timeseries-domain';
+
+export type { BackfillReport };
 import type { SourceConfig } from './plant-config.ts';
 
 /** Where connectors deliver: the one ingest pipeline. */
@@ -42,6 +45,8 @@ export interface SignalMapper {
    * reason; the caller turns that into a dead letter.
    */
   map(sample: SourceSample): MapResult;
+  /** The ids of the tags an address feeds: what a history backfill reads and stores. */
+  tagIdsOf?(connectionId: string, address: string): string[];
 }
 
 export type ConnectionState =
@@ -61,6 +66,37 @@ export interface ConnectionHealth {
    * the source (the broker's queue, a server's queue) holds more and more.
    */
   setBehind(behind: boolean): void;
+  /** Reports a history backfill that ran (OPC UA, after connecting): the graph's `lastBackfill`. */
+  backfilled?(report: BackfillReport): void;
+  /**
+   * OPC UA: the limits the server publishes and how the monitored items are spread over
+   * subscriptions and calls within them (`Connection.serverLimits`, `Connection.subscriptionPlan`).
+   */
+  setSubscriptionPlan?(limits: ServerLimitsReport, plan: SubscriptionPlanReport): void;
+}
+
+/** An OPC UA server's published limits; null is a limit not published, or 0: no limit. */
+export interface ServerLimitsReport {
+  maxSubscriptionsPerSession: number | null;
+  maxMonitoredItems: number | null;
+  maxMonitoredItemsPerSubscription: number | null;
+  maxMonitoredItemsPerCall: number | null;
+  maxNodesPerRead: number | null;
+  maxNodesPerBrowse: number | null;
+  maxNodesPerTranslateBrowsePathsToNodeIds: number | null;
+}
+
+/** How a connection's monitored items are spread over subscriptions and calls. */
+export interface SubscriptionPlanReport {
+  subscriptions: number;
+  itemsPerSubscription: number;
+  itemsPerCall: number;
+  /** Items planned. */
+  items: number;
+  /** Items the server's limits leave no room for. */
+  unplanned: number;
+  /** Plans the server refused and that were made again with lower limits. */
+  replans: number;
 }
 
 /** A running connector; `close` ends its connection and stops delivering. */

@@ -119,4 +119,10 @@ export interface SourceSample {
    * remembered: it may have cleared while nobody watched.
    */
   readOnConnect?: Date;
+  /**
+   * Set on a value read from the source's history (OPC UA history backfill): it only feeds tag
+   * mappings. States, counters and alarms follow the live values; a past value replayed into
+   * them would raise, count or clear again what the live values already did.
+   */
+  fromHistory?: true;
 }

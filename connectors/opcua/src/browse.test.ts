@@ -64,6 +64,51 @@ describe('browseTree', () => {
     expect(find(press, '2:Speed')).toMatchObject({ nodeId: 'ns=2;i=4711', dataType: 'Double' });
   });
 
+  it('shows array dimensions and the fields of structures', async () => {
+    const tree = await browseTree(session, 'ns=2;s=Press01', 1);
+    expect(find(tree, '2:Profile')).toMatchObject({
+      dataType: 'Double',
+      valueRank: 1,
+      value: '[1, 2, 3] (3 items)',
+    });
+    expect(find(tree, '2:Grid')).toMatchObject({
+      dataType: 'Double',
+      valueRank: 2,
+      arrayDimensions: [2, 3],
+      value: '[[1,2,3], [4,5,6]] (2 items)',
+    });
+    const spindle = find(tree, '2:Spindle')!;
+    expect(spindle.dataType).toBe('SpindleState');
+    expect(spindle.valueRank).toBeUndefined();
+    expect(spindle.value).toMatch(/^\{"Speed":1200,"Tool":"T-7","Axis":\{"X":1\.5,/);
+    expect(spindle.fields).toEqual([
+      { path: 'Speed', dataType: 'Double' },
+      { path: 'Tool', dataType: 'String' },
+      { path: 'Axis', dataType: 'AxisState' },
+      { path: 'Axis.X', dataType: 'Double' },
+      { path: 'Axis.Y', dataType: 'Double' },
+      { path: 'Axis.Position', dataType: 'Double' },
+      { path: 'Axes', dataType: 'AxisState[]' },
+      { path: 'Axes[i].X', dataType: 'Double' },
+      { path: 'Axes[i].Y', dataType: 'Double' },
+      { path: 'Axes[i].Position', dataType: 'Double' },
+    ]);
+    const lines = formatBrowseTree(tree).split('\n');
+    expect(lines).toContain(
+      '├─ 2:Profile  ns=2;s=Press01.Profile  Variable  Double[] = [1, 2, 3] (3 items)',
+    );
+    expect(lines).toContain(
+      '├─ 2:Grid  ns=2;s=Press01.Grid  Variable  Double[2][3] = [[1,2,3], [4,5,6]] (2 items)',
+    );
+    const spindleLine = lines.findIndex((line) => line.includes('2:Spindle'));
+    expect(lines.slice(spindleLine + 1, spindleLine + 5).map((line) => line.trim())).toEqual([
+      '· Speed: Double',
+      '· Tool: String',
+      '· Axis: AxisState',
+      '· Axis.X: Double',
+    ]);
+  });
+
   it('stops at the depth limit', async () => {
     const tree = await browseTree(session, 'ns=2;s=Plant', 1);
     expect(tree.children.map(({ browseName }) => browseName)).toEqual(['2:Press01']);
@@ -79,7 +124,7 @@ describe('browseTree', () => {
       '   ├─ 2:Temperature  ns=2;s=Press01.Temperature  Variable  Double = 20.5',
     );
     expect(lines).toContain('   ├─ 2:Running  ns=2;s=Press01.Running  Variable  Boolean = true');
-    expect(lines).toContain('   └─ 2:Speed  ns=2;i=4711  Variable  Double = 0');
+    expect(lines).toContain('   ├─ 2:Speed  ns=2;i=4711  Variable  Double = 0');
   });
 
   it('names a node that does not exist', async () => {

@@ -16,10 +16,16 @@ export interface CurrentValue {
 export async function readCurrentValues(
   session: ClientSession,
   targets: readonly Target[],
+  /** The server's MaxNodesPerRead when already known (null: no limit); read when not given. */
+  knownMaxNodesPerRead?: number | null,
 ): Promise<CurrentValue[]> {
   if (targets.length === 0) return [];
   const values: CurrentValue[] = [];
-  for (const chunk of chunks(targets, await maxNodesPerRead(session))) {
+  const perRead =
+    knownMaxNodesPerRead === undefined
+      ? await maxNodesPerRead(session)
+      : (knownMaxNodesPerRead ?? Number.MAX_SAFE_INTEGER);
+  for (const chunk of chunks(targets, perRead)) {
     const dataValues = await session.read(
       chunk.map((target) => ({ nodeId: target.nodeId, attributeId: AttributeIds.Value })),
       0,

@@ -11,6 +11,14 @@ import {
   type StatusCode,
   type UAVariable,
 } from 'node-opcua';
+import { addFixtureStructures, type FixtureStructures } from './fixture-structures.ts';
+
+export {
+  SPINDLE_INITIAL,
+  SPINDLE_NODE_ID,
+  type AxisState,
+  type SpindleState,
+} from './fixture-structures.ts';
 
 /**
  * A small OPC UA server for the connector's tests: one machine with a variable of each shape a
@@ -64,10 +72,18 @@ export interface FixtureServerOptions {
    * same variable another id after a restart; only its browse path stays.
    */
   speedNodeNumber?: number;
+  /**
+   * Variables whose history the server keeps (the last `historyValues` values each) and lets
+   * clients read; the others have none, like most variables of a real PLC.
+   */
+  historizing?: readonly FixtureVariable[];
+  historyValues?: number;
 }
 
 export interface FixtureServer {
   readonly server: OPCUAServer;
+  /** The Spindle structure variable (fixture-structures.ts). */
+  readonly structures: FixtureStructures;
   readonly endpoint: string;
   /** Sets a variable as a device would: value, status and source timestamp. */
   set(name: FixtureVariable, value: unknown, time: Date, status?: StatusCode): void;
@@ -104,9 +120,18 @@ export async function startFixtureServer(options: FixtureServerOptions): Promise
   });
   await server.initialize();
   const nodes = buildAddressSpace(server, options.speedNodeNumber ?? 1000);
+  const structures = await addFixtureStructures(server, FIXTURE_START);
+  for (const name of options.historizing ?? []) {
+    const variable = nodes.get(name);
+    if (!variable) throw new Error(`no fixture variable ${name}`);
+    // node-opcua's in-memory historian: values set from now on are kept, the oldest dropped.
+    const maxOnlineValues = options.historyValues ?? 100;
+    server.engine.addressSpace?.installHistoricalDataNode(variable, { maxOnlineValues });
+  }
   await server.start();
   return {
     server,
+    structures,
     endpoint: `opc.tcp://127.0.0.1:${options.port}/fixture`,
     set(name, value, time, status = StatusCodes.Good) {
       const variable = nodes.get(name);

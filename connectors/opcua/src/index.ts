@@ -8,3 +8,9 @@ export type {
 export { browseTree, formatBrowseTree, type BrowsedNode } from './browse.ts';
 export { CredentialConfigError, defaultPkiFolder, userIdentityFor } from './client.ts';
 export { routeOpcuaStackLogs } from './stack-logs.ts';
+export {
+  type AcknowledgedAtSource,
+  type ConditionAckResult,
+  type OpenAlarm,
+} from './events/alarm-conditions.ts';
+export { severityBand } from './events/condition-event.ts';

@@ -10,6 +10,8 @@ import {
 } from './client.ts';
 import { readCurrentValues } from './current-values.ts';
 import { SerialDelivery } from './delivery.ts';
+import { HistoryBackfill, mapHistoryValues } from './history-backfill.ts';
+import { ConditionWatcher, type ConditionAckResult } from './events/alarm-conditions.ts';
 import type {
   OpcuaConnector,
   OpcuaConnectorEvents,
@@ -17,9 +19,18 @@ import type {
 } from './opcua-connector.types.ts';
 import { describeDataValue, sampleTime, toSourceSample } from './sample.ts';
 import {
+  LimitRefusedError,
+  lowerOf,
+  planSubscriptions,
+  readServerLimits,
+  remainingBudget,
+  type ServerLimits,
+  type SubscriptionPlan,
+} from './server-limits.ts';
+import { subscribeWithinLimits } from './subscription-planner.ts';
+import {
   incompleteBatches,
   resolveSources,
-  subscribe,
   terminate,
   type Rejected,
   type SubscriptionBatch,
@@ -47,8 +58,17 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
   readonly #client: OPCUAClient;
   readonly #delivery: SerialDelivery;
   readonly #running: Promise<void>;
+  readonly #backfill: HistoryBackfill | undefined;
+  readonly #conditions: ConditionWatcher;
   #session: ClientSession | undefined;
   #batches: SubscriptionBatch[] = [];
+  /** What the server publishes, as read on the latest connect. */
+  #publishedLimits: ServerLimits | undefined;
+  /** The limits plans keep to: the published ones, lowered by what the server refused. */
+  #limits: ServerLimits | undefined;
+  #replans = 0;
+  /** Items per call of the latest plan that created any; a refresh that only removes keeps it. */
+  #itemsPerCall = 0;
   /** The sources whose current value is read on every (re)connect: alarm sources. */
   #readOnConnect: Target[] = [];
   #maintenance: Promise<void> = Promise.resolve();
@@ -78,8 +98,35 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
       { pause: () => this.#setPublishing(false), resume: () => this.#setPublishing(true) },
       (error) => this.#log.error({ err: error }, 'delivering a sample failed'),
     );
+    this.#backfill = this.#historyBackfill();
+    this.#conditions = this.#watchConditions();
     this.#watchClient();
     this.#running = this.#connect();
+  }
+
+  #watchConditions(): ConditionWatcher {
+    const { connection, eventMappings, openAlarms, sink } = this.#options;
+    const watcher = new ConditionWatcher({
+      connectionId: connection.id,
+      mappings: eventMappings ?? (() => []),
+      sink,
+      publishingIntervalMs: connection.publishingIntervalMs,
+      logger: this.#log,
+      reject: (rejected) => this.#reject(rejected),
+      openAlarms,
+    });
+    watcher.on('acknowledgedAtSource', (ack) => this.emit('conditionAcknowledged', ack));
+    return watcher;
+  }
+
+  acknowledgeCondition(
+    assetId: string,
+    code: string,
+    comment: string,
+  ): Promise<ConditionAckResult | null> {
+    return this.withSession((session) =>
+      this.#conditions.acknowledge(session, assetId, code, comment),
+    );
   }
 
   close(): Promise<void> {
@@ -100,6 +147,7 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
       // Without a session there is nothing to change: connecting subscribes to the mapper's sources.
       if (this.#closed || !session) return;
       await this.#resubscribeChanged(session);
+      await this.#conditions.sync(session);
     });
   }
 
@@ -115,13 +163,29 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
     const removed = [...watched].filter((address) => !wanted.has(address)).length;
     const added = sources.filter((source) => !watched.has(source.address)).length;
     if (stale.length === 0 && needed.length === 0) return;
-    const resolved = await resolveSources(session, needed);
-    const onChange = (target: Target, dataValue: DataValue) => this.#received(target, dataValue);
-    const subscribed = await subscribe(session, resolved.targets, connection, onChange);
-    this.#batches = [...kept, ...subscribed.batches];
+    const limits = await this.#knownLimits(session);
+    const resolved = await resolveSources(session, needed, limits);
     // Make before break: the stale subscriptions end only once their kept sources are monitored
-    // anew, so no change of those falls between the two.
-    await terminate(stale);
+    // anew, so no change of those falls between the two; unless the session has no room for
+    // both, when they end first.
+    const overlap = this.#held([...kept, ...stale]);
+    const room = remainingBudget(limits, overlap);
+    const plan = planSubscriptions(
+      resolved.targets.length,
+      limits,
+      connection.maxItemsPerSubscription,
+      room,
+    );
+    const overlapFits = plan.unplanned === 0;
+    if (!overlapFits) await terminate(stale);
+    const subscribed = await this.#subscribeWithinLimits(
+      session,
+      resolved.targets,
+      this.#held(overlapFits ? [...kept, ...stale] : kept),
+    );
+    this.#batches = [...kept, ...subscribed.batches];
+    if (overlapFits) await terminate(stale);
+    this.#reportPlan(subscribed.plan);
     const read = new Set(sources.filter((s) => s.readOnConnect).map((s) => s.address));
     const targets = this.#batches.flatMap((batch) => batch.targets);
     this.#readOnConnect = targets.filter((target) => read.has(target.address));
@@ -154,6 +218,7 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
       this.#setState(this.#wasConnected ? 'RECONNECTING' : 'CONNECTING', problem);
     });
     client.on('connection_lost', () => {
+      this.#backfill?.connectionLost();
       this.#log.warn('connection lost; reconnecting');
       this.#setState('RECONNECTING', 'connection lost');
     });
@@ -209,13 +274,17 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
     const { connection, mapper } = this.#options;
     const sources = mapper.sourcesOf(connection.id);
     if (sources.length === 0) this.#log.warn('no mappings use this connection');
-    const resolved = await resolveSources(session, sources);
+    this.#publishedLimits = await readServerLimits(session);
+    this.#limits = lowerOf(this.#publishedLimits, this.#limits);
+    const resolved = await resolveSources(session, sources, this.#limits);
     const read = new Set(sources.filter((s) => s.readOnConnect).map((s) => s.address));
     this.#readOnConnect = resolved.targets.filter((target) => read.has(target.address));
     await this.#readCurrent(session);
-    const onChange = (target: Target, dataValue: DataValue) => this.#received(target, dataValue);
-    const subscribed = await subscribe(session, resolved.targets, connection, onChange);
+    this.#queueBackfill(session, resolved.targets);
+    const held = this.#held([]);
+    const subscribed = await this.#subscribeWithinLimits(session, resolved.targets, held);
     this.#batches = subscribed.batches;
+    this.#reportPlan(subscribed.plan);
     const rejected = [...resolved.rejected, ...subscribed.rejected];
     for (const rejection of rejected) await this.#reject(rejection);
     const summary = {
@@ -225,6 +294,7 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
     };
     this.#options.health.setItems(summary.items);
     this.#log.info(summary, 'subscribed');
+    await this.#conditions.start(session);
     this.emit('subscribed', summary);
   }
 
@@ -244,7 +314,14 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
         this.#log.warn({ incomplete: incomplete.length }, 'subscriptions incomplete; re-creating');
         await terminate(this.#batches);
         await this.#subscribeAll(session);
-      } else await this.#readCurrent(session);
+      } else {
+        await this.#readCurrent(session);
+        this.#queueBackfill(
+          session,
+          this.#batches.flatMap((batch) => batch.targets),
+        );
+        await this.#conditions.start(session);
+      }
       this.#setState('CONNECTED');
       this.#log.info('session restored');
       this.emit('restored');
@@ -270,7 +347,8 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
   async #readCurrent(session: ClientSession): Promise<void> {
     if (this.#readOnConnect.length === 0) return;
     const readAt = new Date();
-    const read = readCurrentValues(session, this.#readOnConnect);
+    const limits = await this.#knownLimits(session);
+    const read = readCurrentValues(session, this.#readOnConnect, limits.maxNodesPerRead);
     this.#delivery.push(async () => {
       // A failed read is the caller's to handle: connecting or restoring is retried.
       const values = await read.catch(() => []);
@@ -281,9 +359,120 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
     await read;
   }
 
+  #historyBackfill(): HistoryBackfill | undefined {
+    const { connection, lastStored } = this.#options;
+    if (!connection.backfill) return undefined;
+    return new HistoryBackfill({
+      config: connection.backfill,
+      lastStored,
+      logger: this.#log,
+      deliver: async (target, values) => {
+        const reject = (address: string, payload: string, reason: string, time: Date) =>
+          this.#deadLetter(address, payload, reason, time);
+        const { mapper, sink } = this.#options;
+        const records = await mapHistoryValues(
+          connection.id,
+          target.address,
+          values,
+          mapper,
+          reject,
+        );
+        if (records.length > 0) await sink.write(records);
+        return records.length;
+      },
+    });
+  }
+
+  /**
+   * Queues the history backfill of the targets that feed tags ahead of the live values the
+   * subscriptions are about to deliver, so each tag's values reach the mapper (and its deadband)
+   * in time order. The window ends now: from here on the subscriptions deliver.
+   */
+  #queueBackfill(session: ClientSession, targets: readonly Target[]): void {
+    const backfill = this.#backfill;
+    const { connection, mapper } = this.#options;
+    // A mapper that cannot say which addresses feed tags has every target read.
+    const feedsTags = (t: Target) => mapper.tagIdsOf?.(connection.id, t.address).length !== 0;
+    const tagged = targets.filter(feedsTags);
+    if (!backfill || tagged.length === 0) return;
+    const until = new Date();
+    this.#delivery.push(async () => {
+      const report = await backfill.run(session, tagged, until);
+      this.#log.info({ ...report }, 'history backfilled');
+      this.#options.health.backfilled?.(report);
+      this.emit('backfilled', report);
+    });
+  }
+
+  /**
+   * What the session holds besides new data subscriptions: `batches`, and the event subscription
+   * with one item per event mapping, which the condition watcher creates after them.
+   */
+  #held(batches: readonly SubscriptionBatch[]): { subscriptions: number; items: number } {
+    const events = this.#options.eventMappings?.().length ?? 0;
+    const data = heldBy(batches);
+    // A session allowed a single subscription keeps it for data; the event subscription then fails.
+    const perSession = this.#limits?.maxSubscriptionsPerSession ?? null;
+    const eventSubscriptions = events > 0 && (perSession === null || perSession > 1) ? 1 : 0;
+    return { subscriptions: data.subscriptions + eventSubscriptions, items: data.items + events };
+  }
+
+  /** The limits plans keep to; read from the server when no connect has read them yet. */
+  async #knownLimits(session: ClientSession): Promise<ServerLimits> {
+    if (!this.#limits) {
+      this.#publishedLimits = await readServerLimits(session);
+      this.#limits = this.#publishedLimits;
+    }
+    return this.#limits;
+  }
+
+  /** Subscribes within the known limits and keeps what refusals on the way showed of them. */
+  async #subscribeWithinLimits(
+    session: ClientSession,
+    targets: readonly Target[],
+    held: { subscriptions: number; items: number },
+  ) {
+    const limits = await this.#knownLimits(session);
+    try {
+      const subscribed = await subscribeWithinLimits({
+        session,
+        targets,
+        settings: this.#options.connection,
+        limits,
+        held,
+        onChange: (target, dataValue) => this.#received(target, dataValue),
+        log: this.#log,
+      });
+      this.#limits = subscribed.limits;
+      this.#replans += subscribed.plan.replans;
+      return subscribed;
+    } catch (error) {
+      if (error instanceof LimitRefusedError) this.#replans++;
+      throw error;
+    }
+  }
+
+  /** The plan of every subscription held now, as `Connection.subscriptionPlan` shows it. */
+  #reportPlan(latest: SubscriptionPlan): void {
+    const { health } = this.#options;
+    if (!this.#publishedLimits || !health.setSubscriptionPlan) return;
+    const items = heldBy(this.#batches).items;
+    const largest = Math.max(0, ...this.#batches.map((batch) => batch.targets.length));
+    if (latest.items > 0) this.#itemsPerCall = latest.itemsPerCall;
+    health.setSubscriptionPlan(this.#publishedLimits, {
+      subscriptions: this.#batches.length,
+      itemsPerSubscription: largest,
+      itemsPerCall: this.#itemsPerCall,
+      items,
+      unplanned: latest.unplanned,
+      replans: this.#replans,
+    });
+  }
+
   #received(target: Target, dataValue: DataValue): void {
     this.#options.health.received();
     const receivedAt = new Date();
+    this.#backfill?.seen(target.address, sampleTime(dataValue, receivedAt));
     this.#delivery.push(() => this.#deliver(target.address, dataValue, receivedAt));
   }
 
@@ -373,15 +562,23 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
     const session = this.#session;
     if (session && !this.#client.isReconnecting) {
       await withTimeout(terminate(this.#batches));
+      await withTimeout(this.#conditions.stop());
       await withTimeout(session.close(true));
     }
     await this.#client.disconnect();
     await this.#running;
     await this.#maintenance;
     await this.#delivery.idle();
+    await this.#conditions.idle();
     this.#setState('DISCONNECTED');
     this.#log.info('closed');
   }
+}
+
+/** The subscriptions and accepted items `batches` hold on the session. */
+function heldBy(batches: readonly SubscriptionBatch[]): { subscriptions: number; items: number } {
+  const items = batches.reduce((sum, batch) => sum + batch.monitored, 0);
+  return { subscriptions: batches.length, items };
 }
 
 function backoffDelay(attempt: number): number {

@@ -1,15 +1,23 @@
 import type { EventEmitter } from 'node:events';
 import type { ClientSession } from 'node-opcua';
 import type { Logger } from '@plantgraph/config';
+import type { LastStoredTimes } from './history-backfill.ts';
 import type {
+  BackfillReport,
   ConnectionHealth,
   ConnectionState,
   Connector,
   DeadLetterRecord,
   IngestSink,
   OpcuaConnectionConfig,
+  ResolvedEventMapping,
   SignalMapper,
 } from '@plantgraph/ingest';
+import type {
+  AcknowledgedAtSource,
+  ConditionAckResult,
+  OpenAlarm,
+} from './events/alarm-conditions.ts';
 
 export interface OpcuaConnectorOptions {
   connection: OpcuaConnectionConfig;
@@ -27,6 +35,15 @@ export interface OpcuaConnectorOptions {
   pkiFolder?: string;
   /** Samples waiting for the sink at which the subscriptions stop publishing; default 5000. */
   maxPendingSamples?: number;
+  /**
+   * What the tags of each address last stored, where a history backfill starts (the connection's
+   * `backfill`); without it a backfill reads its whole window.
+   */
+  lastStored?: LastStoredTimes;
+  /** The connection's Alarms & Conditions (events) mappings, read on every (re)subscription. */
+  eventMappings?: () => readonly ResolvedEventMapping[];
+  /** Plantgraph's open alarms of events mappings, compared with each ConditionRefresh. */
+  openAlarms?: (assetIds: readonly string[]) => Promise<OpenAlarm[]>;
 }
 
 /** What the connector monitors after (re)subscribing. */
@@ -47,6 +64,10 @@ export interface OpcuaConnectorEvents {
   restored: [];
   /** `refresh` brought the monitored items in line with the mapper: what it added and removed. */
   refreshed: [change: { added: number; removed: number }];
+  /** A history backfill ended (the connection's `backfill`): what it read and handed on. */
+  backfilled: [report: BackfillReport];
+  /** The server reports a condition of an events mapping acknowledged (AckedState true). */
+  conditionAcknowledged: [ack: AcknowledgedAtSource];
 }
 
 /** A running OPC UA connector. */
@@ -59,4 +80,13 @@ export interface OpcuaConnector
   withSession<T>(action: (session: ClientSession) => Promise<T>): Promise<T>;
   /** Monitors what the mapper lists now, on the running session (see the implementation). */
   refresh(): Promise<void>;
+  /**
+   * Calls Acknowledge on the condition behind the alarm `code` of `assetId` (events mappings);
+   * null when no condition of this connection is behind it. Fails while not connected.
+   */
+  acknowledgeCondition(
+    assetId: string,
+    code: string,
+    comment: string,
+  ): Promise<ConditionAckResult | null>;
 }

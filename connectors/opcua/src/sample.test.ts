@@ -1,6 +1,12 @@
 import { DataType, DataValue, StatusCodes, Variant, VariantArrayType } from 'node-opcua';
 import { describe, expect, it } from 'vitest';
-import { describeDataValue, qualityOf, scalarValueOf, toSourceSample } from './sample.ts';
+import {
+  describeDataValue,
+  qualityOf,
+  sampleValueOf,
+  scalarValueOf,
+  toSourceSample,
+} from './sample.ts';
 
 const receivedAt = new Date('2026-01-01T12:00:00Z');
 
@@ -47,20 +53,30 @@ describe('scalarValueOf', () => {
     expect(valueOf(DataType.UInt64, [1, 0])).toEqual({ ok: true, value: 2 ** 32 });
   });
 
-  it('rejects arrays and structures with a reason', () => {
+  it('rejects arrays and types it does not know with a reason', () => {
     const array = new Variant({
       dataType: DataType.Double,
       arrayType: VariantArrayType.Array,
       value: [1, 2],
     });
-    expect(scalarValueOf(array)).toEqual({
-      ok: false,
-      reason: 'array values are not supported (Double array)',
-    });
+    expect(scalarValueOf(array)).toEqual({ ok: false, reason: 'Double array is not a scalar' });
     expect(valueOf(DataType.ByteString, Buffer.from('x'))).toEqual({
       ok: false,
       reason: 'values of type ByteString are not supported',
     });
+  });
+});
+
+describe('sampleValueOf', () => {
+  it('takes scalars as they are and arrays as plain JSON', () => {
+    const scalar = new Variant({ dataType: DataType.Int32, value: 7 });
+    const array = new Variant({
+      dataType: DataType.Double,
+      arrayType: VariantArrayType.Array,
+      value: new Float64Array([1, 2.5]),
+    });
+    expect(sampleValueOf(scalar)).toEqual({ ok: true, value: 7 });
+    expect(sampleValueOf(array)).toEqual({ ok: true, value: [1, 2.5] });
   });
 });
 

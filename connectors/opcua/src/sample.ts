@@ -11,12 +11,14 @@ import {
   type Variant,
 } from 'node-opcua';
 import type { Quality, SourceSample } from '@plantgraph/ingest';
+import { plainValueOf } from './structured-value.ts';
 
 /** What a data change becomes: a sample for the mapper, or why it cannot be one. */
 export type Conversion = { ok: true; sample: SourceSample } | { ok: false; reason: string };
 
 type ScalarValue = number | boolean | string | null;
 type ValueConversion = { ok: true; value: ScalarValue } | { ok: false; reason: string };
+type SampleValue = { ok: true; value: unknown } | { ok: false; reason: string };
 
 const numericTypes = new Set([
   DataType.SByte,
@@ -36,7 +38,7 @@ export function toSourceSample(
   dataValue: DataValue,
   receivedAt: Date,
 ): Conversion {
-  const converted = scalarValueOf(dataValue.value);
+  const converted = sampleValueOf(dataValue.value);
   if (!converted.ok) return converted;
   return {
     ok: true,
@@ -49,6 +51,17 @@ export function toSourceSample(
     },
   };
 }
+
+/**
+ * Scalars as `scalarValueOf` has them; arrays and structures as plain JSON (see
+ * structured-value.ts), which mappings pick an element or field from or JSON tags store whole.
+ */
+export function sampleValueOf(variant: Variant): SampleValue {
+  return isStructured(variant) ? plainValueOf(variant) : scalarValueOf(variant);
+}
+
+const isStructured = (variant: Variant) =>
+  variant.arrayType !== VariantArrayType.Scalar || variant.dataType === DataType.ExtensionObject;
 
 /** The source timestamp; the server timestamp or the receive time for servers that send none. */
 export function sampleTime(dataValue: DataValue, receivedAt: Date): Date {
@@ -64,12 +77,13 @@ export function qualityOf(statusCode: StatusCode): Quality {
 
 /**
  * Numbers, booleans and strings pass as they are; 64-bit integers become numbers (exact up to
- * 2^53, which covers counters and timestamps in practice). Arrays and structures have no mapping.
+ * 2^53, which covers counters and timestamps in practice). Arrays and structures are not scalars:
+ * `sampleValueOf` takes them.
  */
 export function scalarValueOf(variant: Variant): ValueConversion {
   const typeName = DataType[variant.dataType] ?? `DataType ${variant.dataType}`;
   if (variant.arrayType !== VariantArrayType.Scalar) {
-    return { ok: false, reason: `array values are not supported (${typeName} array)` };
+    return { ok: false, reason: `${typeName} array is not a scalar` };
   }
   if (variant.value === null || variant.value === undefined) return { ok: true, value: null };
   if (numericTypes.has(variant.dataType)) return { ok: true, value: variant.value as number };
@@ -91,13 +105,19 @@ export function scalarValueOf(variant: Variant): ValueConversion {
   }
 }
 
-/** The dead-letter payload: the raw value and its status, readable without node-opcua. */
+/**
+ * The dead-letter payload: the value and its status, readable without node-opcua. Arrays and
+ * structures are written as the mapper saw them (plain JSON, structure fields by their
+ * DataTypeDefinition names), so a replay picks the same element or field.
+ */
 export function describeDataValue(dataValue: DataValue): string {
+  const variant = dataValue.value;
+  const plain = isStructured(variant) ? plainValueOf(variant) : undefined;
   return JSON.stringify(
     {
-      dataType: DataType[dataValue.value.dataType],
-      arrayType: VariantArrayType[dataValue.value.arrayType],
-      value: dataValue.value.value,
+      dataType: DataType[variant.dataType],
+      arrayType: VariantArrayType[variant.arrayType],
+      value: plain?.ok ? plain.value : variant.value,
       status: dataValue.statusCode.name,
       sourceTimestamp: dataValue.sourceTimestamp,
       serverTimestamp: dataValue.serverTimestamp,

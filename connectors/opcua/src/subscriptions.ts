@@ -8,7 +8,6 @@ import {
   ObjectIds,
   StatusCodes,
   TimestampsToReturn,
-  VariableIds,
   makeBrowsePath,
   resolveNodeId,
   type ClientMonitoredItemGroup,
@@ -19,6 +18,13 @@ import {
 } from 'node-opcua';
 import type { WatchedSource } from '@plantgraph/ingest';
 import { chunks, toNodeId } from './common.ts';
+import {
+  LimitRefusedError,
+  chunkSize,
+  limitStatusOf,
+  type ServerLimits,
+  type SubscriptionPlan,
+} from './server-limits.ts';
 
 /** A source resolved to the node it reads. */
 export interface Target {
@@ -37,7 +43,6 @@ export interface SubscriptionSettings {
   publishingIntervalMs: number;
   samplingIntervalMs: number;
   queueSize: number;
-  maxItemsPerSubscription: number;
 }
 
 /** One server-side subscription and the items the server accepted on it. */
@@ -50,13 +55,6 @@ export interface SubscriptionBatch {
 
 export type DataChangeHandler = (target: Target, dataValue: DataValue) => void;
 
-interface Limits {
-  translate: number;
-  monitor: number;
-}
-
-const unlimited = Number.MAX_SAFE_INTEGER;
-
 /**
  * Resolves every watched source to a node id. Browse paths are OPC UA relative paths from the
  * Root folder (`/Objects/2:Plant/2:Press01/2:Speed`) and are translated by the server; node ids
@@ -65,6 +63,7 @@ const unlimited = Number.MAX_SAFE_INTEGER;
 export async function resolveSources(
   session: ClientSession,
   sources: readonly WatchedSource[],
+  limits: Pick<ServerLimits, 'maxNodesPerTranslateBrowsePathsToNodeIds'>,
 ): Promise<{ targets: Target[]; rejected: Rejected[] }> {
   const targets: Target[] = [];
   const rejected: Rejected[] = [];
@@ -82,8 +81,8 @@ export async function resolveSources(
       reject(watched, `invalid address: ${(error as Error).message}`);
     }
   }
-  const limits = await operationLimits(session);
-  for (const chunk of chunks(byPath, limits.translate)) {
+  const translateLimit = chunkSize(limits.maxNodesPerTranslateBrowsePathsToNodeIds);
+  for (const chunk of chunks(byPath, translateLimit)) {
     const results = await session.translateBrowsePath(chunk.map((entry) => entry.path));
     chunk.forEach(({ watched }, index) => {
       const result = results[index];
@@ -99,39 +98,43 @@ export async function resolveSources(
 }
 
 /**
- * Creates subscriptions of at most `maxItemsPerSubscription` items each. Every item reports
- * status, value and timestamp changes without a deadband: deadbands are the mapper's job, per
- * mapping, and a status change without a value change must still reach it.
+ * Creates the subscriptions of `plan` and their items, at most `plan.itemsPerCall` per call; the
+ * targets beyond `plan.items` are rejected unasked. Every item reports status, value and
+ * timestamp changes without a deadband: deadbands are the mapper's job, per mapping, and a status
+ * change without a value change must still reach it. A refusal for a limit the plan kept to throws
+ * `LimitRefusedError` (what the limit is at most) after ending what this call created.
  */
 export async function subscribe(
   session: ClientSession,
   targets: readonly Target[],
   settings: SubscriptionSettings,
+  plan: SubscriptionPlan,
   onChange: DataChangeHandler,
 ): Promise<{ batches: SubscriptionBatch[]; rejected: Rejected[] }> {
-  const limits = await operationLimits(session);
   const batches: SubscriptionBatch[] = [];
-  const rejected: Rejected[] = [];
+  const rejected: Rejected[] = targets
+    .slice(plan.items)
+    .map((target) => notMonitored(target, 'BadTooManyMonitoredItems (beyond the server limits)'));
   try {
-    for (const batch of chunks(targets, settings.maxItemsPerSubscription)) {
-      const subscription = await session.createSubscription2(subscriptionParameters(settings));
+    for (const batch of chunks(targets.slice(0, plan.items), plan.itemsPerSubscription)) {
+      const subscription = await createSubscription(session, settings, batches.length);
       const entry = { subscription, monitored: 0, targets: batch };
       batches.push(entry);
-      for (const chunk of chunks(batch, limits.monitor)) {
-        const group = await monitor(subscription, chunk, settings);
+      let refusedForRoom = 0;
+      for (const chunk of chunks(batch, plan.itemsPerCall)) {
+        const group = await monitor(subscription, chunk, settings, entry.monitored);
         group.on('changed', (_item, dataValue, index) => {
           const target = chunk[index];
           if (target) onChange(target, dataValue);
         });
-        chunk.forEach(({ address, nodeId }, index) => {
+        chunk.forEach((target, index) => {
           const status = group.monitoredItems[index]?.statusCode;
           if (status?.isGood()) entry.monitored++;
-          else {
-            const payload = JSON.stringify({ nodeId: nodeId.toString() });
-            rejected.push({ address, payload, reason: `not monitored: ${status?.name}` });
-          }
+          else if (status?.equals(StatusCodes.BadTooManyMonitoredItems)) refusedForRoom++;
+          else rejected.push(notMonitored(target, status?.name ?? 'no result'));
         });
       }
+      if (refusedForRoom > 0) throw roomRefusal(batches, entry.monitored);
     }
   } catch (error) {
     // Half a set of subscriptions would deliver alongside the next attempt's full set.
@@ -139,6 +142,38 @@ export async function subscribe(
     throw error;
   }
   return { batches, rejected };
+}
+
+function notMonitored({ address, nodeId }: Target, status: string): Rejected {
+  const payload = JSON.stringify({ nodeId: nodeId.toString() });
+  return { address, payload, reason: `not monitored: ${status}` };
+}
+
+async function createSubscription(
+  session: ClientSession,
+  settings: SubscriptionSettings,
+  created: number,
+): Promise<ClientSubscription> {
+  try {
+    return await session.createSubscription2(subscriptionParameters(settings));
+  } catch (error) {
+    const status = limitStatusOf(error);
+    if (!status) throw error;
+    throw new LimitRefusedError('maxSubscriptionsPerSession', created, status);
+  }
+}
+
+/**
+ * Items refused for want of room: a subscription that took some holds at most that many; one that
+ * took none means the server as a whole is full with what the earlier subscriptions hold.
+ */
+function roomRefusal(batches: readonly SubscriptionBatch[], monitored: number): LimitRefusedError {
+  const status = StatusCodes.BadTooManyMonitoredItems;
+  if (monitored > 0) {
+    return new LimitRefusedError('maxMonitoredItemsPerSubscription', monitored, status);
+  }
+  const held = batches.reduce((sum, batch) => sum + batch.monitored, 0);
+  return new LimitRefusedError('maxMonitoredItems', held, status);
 }
 
 /**
@@ -193,33 +228,30 @@ async function monitor(
   subscription: ClientSubscription,
   targets: readonly Target[],
   settings: SubscriptionSettings,
+  monitored: number,
 ): Promise<ClientMonitoredItemGroup> {
-  return subscription.monitorItems(
-    targets.map((target) => ({ nodeId: target.nodeId, attributeId: AttributeIds.Value })),
-    {
-      samplingInterval: settings.samplingIntervalMs,
-      queueSize: settings.queueSize,
-      discardOldest: true,
-      filter: new DataChangeFilter({
-        trigger: DataChangeTrigger.StatusValueTimestamp,
-        deadbandType: DeadbandType.None,
-      }),
-    },
-    TimestampsToReturn.Both,
-  );
-}
-
-/** The server's per-call limits; 0, or a server that does not publish them, means none. */
-async function operationLimits(session: ClientSession): Promise<Limits> {
-  const [translateLimit, monitorLimit] = await session.read(
-    [
-      VariableIds.Server_ServerCapabilities_OperationLimits_MaxNodesPerTranslateBrowsePathsToNodeIds,
-      VariableIds.Server_ServerCapabilities_OperationLimits_MaxMonitoredItemsPerCall,
-    ].map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })),
-  );
-  const limit = (dataValue: DataValue | undefined) => {
-    const value = dataValue?.statusCode.isGood() ? Number(dataValue.value.value) : 0;
-    return value > 0 ? value : unlimited;
-  };
-  return { translate: limit(translateLimit), monitor: limit(monitorLimit) };
+  try {
+    return await subscription.monitorItems(
+      targets.map((target) => ({ nodeId: target.nodeId, attributeId: AttributeIds.Value })),
+      {
+        samplingInterval: settings.samplingIntervalMs,
+        queueSize: settings.queueSize,
+        discardOldest: true,
+        filter: new DataChangeFilter({
+          trigger: DataChangeTrigger.StatusValueTimestamp,
+          deadbandType: DeadbandType.None,
+        }),
+      },
+      TimestampsToReturn.Both,
+    );
+  } catch (error) {
+    const status = limitStatusOf(error);
+    if (!status) throw error;
+    // The whole call refused: too many items in it, or (some servers) no room left for them.
+    if (status.equals(StatusCodes.BadTooManyOperations)) {
+      const half = Math.floor(targets.length / 2);
+      throw new LimitRefusedError('maxMonitoredItemsPerCall', half, status);
+    }
+    throw new LimitRefusedError('maxMonitoredItemsPerSubscription', monitored, status);
+  }
 }

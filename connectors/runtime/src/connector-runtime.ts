@@ -21,11 +21,18 @@ import {
 } from '@plantgraph/ingest';
 import { startMqttConnector, type SparkplugDeath } from '@plantgraph/mqtt-connector';
 import { startOpcuaConnector, type OpcuaConnector } from '@plantgraph/opcua-connector';
+import {
+  acknowledgeFromSource,
+  ConditionAcknowledger,
+  eventMappingsOf,
+  openEventAlarms,
+} from './alarm-conditions.ts';
 import { ConfigFollower, type ConfigFollowing } from './config-follower.ts';
 import { DeadLetterReplayer } from './dead-letter-replay.ts';
 import { EventPublisher } from './event-publisher.ts';
 import { openDownloadTargets } from './orders/download-targets.ts';
 import { OrderDispatcher } from './orders/order-dispatcher.ts';
+import { lastStoredTimes } from './last-stored.ts';
 import { lockSpool } from './spool-lock.ts';
 
 export interface ConnectorRuntimeOptions {
@@ -130,6 +137,16 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
     pollMs: options.orderPollMs,
   });
   await orders.start();
+  const conditionAcks =
+    options.events &&
+    new ConditionAcknowledger({
+      sql,
+      events: options.events,
+      logger,
+      connectors: () => connections.list(),
+      resolved: () => connections.context.resolved,
+    });
+  await conditionAcks?.start();
   const follower =
     options.follow &&
     new ConfigFollower({ sql, logger, following: options.follow, running }).start(
@@ -150,6 +167,7 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
     reconcile: (next, version) => running.reconcile(next, version),
     async close() {
       await follower?.stop();
+      await conditionAcks?.stop();
       await orders.stop();
       await downloads.close();
       replayer.stop();
@@ -250,15 +268,21 @@ class RunningConnections {
     const sink = attributedSink(writer, connection.id);
     const connector =
       connection.kind === 'opcua'
-        ? startOpcuaConnector({
-            connection,
-            mapper,
-            sink,
-            health: connectionHealth,
-            logger: connectorLogger,
-            // The client certificate must outlive reboots: servers trust it once, by thumbprint.
-            pkiFolder: join(dataDir, 'opcua-pki'),
-          })
+        ? this.#watchConditions(
+            startOpcuaConnector({
+              connection,
+              mapper,
+              sink,
+              health: connectionHealth,
+              logger: connectorLogger,
+              // The client certificate must outlive reboots: servers trust it once, by thumbprint.
+              pkiFolder: join(dataDir, 'opcua-pki'),
+              eventMappings: () => eventMappingsOf(this.context.resolved, connection.id),
+              openAlarms: (assetIds) =>
+                openEventAlarms(sql, this.context.resolved, connection.id, assetIds),
+              lastStored: (addresses) => lastStoredTimes(sql, mapper, connection.id, addresses),
+            }),
+          )
         : await startMqttConnector({
             connection,
             brokerUrl: busUrl,
@@ -284,6 +308,17 @@ class RunningConnections {
               ),
           });
     this.#running.set(connection.id, { connection, connector });
+  }
+
+  /** Acknowledgements the server reports are stored through the alarms domain. */
+  #watchConditions(connector: OpcuaConnector): OpcuaConnector {
+    const { sql, writer, logger } = this.context;
+    connector.on('conditionAcknowledged', (ack) => {
+      acknowledgeFromSource(sql, writer, connector.connectionId, ack).catch((error: unknown) =>
+        logger.error({ err: error, connection: connector.connectionId }, 'storing an OPC UA ack'),
+      );
+    });
+    return connector;
   }
 
   async closeAll(): Promise<void> {

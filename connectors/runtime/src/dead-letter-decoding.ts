@@ -87,10 +87,8 @@ function decodeOpcua(
   payload: Buffer,
   receivedAt: Date,
 ): DecodedLetter {
+  // Arrays and structures are in the letter as plain JSON, as the mapper saw them.
   const letter = JSON.parse(payload.toString('utf8')) as OpcuaLetter;
-  if (letter.arrayType && letter.arrayType !== 'Scalar') {
-    return { ok: false, reason: `${letter.arrayType} values are not supported` };
-  }
   const stamp = letter.sourceTimestamp ?? letter.serverTimestamp;
   return {
     ok: true,

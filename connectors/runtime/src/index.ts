@@ -13,6 +13,7 @@ export {
   type ConfigCommandOutput,
 } from './config-role.ts';
 export { DeadLetterReplayer } from './dead-letter-replay.ts';
+export { EventPublisher } from './event-publisher.ts';
 export { connectorsEnvironment, connectorsRole } from './role.ts';
 export {
   connectionSelection,

@@ -89,6 +89,7 @@ export function selectPartition(
         states: mine(config.mappings.states),
         counters: mine(config.mappings.counters),
         alarms: mine(config.mappings.alarms),
+        events: mine(config.mappings.events ?? []),
       },
       ...(config.instances && { instances: mine(config.instances) }),
       ...(config.sparkplugDiscovery && { sparkplugDiscovery: mine(config.sparkplugDiscovery) }),

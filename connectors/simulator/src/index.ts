@@ -16,6 +16,7 @@ export {
   type OpcuaSimulator,
   type OpcuaSimulatorOptions,
 } from './opcua-server.ts';
+export { CONDITIONS_NAMESPACE_URI, conditionNodeId } from './opcua-conditions.ts';
 export {
   startMqttSimulator,
   type CloseOptions,

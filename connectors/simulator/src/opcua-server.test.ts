@@ -13,6 +13,7 @@ import {
   ClientMonitoredItem,
   ClientSubscription,
   DataType,
+  HistoryData,
   MessageSecurityMode,
   OPCUACertificateManager,
   OPCUAClient,
@@ -140,6 +141,28 @@ describe('OPC UA simulator', () => {
         timeout: 10_000,
       })
       .toBeGreaterThan(stamped);
+  });
+
+  it('keeps a short history of each signal for HistoryRead', async () => {
+    const anonymous = await session();
+    const nodeId = opcuaNodeId(PRESS, 'MotorCurrent');
+    const from = new Date(Date.now() - 60_000);
+    const read = () =>
+      anonymous.readHistoryValue({ nodeId }, from, new Date(), {
+        returnBounds: false,
+      });
+    await expect
+      .poll(async () => (await read()).historyData, { timeout: 10_000 })
+      .toMatchObject({
+        dataValues: expect.arrayContaining([expect.anything(), expect.anything()]),
+      });
+    const { statusCode, historyData } = await read();
+    expect(statusCode.isGood()).toBe(true);
+    expect(historyData).toBeInstanceOf(HistoryData);
+    const values = (historyData as HistoryData).dataValues ?? [];
+    const times = values.map((value) => value.sourceTimestamp!.getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(values.every((value) => value.value.dataType === DataType.Double)).toBe(true);
   });
 
   it('notifies monitored items as values change', async () => {

@@ -30,6 +30,7 @@ import {
   type OrderDownload,
   type PointType,
 } from './machine.ts';
+import { addMachineConditions } from './opcua-conditions.ts';
 import { createMachines, siteEquipment } from './plant.ts';
 import { PortInUseError } from '@plantgraph/service';
 
@@ -49,6 +50,16 @@ export interface OpcuaSimulatorOptions {
   user?: { username: string; password: string };
   /** Where the server keeps its certificate and the client certificates it has seen. */
   pkiDir?: string;
+  /**
+   * Values each signal keeps in the server's history for HistoryRead (node-opcua's in-memory
+   * historian; lost when the server stops). Default 600, ten minutes at one tick a second; 0: none.
+   */
+  historyValues?: number;
+  /**
+   * Asset paths of machines whose alarms are also served as OPC UA Alarms & Conditions
+   * (opcua-conditions.ts); default none.
+   */
+  conditionAssets?: readonly string[];
   logger?: Logger;
 }
 
@@ -178,7 +189,8 @@ async function serve(
     },
   });
   try {
-    const updates = await populate(server, machines, logger);
+    const updates = await populate(server, machines, logger, options.historyValues ?? 600);
+    updates.push(addMachineConditions(server, machines, options.conditionAssets ?? [], 2));
     await server.start();
     logger?.info({ endpoint: server.getEndpointUrl() }, 'OPC UA simulator listening');
     return {
@@ -196,6 +208,7 @@ async function populate(
   server: OPCUAServer,
   machines: readonly Machine[],
   logger: Logger | undefined,
+  historyValues: number,
 ): Promise<(() => void)[]> {
   await server.initialize();
   const addressSpace = server.engine.addressSpace;
@@ -221,7 +234,12 @@ async function populate(
     folders.set(path, folder);
     return folder;
   };
-  return machines.map((machine) => addMachine(namespace, machine, folderFor, logger));
+  const history = (variable: UAVariable) => {
+    if (historyValues > 0) {
+      addressSpace.installHistoricalDataNode(variable, { maxOnlineValues: historyValues });
+    }
+  };
+  return machines.map((machine) => addMachine(namespace, machine, folderFor, history, logger));
 }
 
 /** Adds a machine's object, signals and order interface; returns what refreshes its values. */
@@ -229,6 +247,7 @@ function addMachine(
   namespace: Namespace,
   machine: Machine,
   folderFor: (parts: readonly string[]) => UAObject,
+  keepHistory: (variable: UAVariable) => void,
   logger: Logger | undefined,
 ): () => void {
   const { asset } = machine.equipment;
@@ -254,6 +273,7 @@ function addMachine(
       userAccessLevel: 'CurrentRead',
       minimumSamplingInterval: 0,
     });
+    keepHistory(variable);
     return { variable, point };
   });
   const updateOrder = addOrderInterface(namespace, object, machine, logger);

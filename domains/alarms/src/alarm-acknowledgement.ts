@@ -46,3 +46,23 @@ export async function acknowledgeAlarm(
   if (!existing) throw new AlarmNotFound(alarmId);
   throw new AlarmAlreadyAcknowledged(alarmId, existing.acknowledged_by, existing.acknowledged_at);
 }
+
+/**
+ * The newest alarm of `code` on the asset, active or cleared: the one an acknowledgement at the
+ * source (an OPC UA server's AckedState) stands for; null when there is none. Older alarms of the
+ * code are not the source's current state and are left as they are.
+ */
+export async function latestAlarmOf(
+  sql: Sql,
+  assetId: string,
+  code: string,
+): Promise<string | null> {
+  const [row] = await sql.query<{ id: string }>(
+    `select id from alarm_event
+      where asset_id = $1 and code = $2
+      order by raised_at desc
+      limit 1`,
+    [assetId, code],
+  );
+  return row?.id ?? null;
+}

@@ -5,6 +5,7 @@
  */
 export {
   acknowledgeAlarm,
+  latestAlarmOf,
   type AlarmAccess,
   type AlarmAcknowledgement,
 } from './alarm-acknowledgement.ts';

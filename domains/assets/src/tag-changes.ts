@@ -9,8 +9,8 @@ import type { TagDataType } from './tag-provisioning.ts';
  * tag is brought back in line with the mapping at the connectors' next start.
  */
 
-/** Values of a STRING tag are stored as text, those of the others as numbers. */
-const storedAsText = (type: TagDataType) => type === 'STRING';
+/** Values of STRING and JSON tags are stored as text, those of the others as numbers. */
+const storedAsText = (type: TagDataType) => type === 'STRING' || type === 'JSON';
 
 export const MAX_UNIT_LENGTH = 50;
 
@@ -107,8 +107,8 @@ async function requireTag(tx: Sql, id: string): Promise<StoredTag> {
 
 /**
  * Renames, retypes or describes a tag. The data type may change among the numeric types (FLOAT,
- * INTEGER, BOOLEAN share the stored number) but not to or from STRING, whose values are stored
- * as text: its history would read as missing.
+ * INTEGER, BOOLEAN share the stored number) and between STRING and JSON (both stored as text),
+ * but not from one kind to the other: its history would read as missing.
  */
 export async function updateTag(sql: Sql, id: string, changes: TagChanges): Promise<void> {
   for (const field of ['name', 'dataType'] as const) {
@@ -133,7 +133,7 @@ export async function updateTag(sql: Sql, id: string, changes: TagChanges): Prom
     if (storedAsText(dataType) !== storedAsText(tag.data_type)) {
       throw new InvalidAssetInput(
         'input.dataType',
-        `cannot change from ${tag.data_type} to ${dataType}: STRING values are stored as text, ` +
+        `cannot change from ${tag.data_type} to ${dataType}: STRING and JSON values are stored as text, ` +
           'the others as numbers; create a new tag instead',
       );
     }

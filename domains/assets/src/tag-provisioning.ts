@@ -1,7 +1,7 @@
 import type { Sql } from '@plantgraph/db';
 
 /** The tag data types, as the `tag_data_type` enum names them. */
-export type TagDataType = 'FLOAT' | 'INTEGER' | 'BOOLEAN' | 'STRING';
+export type TagDataType = 'FLOAT' | 'INTEGER' | 'BOOLEAN' | 'STRING' | 'JSON';
 
 /** A tag a connection's mapping declares on an asset. */
 export interface MappedTag {

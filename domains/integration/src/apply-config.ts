@@ -89,6 +89,11 @@ async function assetProblems(sql: Sql, config: PlantConfig): Promise<Map<string,
     named.push([`downloads[${index}]`, download.asset]),
   );
   for (const binding of config.sparkplugDiscovery ?? []) named.push([binding.path, binding.asset]);
+  (config.mappings.events ?? []).forEach((mapping, index) => {
+    for (const [name, path] of Object.entries(mapping.assets ?? {})) {
+      named.push([`mappings.events[${index}].assets[${JSON.stringify(name)}]`, path]);
+    }
+  });
   config.connections.forEach((connection, index) => {
     if (connection.kind === 'mqtt' && connection.umh?.assetRoot) {
       named.push([`connections[${index}].umh.assetRoot`, connection.umh.assetRoot]);
@@ -100,7 +105,7 @@ async function assetProblems(sql: Sql, config: PlantConfig): Promise<Map<string,
       named
         .filter(([, path]) => !ids.has(path))
         .map(([place, path]) =>
-          place.endsWith('assetRoot')
+          place.endsWith('assetRoot') || place.includes('.assets[')
             ? `${place}: no asset has the path "${path}"`
             : `${place}.asset: no asset has the path "${path}"`,
         ),

@@ -42,6 +42,7 @@ const SECTIONS: readonly [string, KeyOf][] = [
   ['mappings.states', fields('connection', 'asset', 'source')],
   ['mappings.counters', fields('connection', 'asset', 'counter', 'source')],
   ['mappings.alarms', fields('connection', 'asset', 'code', 'source')],
+  ['mappings.events', fields('connection', 'asset', 'source')],
 ];
 
 function entriesOf(document: unknown, section: string): Entry[] {

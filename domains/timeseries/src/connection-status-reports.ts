@@ -1,5 +1,11 @@
 import type { BulkColumn, Sql } from '@plantgraph/db';
-import type { ConnectionKind, ConnectionState } from './connection-status.ts';
+import type {
+  BackfillReport,
+  ConnectionKind,
+  ConnectionState,
+  ServerLimits,
+  SubscriptionPlan,
+} from './connection-status.ts';
 
 /** What the process owning a connection reports about it. */
 export interface ConnectionStatusReport {
@@ -18,6 +24,12 @@ export interface ConnectionStatusReport {
   fallingBehind: boolean;
   /** The configuration version the connection runs; null for a configuration not stored. */
   configVersion: number | null;
+  /** The last history backfill; null keeps the one stored (a restarted process has none yet). */
+  lastBackfill?: BackfillReport | null;
+  /** OPC UA: the server's published limits; absent for other kinds and before connecting. */
+  serverLimits?: ServerLimits | null;
+  /** OPC UA: how the monitored items are spread over subscriptions and calls. */
+  subscriptionPlan?: SubscriptionPlan | null;
 }
 
 const col = (name: string, type: string): BulkColumn => ({ name, type });
@@ -37,11 +49,21 @@ const STATUS_COLUMNS = [
   col('lost_messages', 'int8'),
   col('falling_behind', 'bool'),
   col('config_version', 'int4'),
+  col('server_limits', 'jsonb'),
+  col('subscription_plan', 'jsonb'),
   col('reported_at', 'timestamptz'),
+  col('last_backfill', 'jsonb'),
 ];
 
+/** Columns a report leaves null to keep the stored value rather than erase it. */
+const KEPT_UNLESS_REPORTED = new Set(['last_backfill']);
+
 const UPSERT = `on conflict (id) do update set ${STATUS_COLUMNS.slice(1)
-  .map(({ name }) => `${name} = excluded.${name}`)
+  .map(({ name }) =>
+    KEPT_UNLESS_REPORTED.has(name)
+      ? `${name} = coalesce(excluded.${name}, connection_status.${name})`
+      : `${name} = excluded.${name}`,
+  )
   .join(', ')}`;
 
 /**
@@ -71,8 +93,15 @@ export function upsertConnectionStatus(
       status.lostMessages,
       status.fallingBehind,
       status.configVersion,
+      jsonOrNull(status.serverLimits),
+      jsonOrNull(status.subscriptionPlan),
       reportedAt,
+      status.lastBackfill ? JSON.stringify(status.lastBackfill) : null,
     ]),
     UPSERT,
   );
+}
+
+function jsonOrNull(value: object | null | undefined): string | null {
+  return value ? JSON.stringify(value) : null;
 }

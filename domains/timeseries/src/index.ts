@@ -74,7 +74,10 @@ export {
   ConnectionState,
   isStale,
   STALE_AFTER_MS,
+  type BackfillReport,
   type ConnectionRow,
+  type ServerLimits,
+  type SubscriptionPlan,
 } from './connection-status.ts';
 export { intervalBuckets, scheduledSegments, type Segment } from './oee/buckets.ts';
 export { MAX_OEE_BUCKETS, oeeFacts, type Bucketing, type OeeKey } from './oee/oee-facts.ts';

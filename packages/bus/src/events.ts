@@ -74,7 +74,22 @@ export interface OrderAbortCommand {
   equipmentId: string;
 }
 
-export type PlatformCommand = OrderDownloadCommand | OrderAbortCommand;
+/**
+ * A request to the connectors: an operator acknowledged an alarm in Plantgraph; the connection
+ * whose OPC UA condition is behind it (an events mapping) calls the condition's Acknowledge and
+ * files the server's answer in the audit log. The acknowledgement itself is already stored.
+ */
+export interface AlarmAcknowledgeCommand {
+  kind: 'alarmAcknowledge';
+  alarmId: string;
+  assetId: string;
+  code: string;
+  /** Who acknowledged: the caller's subject. */
+  actor: string;
+  comment: string | null;
+}
+
+export type PlatformCommand = OrderDownloadCommand | OrderAbortCommand | AlarmAcknowledgeCommand;
 
 export const DEFAULT_BUS_PREFIX = 'plantgraph/v1';
 

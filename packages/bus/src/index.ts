@@ -10,6 +10,7 @@ export {
   DEFAULT_BUS_PREFIX,
   eventTopic,
   topicLevel,
+  type AlarmAcknowledgeCommand,
   type AlarmEvent,
   type CounterEvent,
   type OrderAbortCommand,

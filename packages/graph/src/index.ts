@@ -92,6 +92,7 @@ export {
   type AssetOwnerLookup,
 } from './site-scope.ts';
 export { DateTime } from './scalars.ts';
+export { GraphQLJSON } from './json-scalar.ts';
 export {
   startSubgraphServer,
   type RunningServer,

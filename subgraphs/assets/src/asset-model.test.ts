@@ -390,6 +390,13 @@ describe('bad input', () => {
       'input.dataType',
     ],
     [
+      'a numeric tag turned JSON',
+      UPDATE_TAG,
+      () => ({ id: tagIds['Press 1.Force'], input: { dataType: 'JSON' } }),
+      'BAD_USER_INPUT',
+      'input.dataType',
+    ],
+    [
       'a tag renamed to a taken name',
       UPDATE_TAG,
       () => ({ id: tagIds['Press 1.Force'], input: { name: 'Status' } }),
@@ -540,6 +547,22 @@ describe('retiring', () => {
 });
 
 describe('tags', () => {
+  it('turns a STRING tag into a JSON tag: both keep their values as text', async () => {
+    const created = await client.execute<{ createTag: { id: string } }>(
+      CREATE_TAG,
+      { input: { assetId: ids['Press 1'], name: 'Spindle', dataType: 'STRING' } },
+      ENGINEER,
+    );
+    expect(created.errors).toBeUndefined();
+    const updated = await client.execute<{ updateTag: { dataType: string } }>(
+      UPDATE_TAG,
+      { id: created.data!.createTag.id, input: { dataType: 'JSON' } },
+      ENGINEER,
+    );
+    expect(updated.errors).toBeUndefined();
+    expect(updated.data?.updateTag.dataType).toBe('JSON');
+  });
+
   it('creates, edits and retires a tag, each change in Tag.changes', async () => {
     const created = await client.execute<{ createTag: { id: string } }>(
       CREATE_TAG,

@@ -1,5 +1,11 @@
+import type { BackfillReport } from '@plantgraph/timeseries-domain';
 import { ingestMetrics } from '../metrics.ts';
-import type { ConnectionHealth, ConnectionState } from '../ports.ts';
+import type {
+  ConnectionHealth,
+  ConnectionState,
+  ServerLimitsReport,
+  SubscriptionPlanReport,
+} from '../ports.ts';
 
 export type ConnectionKind = 'opcua' | 'mqtt';
 
@@ -18,6 +24,11 @@ export interface ConnectionSnapshot {
   lostMessages: number;
   /** What the connector reports; the reporter adds whether the writer holds it back. */
   fallingBehind: boolean;
+  /** The last history backfill this process ran; null keeps the one stored. */
+  lastBackfill: BackfillReport | null;
+  /** OPC UA: the server's published limits and the subscription plan made within them. */
+  serverLimits: ServerLimitsReport | null;
+  subscriptionPlan: SubscriptionPlanReport | null;
 }
 
 const WINDOW_SECONDS = 10;
@@ -71,6 +82,9 @@ export class ConnectionTracker implements ConnectionHealth {
   #lastMessageAt: Date | null = null;
   #lostMessages = 0;
   #behind = false;
+  #lastBackfill: BackfillReport | null = null;
+  #serverLimits: ServerLimitsReport | null = null;
+  #subscriptionPlan: SubscriptionPlanReport | null = null;
   readonly #rate: MovingRate;
   readonly #now: () => number;
 
@@ -116,6 +130,22 @@ export class ConnectionTracker implements ConnectionHealth {
     ingestMetrics.connectionBehind.set({ connection: this.id }, behind ? 1 : 0);
   }
 
+  setSubscriptionPlan(limits: ServerLimitsReport, plan: SubscriptionPlanReport): void {
+    this.#serverLimits = { ...limits };
+    this.#subscriptionPlan = { ...plan };
+  }
+
+  backfilled(report: BackfillReport): void {
+    this.#lastBackfill = report;
+    const connection = { connection: this.id };
+    const outcome = report.error === null ? 'completed' : 'failed';
+    ingestMetrics.backfills.inc({ ...connection, outcome });
+    ingestMetrics.backfillValuesRead.inc(connection, report.valuesRead);
+    ingestMetrics.backfillValuesDelivered.inc(connection, report.valuesDelivered);
+    ingestMetrics.backfillNodesUnsupported.inc(connection, report.nodesUnsupported);
+    ingestMetrics.backfillSeconds.observe(connection, report.durationMs / 1000);
+  }
+
   snapshot(): ConnectionSnapshot {
     return {
       id: this.id,
@@ -129,6 +159,9 @@ export class ConnectionTracker implements ConnectionHealth {
       lastMessageAt: this.#lastMessageAt,
       lostMessages: this.#lostMessages,
       fallingBehind: this.#behind,
+      lastBackfill: this.#lastBackfill,
+      serverLimits: this.#serverLimits,
+      subscriptionPlan: this.#subscriptionPlan,
     };
   }
 

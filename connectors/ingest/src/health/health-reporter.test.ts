@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@plantgraph/config';
 import { createPostgresSql } from '@plantgraph/db';
 import { openTestDatabase, type TestDatabase } from '@plantgraph/testing';
+import { connectionStatuses } from '@plantgraph/timeseries-domain';
 import { metricsRegistry } from '../metrics.ts';
 import { IngestWriter } from '../writer/ingest-writer.ts';
 import { temporaryDirectory, until } from '../writer/testing/fixtures.ts';
@@ -193,6 +194,37 @@ describe('HealthReporter', () => {
       await writer.close();
       await spool.remove();
     }
+  });
+
+  it("keeps a connection's last backfill across a restarted process until it reports another", async () => {
+    const report = {
+      from: new Date(T0),
+      to: new Date(T0 + 60_000),
+      startedAt: new Date(T0 + 60_000),
+      durationMs: 250,
+      nodes: 3,
+      valuesRead: 40,
+      valuesDelivered: 38,
+      nodesUnsupported: 1,
+      unsupported: ['ns=2;s=Press01.Recipe'],
+      error: null,
+    };
+    const first = new HealthReporter({ sql: database.sql, logger, writer: stub({}) });
+    const tracker = first.connection('backfill-plc', { kind: 'opcua', endpoint: 'opc.tcp://plc' });
+    tracker.backfilled(report);
+    expect(await first.report()).toBe(true);
+    const restarted = new HealthReporter({ sql: database.sql, logger, writer: stub({}) });
+    restarted.connection('backfill-plc', { kind: 'opcua', endpoint: 'opc.tcp://plc' });
+    expect(await restarted.report()).toBe(true);
+
+    const [row] = (await connectionStatuses(database.sql)).filter((r) => r.id === 'backfill-plc');
+    expect(row?.last_backfill).toEqual(report);
+    const runs = await metricsRegistry.getSingleMetricAsString('plantgraph_backfill_runs_total');
+    expect(runs).toContain('connection="backfill-plc",outcome="completed"} 1');
+    const read = await metricsRegistry.getSingleMetricAsString(
+      'plantgraph_backfill_values_read_total',
+    );
+    expect(read).toContain('connection="backfill-plc"} 40');
   });
 
   it('skips reports silently while the database is unavailable', async () => {

@@ -6,6 +6,7 @@ export {
   type ResolvedCounterMapping,
   type ResolvedAlarmMapping,
   type ResolvedSparkplugDiscovery,
+  type ResolvedEventMapping,
 } from './resolve.ts';
 export { createSignalMapper, type PlantSignalMapper } from './signal-mapper.ts';
 export { discoverTag } from './discovery.ts';

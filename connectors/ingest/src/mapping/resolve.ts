@@ -5,6 +5,7 @@ import type {
   AlarmMapping,
   ConnectionConfig,
   CounterMapping,
+  EventMapping,
   MappingOrigin,
   PlantConfig,
   SparkplugDiscovery,
@@ -18,6 +19,14 @@ export type ResolvedStateMapping = StateMapping & { assetId: string };
 export type ResolvedCounterMapping = CounterMapping & { assetId: string };
 export type ResolvedAlarmMapping = AlarmMapping & { assetId: string };
 export type ResolvedSparkplugDiscovery = SparkplugDiscovery & { assetId: string };
+/**
+ * An Alarms & Conditions subscription with its asset ids: `assetIds` holds the id of every asset
+ * its `assets` names, by SourceName or ConditionName.
+ */
+export type ResolvedEventMapping = EventMapping & {
+  assetId: string;
+  assetIds: Record<string, string>;
+};
 
 /** The configuration with database ids: what the signal mapper runs on. */
 export interface ResolvedPlantConfig {
@@ -28,6 +37,8 @@ export interface ResolvedPlantConfig {
   alarms: ResolvedAlarmMapping[];
   /** Sparkplug devices whose birth metrics become tags of their asset; none when absent. */
   sparkplugDiscovery?: ResolvedSparkplugDiscovery[];
+  /** OPC UA Alarms & Conditions subscriptions; none when absent. */
+  events?: ResolvedEventMapping[];
 }
 
 /** A mapping made from a template instance is named by the instance (`instances[4]`). */
@@ -44,6 +55,7 @@ async function assetIds(sql: Sql, config: PlantConfig): Promise<Map<string, stri
     ...Object.values(config.mappings).flatMap((group) => group.map((m) => m.asset)),
     ...roots.map((root) => root.path),
     ...(config.sparkplugDiscovery ?? []).map((binding) => binding.asset),
+    ...(config.mappings.events ?? []).flatMap((mapping) => Object.values(mapping.assets ?? {})),
   ]);
   const ids = await assetIdsByPath(sql, [...paths]);
   const problems = Object.entries(config.mappings).flatMap(([group, mappings]) =>
@@ -56,6 +68,13 @@ async function assetIds(sql: Sql, config: PlantConfig): Promise<Map<string, stri
   for (const root of roots.filter((candidate) => !ids.has(candidate.path))) {
     problems.push(`connections[${root.index}].umh.assetRoot: no asset has the path "${root.path}"`);
   }
+  (config.mappings.events ?? []).forEach((mapping, index) => {
+    for (const [name, path] of Object.entries(mapping.assets ?? {})) {
+      if (ids.has(path)) continue;
+      const place = `mappings.events[${index}].assets[${JSON.stringify(name)}]`;
+      problems.push(`${place}: no asset has the path "${path}"`);
+    }
+  });
   for (const binding of config.sparkplugDiscovery ?? []) {
     if (!ids.has(binding.asset)) {
       problems.push(`${binding.path}.asset: no asset has the path "${binding.asset}"`);
@@ -128,5 +147,11 @@ export async function resolvePlantConfig(
     counters: config.mappings.counters.map(withAsset),
     alarms: config.mappings.alarms.map(withAsset),
     sparkplugDiscovery: (config.sparkplugDiscovery ?? []).map(withAsset),
+    events: (config.mappings.events ?? []).map((mapping) => ({
+      ...withAsset(mapping),
+      assetIds: Object.fromEntries(
+        Object.entries(mapping.assets ?? {}).map(([name, path]) => [name, lookup(assets, path)]),
+      ),
+    })),
   };
 }

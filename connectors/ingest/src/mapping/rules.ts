@@ -13,6 +13,7 @@ import {
   isBitSet,
   payloadReader,
   toFiniteNumber,
+  toJsonText,
   toWhole,
   type Read,
 } from './values.ts';
@@ -78,6 +79,8 @@ function convert(mapping: ResolvedTagMapping, raw: unknown): Converted {
       const scalar = typeof raw === 'boolean' || toFiniteNumber(raw) !== null;
       return scalar ? { value: null, text: String(raw) } : wrong('text');
     }
+    case 'JSON':
+      return { value: null, text: toJsonText(raw) };
   }
 }
 

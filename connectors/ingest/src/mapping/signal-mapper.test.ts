@@ -155,6 +155,51 @@ describe('tag mappings', () => {
     ]);
   });
 
+  it('picks an array element or a structure field, scaled, and keeps whole values as JSON', () => {
+    const spindle = { nodeId: 'ns=2;s=Press01.Spindle' };
+    const mapper = mapperFor({
+      tags: [
+        { ...plcTag('Axis X'), source: { ...spindle, field: 'Axis.X' }, scale: 10 },
+        { ...plcTag('Third Axis'), source: { ...spindle, field: 'Axes[2].Position' } },
+        { ...plcTag('Second Point'), source: { ...spindle, field: 'Profile[1]' } },
+        { ...plcTag('Spindle'), source: spindle, dataType: 'JSON' },
+      ],
+    });
+    const value = {
+      Axis: { X: 1.5 },
+      Axes: [{ Position: 1 }, { Position: 2 }, { Position: 3 }],
+      Profile: [7, 8],
+    };
+    const [records] = run(mapper, 'plc', spindle.nodeId, [value]);
+    expect(records).toEqual([
+      datapoint('Axis X', 15),
+      datapoint('Third Axis', 3),
+      datapoint('Second Point', 8),
+      datapoint('Spindle', null, JSON.stringify(value)),
+    ]);
+    const axes = mapperFor({
+      tags: [{ ...plcTag('Axis 2'), source: { ...node('Axes'), index: 2, field: 'Position' } }],
+    });
+    expect(run(axes, 'plc', 'ns=2;s=Press01.Axes', [value.Axes])).toEqual([
+      [datapoint('Axis 2', 3)],
+    ]);
+  });
+
+  it('dead-letters an element that is not there, naming the index or field', () => {
+    const mapper = mapperFor({
+      tags: [
+        { ...plcTag('Beyond'), source: { nodeId: 'ns=2;s=Press01.Profile', index: 5 } },
+        { ...plcTag('Z'), source: { nodeId: 'ns=2;s=Press01.Axis', field: 'Z' } },
+      ],
+    });
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.Profile', [[1, 2]])).toEqual([
+      'index 5: the value has 2 elements, no index 5',
+    ]);
+    expect(run(mapper, 'plc', 'ns=2;s=Press01.Axis', [{ X: 1 }])).toEqual([
+      'field "Z": the value has no field "Z" (fields: X)',
+    ]);
+  });
+
   it('dead-letters addresses no mapping covers', () => {
     const mapper = mapperFor({ tags: [plcTag('Force')] });
     expect(mapper.map(sample('plc', 'ns=2;s=Other', 1))).toEqual({

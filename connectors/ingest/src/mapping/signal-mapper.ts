@@ -24,6 +24,8 @@ import { hasWildcard, topicMatches } from '../plant-config.ts';
 export interface PlantSignalMapper extends SignalMapper {
   /** The configured connection with this id. */
   connection(id: string): ConnectionConfig | undefined;
+  /** The ids of the tags an address feeds (history backfill asks what they last stored). */
+  tagIdsOf(connectionId: string, address: string): string[];
   /** Starts mapping another tag; adding the same tag on the same address again changes nothing. */
   addTagMapping(mapping: ResolvedTagMapping): void;
   /**
@@ -81,6 +83,7 @@ class ConnectionRules {
 const failed = (evaluation: Evaluation): evaluation is { reason: string } => 'reason' in evaluation;
 
 const isAlarmRule = (rule: Rule): boolean => 'code' in rule.mapping;
+const isTagRule = (rule: Rule): boolean => 'tagId' in rule.mapping;
 
 const bindingKey = (
   connectionId: string,
@@ -176,6 +179,11 @@ class Mapper implements PlantSignalMapper {
     return [...(this.#rules.get(connectionId)?.sources.values() ?? [])];
   }
 
+  tagIdsOf(connectionId: string, address: string): string[] {
+    const rules = this.#rules.get(connectionId)?.rulesFor(address) ?? [];
+    return rules.flatMap((rule) => ('tagId' in rule.mapping ? [rule.mapping.tagId] : []));
+  }
+
   covers(connectionId: string, address: string): boolean {
     return (this.#rules.get(connectionId)?.rulesFor(address).length ?? 0) > 0;
   }
@@ -185,7 +193,11 @@ class Mapper implements PlantSignalMapper {
     if (all.length === 0) return { ok: false, reason: `no mapping for ${sample.address}` };
     // The subscription delivers the same value to the other mappings; read twice, a tag would
     // store it twice.
-    const rules = sample.readOnConnect ? all.filter(isAlarmRule) : all;
+    const rules = sample.readOnConnect
+      ? all.filter(isAlarmRule)
+      : sample.fromHistory
+        ? all.filter(isTagRule)
+        : all;
     const evaluations = rules.map((rule) => rule.evaluate(sample));
     const reasons = evaluations.filter(failed).map((evaluation) => evaluation.reason);
     if (reasons.length > 0) return { ok: false, reason: [...new Set(reasons)].join('; ') };

@@ -1,5 +1,5 @@
 import type { SourceConfig } from '../plant-config.ts';
-import { isPlainObject, parseJsonPath, readJsonPath } from '../plant-config.ts';
+import { isPlainObject, parseJsonPath, pickElement, readJsonPath } from '../plant-config.ts';
 
 export type Read = { value: unknown } | { reason: string };
 
@@ -17,9 +17,15 @@ export function describeValue(value: unknown): string {
 /**
  * How the value of a sample is found. UNS JSON samples carry the parsed payload: `jsonPath`
  * picks the reading; without it an object's `value` is the reading and a bare JSON value is one
- * itself. OPC UA and Sparkplug samples carry the value as is.
+ * itself. OPC UA and Sparkplug samples carry the value as is: an OPC UA array or structure as
+ * plain JSON, from which `index` and `field` pick an element.
  */
 export function payloadReader(source: SourceConfig): (payload: unknown) => Read {
+  if ('nodeId' in source || 'browsePath' in source) {
+    const { index, field } = source;
+    if (index === undefined && field === undefined) return (payload) => ({ value: payload });
+    return (payload) => pickElement(payload, { index, field });
+  }
   if (!('topic' in source)) return (payload) => ({ value: payload });
   const { jsonPath } = source;
   if (jsonPath !== undefined) {
@@ -39,6 +45,17 @@ export function payloadReader(source: SourceConfig): (payload: unknown) => Read 
 export function toFiniteNumber(value: unknown): number | null {
   if (typeof value === 'bigint') return Number(value);
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * A value as JSON text for a JSON tag: a whole array or structure. 64-bit integers become
+ * numbers, exact up to 2^53; nothing (null) stays null rather than the text "null".
+ */
+export function toJsonText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'bigint' ? Number(item) : item,
+  );
 }
 
 /** A whole number as bigint (bit tests up to bit 63 stay exact); null for anything else. */

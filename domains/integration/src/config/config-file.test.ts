@@ -260,6 +260,39 @@ describe('parsePlantConfig', () => {
     ]);
   });
 
+  it('takes an array index and a structure field on OPC UA sources, naming a bad one by its path', () => {
+    const config = {
+      connections: [opcua],
+      mappings: {
+        tags: [
+          { ...tag(0), source: { nodeId: 'ns=2;s=Axes', index: 2, field: 'Axis.X' } },
+          { ...tag(1), source: { browsePath: '/Objects/2:Press/2:Axes', field: 'Axes[1].X' } },
+          tag(2, { dataType: 'JSON' }),
+        ],
+      },
+    };
+    const parsed = parsePlantConfig(config, 'inline');
+    expect(parsed.mappings.tags.map((mapping) => mapping.source)).toEqual([
+      { nodeId: 'ns=2;s=Axes', index: 2, field: 'Axis.X' },
+      { browsePath: '/Objects/2:Press/2:Axes', field: 'Axes[1].X' },
+      { nodeId: 'ns=2;s=T2' },
+    ]);
+    expect(parsed.mappings.tags[2]?.dataType).toBe('JSON');
+    const bad = {
+      connections: [opcua],
+      mappings: {
+        tags: [
+          { ...tag(0), source: { nodeId: 'ns=2;s=Axes', index: -1 } },
+          { ...tag(1), source: { nodeId: 'ns=2;s=Axes', field: 'Axis..X' } },
+        ],
+      },
+    };
+    expect(problemsOf(() => parsePlantConfig(bad, 'inline'))).toEqual([
+      'inline: mappings.tags[0].source.index: Too small: expected number to be >=0',
+      'inline: mappings.tags[1].source.field: must be a field path like "Axis.X" or "Axes[2].Position"',
+    ]);
+  });
+
   it('names unknown connections once everything else is valid', () => {
     const config = { connections: [opcua], mappings: { tags: [{ ...tag(0), connection: 'x' }] } };
     expect(problemsOf(() => parsePlantConfig(config, 'inline'))).toEqual([

@@ -4,6 +4,7 @@
  * applied with the same rules.
  */
 export * from './plant-config.ts';
+export * from './backfill.ts';
 export * from './vocabulary.ts';
 export {
   formatConfigPath,
@@ -15,6 +16,14 @@ export {
   type PlantConfigEnv,
   type PlantConfigInput,
 } from './config-file.ts';
+export {
+  isFieldPath,
+  parseFieldPath,
+  pickElement,
+  type ElementSelector,
+  type FieldPath,
+  type Picked,
+} from './element-path.ts';
 export { isPlainObject, parseJsonPath, readJsonPath, type JsonPath } from './json-path.ts';
 export { sourceAddress, sourceMismatch, sourceText } from './sources.ts';
 export { hasWildcard, topicFilterProblem, topicMatches } from './topic.ts';

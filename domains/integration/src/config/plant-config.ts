@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isFieldPath } from './element-path.ts';
+import { backfillSchema } from './backfill.ts';
 import { alarmSeverities, counterKinds, machineStates } from './vocabulary.ts';
 
 /**
@@ -24,6 +26,8 @@ export const opcuaConnectionSchema = z.object({
   queueSize: z.number().int().min(1).default(10),
   /** Servers cap monitored items per subscription; items are spread over several. */
   maxItemsPerSubscription: z.number().int().min(1).default(500),
+  /** Reads what the connector missed from the server's history (see backfill.ts); off when unset. */
+  backfill: backfillSchema.optional(),
 });
 
 export const mqttConnectionSchema = z.object({
@@ -72,9 +76,21 @@ export const connectionSchema = z.discriminatedUnion('kind', [
   mqttConnectionSchema,
 ]);
 
+/**
+ * OPC UA array and structure values: `index` picks an element of an array (0-based), `field` a
+ * field of a structure, as a dotted path that may index arrays (`Axis.X`, `Axes[2].Position`).
+ */
+const elementSelector = {
+  index: z.number().int().min(0).optional(),
+  field: z
+    .string()
+    .refine(isFieldPath, 'must be a field path like "Axis.X" or "Axes[2].Position"')
+    .optional(),
+};
+
 export const sourceSchema = z.union([
-  z.object({ nodeId: z.string().min(1) }).strict(),
-  z.object({ browsePath: z.string().startsWith('/') }).strict(),
+  z.object({ nodeId: z.string().min(1), ...elementSelector }).strict(),
+  z.object({ browsePath: z.string().startsWith('/'), ...elementSelector }).strict(),
   z.object({ topic: z.string().min(1), jsonPath: z.string().optional() }).strict(),
   z
     .object({
@@ -107,7 +123,8 @@ const mappingBase = {
 export const tagMappingSchema = z.object({
   ...mappingBase,
   tag: z.string().min(1),
-  dataType: z.enum(['FLOAT', 'INTEGER', 'BOOLEAN', 'STRING']).default('FLOAT'),
+  /** JSON: a whole array or structure, stored as JSON text. */
+  dataType: z.enum(['FLOAT', 'INTEGER', 'BOOLEAN', 'STRING', 'JSON']).default('FLOAT'),
   unit: z.string().optional(),
   description: z.string().optional(),
   /** stored = raw × scale + offset */
@@ -155,13 +172,28 @@ export const alarmMappingSchema = z.object({
 });
 
 /**
+ * OPC UA Alarms & Conditions: the events of `source` (the Server object, i=2253, by default, or
+ * any node whose subtree raises events) are subscribed with a filter for AlarmConditionType and
+ * its subtypes; each condition becomes an alarm of `asset`, or of the asset `assets` names for
+ * its SourceName or ConditionName (see the OPC UA connector's events/ folder).
+ */
+export const eventMappingSchema = z.object({
+  ...mappingBase,
+  source: sourceSchema.default({ nodeId: 'i=2253' }),
+  /** SourceName or ConditionName → asset path; a condition named here goes to that asset. */
+  assets: z.record(z.string().min(1), z.string().min(1)).optional(),
+});
+
+/**
  * Where a template's signal lives, relative to the instance: `{prefix}` stands for the instance's
- * prefix. OPC UA: a node id, or a browse path when it starts with "/"; MQTT UNS JSON and UMH: a
+ * prefix. OPC UA: a node id, or a browse path when it starts with "/" (and `index` or `field`
+ * into an array or structure value); MQTT UNS JSON and UMH: a
  * topic (and `jsonPath` into its payload); Sparkplug B: the metric name on the instance's device.
  */
 const signalAddress = {
   address: z.string().min(1),
   jsonPath: z.string().optional(),
+  ...elementSelector,
 };
 const notFromTheFile = { connection: true, asset: true, source: true, origin: true } as const;
 
@@ -283,8 +315,9 @@ export const plantConfigSchema = z
         states: z.array(stateMappingSchema).default([]),
         counters: z.array(counterMappingSchema).default([]),
         alarms: z.array(alarmMappingSchema).default([]),
+        events: z.array(eventMappingSchema).default([]),
       })
-      .default({ tags: [], states: [], counters: [], alarms: [] }),
+      .default({ tags: [], states: [], counters: [], alarms: [], events: [] }),
     /** Machine templates and their instances, expanded into `mappings` (see mapping/templates.ts). */
     templates: z.array(templateSchema).default([]),
     instances: z.array(instanceSchema).default([]),
@@ -328,6 +361,15 @@ export const plantConfigSchema = z
         const [path, message] = problem as [string[], string];
         context.addIssue({ code: 'custom', path: ['downloads', index, ...path], message });
       }
+    });
+    config.mappings.events.forEach((mapping, index) => {
+      const connection = config.connections.find((item) => item.id === mapping.connection);
+      if (connection?.kind !== 'mqtt') return;
+      context.addIssue({
+        code: 'custom',
+        path: ['mappings', 'events', index, 'connection'],
+        message: `events are OPC UA Alarms & Conditions: "${mapping.connection}" is MQTT`,
+      });
     });
     for (const [group, mappings] of Object.entries(config.mappings)) {
       mappings.forEach((mapping, index) => {
@@ -383,6 +425,8 @@ export type PlantConfig = Omit<
     states: StateMapping[];
     counters: CounterMapping[];
     alarms: AlarmMapping[];
+    /** Alarms & Conditions subscriptions; a configuration built in code may leave them out. */
+    events?: EventMapping[];
   };
   sparkplugDiscovery?: SparkplugDiscovery[];
 };
@@ -394,6 +438,7 @@ export type TagMapping = Traced<z.infer<typeof tagMappingSchema>>;
 export type StateMapping = Traced<z.infer<typeof stateMappingSchema>>;
 export type CounterMapping = Traced<z.infer<typeof counterMappingSchema>>;
 export type AlarmMapping = Traced<z.infer<typeof alarmMappingSchema>>;
+export type EventMapping = z.infer<typeof eventMappingSchema>;
 export type DownloadConfig = z.infer<typeof downloadSchema>;
 export type TemplateConfig = z.infer<typeof templateSchema>;
 export type InstanceConfig = z.infer<typeof instanceSchema>;

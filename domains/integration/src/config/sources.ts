@@ -18,10 +18,19 @@ export function sourceAddress(source: SourceConfig): string {
   return [group, edgeNode, ...(device === undefined ? [] : [device]), metric].join('/');
 }
 
-/** What `tag.source` says: the address, and for a JSON payload the path read from it. */
+/**
+ * What `tag.source` says: the address, and for a JSON payload the path read from it, for an OPC
+ * UA array or structure the element or field picked from it.
+ */
 export function sourceText(source: SourceConfig): string {
   const address = sourceAddress(source);
-  return 'topic' in source && source.jsonPath ? `${address} (${source.jsonPath})` : address;
+  if ('topic' in source) return source.jsonPath ? `${address} (${source.jsonPath})` : address;
+  if (!('nodeId' in source || 'browsePath' in source)) return address;
+  const picks = [
+    ...(source.index === undefined ? [] : [`index ${source.index}`]),
+    ...(source.field === undefined ? [] : [`field ${source.field}`]),
+  ];
+  return picks.length > 0 ? `${address} (${picks.join(', ')})` : address;
 }
 
 /** Why a source cannot be read over this connection, or null when it can. */

@@ -353,6 +353,66 @@ describe('template and instance errors', () => {
     ]);
   });
 
+  it('carries index and field into OPC UA sources, and overrides change them', () => {
+    const template = {
+      id: 'spindle',
+      tags: [
+        { tag: 'Axis X', address: '{prefix}.Spindle', field: 'Axis.X' },
+        { tag: 'Third Point', address: '{prefix}.Profile', index: 2 },
+        { tag: 'Spindle', address: '{prefix}.Spindle', dataType: 'JSON' },
+      ],
+    };
+    const config = parsePlantConfig(
+      {
+        connections: CONNECTIONS,
+        templates: [template],
+        instances: [
+          {
+            template: 'spindle',
+            asset: PRESS,
+            connection: 'plc',
+            prefix: 'ns=2;s=Press01',
+            overrides: { 'Third Point': { index: 3 } },
+          },
+        ],
+      },
+      'test',
+    );
+    expect(
+      config.mappings.tags.map(({ tag, source, dataType }) => ({ tag, source, dataType })),
+    ).toEqual([
+      {
+        tag: 'Axis X',
+        source: { nodeId: 'ns=2;s=Press01.Spindle', field: 'Axis.X' },
+        dataType: 'FLOAT',
+      },
+      {
+        tag: 'Third Point',
+        source: { nodeId: 'ns=2;s=Press01.Profile', index: 3 },
+        dataType: 'FLOAT',
+      },
+      { tag: 'Spindle', source: { nodeId: 'ns=2;s=Press01.Spindle' }, dataType: 'JSON' },
+    ]);
+  });
+
+  it('rejects index and field where the connection is not OPC UA', () => {
+    expect(
+      problemsOf({
+        instances: [
+          {
+            template: 'press',
+            asset: PRESS,
+            connection: 'uns',
+            prefix: 'acme/press',
+            overrides: { 'Motor Current': { field: 'Axis.X' } },
+          },
+        ],
+      }),
+    ).toEqual([
+      'test: instances[0].connection: connection "uns" carries UNS JSON: index and field ("Motor Current") are for OPC UA arrays and structures',
+    ]);
+  });
+
   it('reports problems of expanded mappings by the instance and the signal’s name', () => {
     const template = {
       id: 'oven',

@@ -35,7 +35,10 @@ const PREFIX_PLACEHOLDER = '{prefix}';
 
 const GROUPS: readonly SignalGroup[] = ['tags', 'states', 'counters', 'alarms'];
 
-/** Override fields each kind of signal has besides `address` and `jsonPath`. */
+/** Where in a value a signal is: a JSON payload's path, an OPC UA array's element or field. */
+const ADDRESS_FIELDS = ['jsonPath', 'index', 'field'] as const;
+
+/** Override fields each kind of signal has besides its address fields. */
 const OWN_FIELDS: Record<SignalGroup, readonly string[]> = {
   tags: ['dataType', 'unit', 'description', 'scale', 'offset', 'deadband'],
   states: ['codes', 'bits', 'otherwise'],
@@ -125,8 +128,12 @@ function sourceFor(
     instance.prefix === undefined
       ? signal.address
       : signal.address.replaceAll(PREFIX_PLACEHOLDER, instance.prefix);
-  if (connection.kind === 'opcua')
-    return address.startsWith('/') ? { browsePath: address } : { nodeId: address };
+  if (connection.kind === 'opcua') {
+    const element = elementOf(signal);
+    return address.startsWith('/')
+      ? { browsePath: address, ...element }
+      : { nodeId: address, ...element };
+  }
   if (connection.format !== 'sparkplug')
     return signal.jsonPath === undefined
       ? { topic: address }
@@ -192,7 +199,9 @@ function overrideProblems(
     if (override.exclude && fields.length > 0)
       return [{ path: [...path, 'exclude'], message: 'an excluded signal takes no other fields' }];
     return fields
-      .filter((field) => !['address', 'jsonPath', ...OWN_FIELDS[entry.group]].includes(field))
+      .filter(
+        (field) => !['address', ...ADDRESS_FIELDS, ...OWN_FIELDS[entry.group]].includes(field),
+      )
       .map((field) => ({
         path: [...path, field],
         message: `${KIND[entry.group]} "${name}" has no ${field}`,
@@ -239,7 +248,24 @@ function addressProblems(
         .map(({ name }) => `"${name}"`)
         .join(', ')}) is for JSON payloads on MQTT topics`,
     });
+  const withElement = signals.filter(({ signal }) => elementOf(signal) !== undefined);
+  if (withElement.length > 0 && connection.kind !== 'opcua')
+    problems.push({
+      path: [...at, 'connection'],
+      message: `${describeConnection(connection)}: index and field (${withElement
+        .map(({ name }) => `"${name}"`)
+        .join(', ')}) are for OPC UA arrays and structures`,
+    });
   return problems;
+}
+
+/** The array element or structure field a signal picks, when it picks one. */
+function elementOf(signal: TemplateSignal): { index?: number; field?: string } | undefined {
+  if (signal.index === undefined && signal.field === undefined) return undefined;
+  return {
+    ...(signal.index === undefined ? {} : { index: signal.index }),
+    ...(signal.field === undefined ? {} : { field: signal.field }),
+  };
 }
 
 /** Duplicates: one template twice on one asset (or one asset discovered twice). */
@@ -304,11 +330,15 @@ export function templatingProblems(config: ParsedPlantConfig): ConfigIssue[] {
 }
 
 /** A signal's own fields: what a mapping has besides connection, source and asset. */
-function withoutAddress<S extends TemplateSignal>(signal: S): Omit<S, 'address' | 'jsonPath'> {
+function withoutAddress<S extends TemplateSignal>(
+  signal: S,
+): Omit<S, 'address' | (typeof ADDRESS_FIELDS)[number]> {
   const fields: Partial<S> = { ...signal };
   delete fields.address;
   delete fields.jsonPath;
-  return fields as Omit<S, 'address' | 'jsonPath'>;
+  delete fields.index;
+  delete fields.field;
+  return fields as Omit<S, 'address' | (typeof ADDRESS_FIELDS)[number]>;
 }
 
 /** One instance's mappings, each with its origin. */
@@ -380,6 +410,7 @@ export function expandTemplates(config: ParsedPlantConfig): PlantConfig {
       states: [...states, ...expanded.flatMap((mappings) => mappings.states)],
       counters: [...counters, ...expanded.flatMap((mappings) => mappings.counters)],
       alarms: [...alarms, ...expanded.flatMap((mappings) => mappings.alarms)],
+      events: config.mappings.events,
     },
     sparkplugDiscovery: config.instances.flatMap(discoveryOf),
   };

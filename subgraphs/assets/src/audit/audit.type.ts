@@ -1,7 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { AuditLogRow } from '@plantgraph/db';
-import { connectionTypes, DateTime } from '@plantgraph/graph';
-import { GraphQLJSON } from './json.scalar.ts';
+import { connectionTypes, DateTime, GraphQLJSON } from '@plantgraph/graph';
 
 export type AuditRow = AuditLogRow;
 

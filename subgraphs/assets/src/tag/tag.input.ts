@@ -23,7 +23,7 @@ export class CreateTagInput {
 
 @InputType({
   description:
-    'Changes to a tag; omitted fields keep their value, null clears unit and description. The data type changes among FLOAT, INTEGER and BOOLEAN only, never to or from STRING.',
+    'Changes to a tag; omitted fields keep their value, null clears unit and description. The data type changes among FLOAT, INTEGER and BOOLEAN, or between STRING and JSON, never from numbers to text or back.',
 })
 export class UpdateTagInput {
   @Field(() => String, { nullable: true })

@@ -7,8 +7,17 @@ export enum TagDataType {
   INTEGER = 'INTEGER',
   BOOLEAN = 'BOOLEAN',
   STRING = 'STRING',
+  JSON = 'JSON',
 }
-registerEnumType(TagDataType, { name: 'TagDataType' });
+registerEnumType(TagDataType, {
+  name: 'TagDataType',
+  valuesConfig: {
+    JSON: {
+      description:
+        'A whole OPC UA array or structure; its samples hold it as JSON text (`text`), parsed in `json`.',
+    },
+  },
+});
 
 export type TagRow = TagRecord<TagDataType>;
 

@@ -7,6 +7,8 @@ import {
   STALE_AFTER_MS,
   type ConnectionRow,
 } from '@plantgraph/timeseries-domain';
+import { ConnectionBackfill } from './backfill.type.ts';
+import { OpcuaServerLimits, OpcuaSubscriptionPlan } from './server-limits.type.ts';
 
 export { ConnectionKind, ConnectionState };
 
@@ -90,6 +92,29 @@ export class Connection {
   })
   configVersion!: number | null;
 
+  @Field(() => OpcuaServerLimits, {
+    nullable: true,
+    description:
+      'OPC UA: the limits the server publishes, read on connecting; null for MQTT and until the ' +
+      'connector has subscribed.',
+  })
+  serverLimits!: OpcuaServerLimits | null;
+
+  @Field(() => OpcuaSubscriptionPlan, {
+    nullable: true,
+    description:
+      "OPC UA: how the monitored items are spread over subscriptions within the server's limits.",
+  })
+  subscriptionPlan!: OpcuaSubscriptionPlan | null;
+
+  @Field(() => ConnectionBackfill, {
+    nullable: true,
+    description:
+      "OPC UA: the last history backfill, what the connector read from the server's history " +
+      'after (re)connecting; null until one ran or when the connection has no backfill.',
+  })
+  lastBackfill!: ConnectionBackfill | null;
+
   static fromRow(row: ConnectionRow, now = Date.now()): Connection {
     return Object.assign(new Connection(), {
       id: row.id,
@@ -108,6 +133,11 @@ export class Connection {
       reportedAt: row.reported_at,
       stale: isStale(row, now),
       configVersion: row.config_version,
+      lastBackfill: row.last_backfill ? ConnectionBackfill.from(row.last_backfill) : null,
+      serverLimits: row.server_limits ? OpcuaServerLimits.from(row.server_limits) : null,
+      subscriptionPlan: row.subscription_plan
+        ? OpcuaSubscriptionPlan.from(row.subscription_plan)
+        : null,
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
-import { connectionTypes, DateTime, type TagValueEvent } from '@plantgraph/graph';
+import { connectionTypes, DateTime, GraphQLJSON, type TagValueEvent } from '@plantgraph/graph';
 import type { Sample } from '@plantgraph/timeseries-domain';
 import { Tag } from '../tag/tag.type.ts';
 
@@ -19,6 +19,23 @@ registerEnumType(DatapointQuality, {
   },
 });
 
+const JSON_TEXT = 'String samples, and JSON samples as JSON text.';
+const JSON_VALUE =
+  'JSON samples (a whole OPC UA array or structure): `text` parsed; null when `text` holds no JSON array or object.';
+
+/**
+ * The samples of JSON tags are arrays and structures, so only text that reads as an array or an
+ * object is parsed: a STRING sample such as "42" stays text.
+ */
+function jsonOf(text: string | null): unknown {
+  if (text === null || !/^\s*[[{]/.test(text)) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 // Plain data: graphql-js reads the properties, no resolver per sample and field.
 @ObjectType({ description: 'One sample of a tag.', simpleResolvers: true })
 export class Datapoint {
@@ -28,8 +45,13 @@ export class Datapoint {
   @Field(() => Float, { nullable: true, description: 'Numeric and boolean (0/1) samples.' })
   value!: number | null;
 
-  @Field(() => String, { nullable: true, description: 'String samples.' })
+  @Field(() => String, { nullable: true, description: JSON_TEXT })
   text!: string | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: JSON_VALUE })
+  get json(): unknown {
+    return jsonOf(this.text);
+  }
 
   @Field(() => DatapointQuality)
   quality!: DatapointQuality;
@@ -63,8 +85,13 @@ export class TagValue {
   @Field(() => Float, { nullable: true, description: 'Numeric and boolean (0/1) samples.' })
   value!: number | null;
 
-  @Field(() => String, { nullable: true, description: 'String samples.' })
+  @Field(() => String, { nullable: true, description: JSON_TEXT })
   text!: string | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: JSON_VALUE })
+  get json(): unknown {
+    return jsonOf(this.text);
+  }
 
   @Field(() => DatapointQuality)
   quality!: DatapointQuality;

@@ -19,7 +19,7 @@ function literal(node: ValueNode): unknown {
   }
 }
 
-/** Any JSON value, as stored (audit inputs and results). */
+/** Any JSON value: audit inputs and results, samples of JSON tags. */
 export const GraphQLJSON = new GraphQLScalarType({
   name: 'JSON',
   description: 'Any JSON value.',
