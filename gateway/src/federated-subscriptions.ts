@@ -21,6 +21,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { EntityBatchingDataSource } from './entity-batching.ts';
 import { SignedDataSource } from './signed-data-source.ts';
+import { deliverTraced } from './subscription-trace.ts';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphReplicas } from './subgraph-replicas.ts';
 
 /** Events resolved but not yet read by a client before its subscription is ended. */
@@ -218,7 +219,13 @@ export class FederatedSubscriptions {
         next: (event) => {
           if (!upstream.live) goLive(upstream);
           if (isAcknowledgement(event)) return;
-          const result = this.#resolve(request, plan, scope, event as ExecutionResult);
+          // The subgraph's trace context rides in the event's extensions: deliverTraced takes it
+          // out before anything reaches a client and, with tracing on, continues its trace.
+          const result = deliverTraced(
+            event as ExecutionResult,
+            { ...request, subgraph: primary.serviceName, clients: listeners.size },
+            (own) => this.#resolve(request, plan, scope, own),
+          );
           for (const listener of listeners) listener.deliver(result);
         },
         // graphql-ws reports the subgraph's errors (e.g. invalid arguments) here: they go to

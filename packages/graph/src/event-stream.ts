@@ -4,6 +4,7 @@ import { assetPathById, isWithin } from './asset-scope.ts';
 import type { GraphContext } from './context.ts';
 import { sitePaths } from './site-scope.ts';
 import { PlantgraphError } from './errors.ts';
+import { itemArrived, itemHandedOut } from './stream-span.ts';
 
 /** What a stream holds between the bus handing an item over and the client pulling it. */
 export interface EventBuffer<T> {
@@ -224,6 +225,7 @@ export async function eventStream<T>(
     if (item === undefined || failure) return;
     try {
       buffer.push(item, Date.now());
+      itemArrived(item);
     } catch (error) {
       failure = error;
       void close().catch(() => undefined);
@@ -263,6 +265,7 @@ export async function eventStream<T>(
         const next = buffer.take(Date.now());
         if (next && 'item' in next) {
           freshLoaders(options.context);
+          itemHandedOut(options.context, next.item);
           return { value: next.item, done: false };
         }
         await new Promise<void>((resolve) => {

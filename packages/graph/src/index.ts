@@ -105,6 +105,7 @@ export {
   isAcknowledgement,
   wantsAcknowledgement,
 } from './subscription-acknowledgement.ts';
+export { rootFieldName, TRACE_EXTENSIONS } from './stream-span.ts';
 export { checkTimeWindow, parseId, parseIds, type TimeWindow } from './validation.ts';
 export { subgraphEnvironment, subgraphRole } from './subgraph-role.ts';
 export { decodeTimeCursor, microsOf, timestampFromMicros, type TimeCursor } from './time-cursor.ts';
