@@ -29,7 +29,8 @@ import { eventually } from './fixtures/live-plant.ts';
  * OPC UA Alarms & Conditions end to end: a node-opcua server on loopback with two off-normal
  * alarms, the connector runtime with an events mapping on the Server object, the database, the
  * event bus and the gateway. Conditions raised and cleared on the server come and go in
- * `activeAlarms`; `acknowledgeAlarm` reaches the condition's Acknowledge method and is audited;
+ * `activeAlarms`; `acknowledgeAlarm` reaches the condition's Acknowledge method and is audited,
+ * the server's answer (accepted, refused, or never reached) reported on the alarm;
  * a restart of the server while a condition clears is healed by the ConditionRefresh.
  */
 
@@ -88,6 +89,44 @@ const ACKNOWLEDGE = `
   mutation Ack($id: ID!, $comment: String) {
     acknowledgeAlarm(id: $id, comment: $comment) { state acknowledgedBy }
   }`;
+
+interface SourceAnswer {
+  outcome: string;
+  statusCode: string | null;
+  connection: string | null;
+  message: string | null;
+  at: string;
+  by: string;
+}
+
+const SOURCE_ACKNOWLEDGEMENT = `
+  query SourceAcknowledgement($id: ID!) {
+    alarm(id: $id) {
+      sourceAcknowledgement { outcome statusCode connection message at by }
+    }
+  }`;
+
+async function sourceAcknowledgement(id: string): Promise<SourceAnswer | null> {
+  const data = await query<{ alarm: { sourceAcknowledgement: SourceAnswer | null } }>(
+    SOURCE_ACKNOWLEDGEMENT,
+    { id },
+  );
+  return data.alarm.sourceAcknowledgement;
+}
+
+/** Acknowledges in the graph and waits for the server's answer, which the connectors carry. */
+async function acknowledgeAndAwaitAnswer(id: string, comment: string) {
+  const data = await query<{ acknowledgeAlarm: { state: string; acknowledgedBy: string } }>(
+    ACKNOWLEDGE,
+    { id, comment },
+  );
+  const answer = await eventually(
+    () => sourceAcknowledgement(id),
+    20_000,
+    'the server answer on the alarm',
+  );
+  return { acknowledged: data.acknowledgeAlarm, answer };
+}
 
 async function startServer(): Promise<void> {
   fixture = await startFixtureServer({ port });
@@ -170,40 +209,43 @@ describe('OPC UA Alarms & Conditions through the graph', () => {
     );
   });
 
-  it('acknowledges the condition on the server and audits the answer', async () => {
+  it('acknowledges the condition on the server, audits the answer and reports it on the alarm', async () => {
     const alarm = (await activeAlarms()).find((item) => item.code === 'OverTemperature');
     if (!alarm) throw new Error('OverTemperature is not active');
-    const data = await query<{ acknowledgeAlarm: { state: string; acknowledgedBy: string } }>(
-      ACKNOWLEDGE,
-      { id: alarm.id, comment: 'burner checked' },
-    );
-    expect(data.acknowledgeAlarm.state).toBe('ACKNOWLEDGED');
-    await eventually(
-      async () => conditions.acked('OverTemperature'),
-      20_000,
-      'AckedState on the server',
-    );
-    const audit = await eventually(async () => {
-      const rows = await database.sql.query<{
-        actor: string;
-        outcome: string;
-        error_code: string | null;
-        result: { statusCode: string };
-        input: { comment: string };
-      }>(
-        `select actor, outcome, error_code, result, input from audit_log
-          where operation = 'acknowledgeCondition' and entity_id = $1`,
-        [alarm.id],
-      );
-      return rows[0];
-    });
-    expect(audit).toMatchObject({
-      actor: data.acknowledgeAlarm.acknowledgedBy,
+    // Nothing was carried to the server yet.
+    expect(await sourceAcknowledgement(alarm.id)).toBeNull();
+    const { acknowledged, answer } = await acknowledgeAndAwaitAnswer(alarm.id, 'burner checked');
+    expect(acknowledged.state).toBe('ACKNOWLEDGED');
+    expect(answer).toEqual({
       outcome: 'OK',
-      error_code: null,
-      result: { statusCode: 'Good' },
-      input: { comment: 'burner checked' },
+      statusCode: 'Good',
+      connection: 'plc',
+      message: null,
+      at: expect.any(String),
+      by: acknowledged.acknowledgedBy,
     });
+    // The answer is recorded after the server's Acknowledge returned Good.
+    expect(conditions.acked('OverTemperature')).toBe(true);
+    const audit = await database.sql.query<{
+      actor: string;
+      outcome: string;
+      error_code: string | null;
+      result: { statusCode: string };
+      input: { comment: string };
+    }>(
+      `select actor, outcome, error_code, result, input from audit_log
+        where operation = 'acknowledgeCondition' and entity_id = $1`,
+      [alarm.id],
+    );
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor: acknowledged.acknowledgedBy,
+        outcome: 'OK',
+        error_code: null,
+        result: expect.objectContaining({ statusCode: 'Good' }),
+        input: expect.objectContaining({ comment: 'burner checked' }),
+      }),
+    ]);
   });
 
   it('stores an acknowledgement made on the server', async () => {
@@ -222,6 +264,24 @@ describe('OPC UA Alarms & Conditions through the graph', () => {
     expect(doors.map((door) => door.acknowledged_by)).toEqual([null, 'opcua:plc']);
   });
 
+  it('does not carry the acknowledgement of an older activation to the server', async () => {
+    // The first DoorOpen cleared unacknowledged; the server's condition now stands for the newer
+    // DoorOpen, so acknowledging the old one there would acknowledge an activation nobody saw.
+    const [first] = await database.sql.query<{ id: string }>(
+      `select id from alarm_event where code = 'DoorOpen' and acknowledged_at is null`,
+    );
+    if (!first) throw new Error('no unacknowledged DoorOpen');
+    const { acknowledged, answer } = await acknowledgeAndAwaitAnswer(first.id, 'late');
+    expect(acknowledged.state).toBe('CLOSED');
+    expect(answer).toMatchObject({
+      outcome: 'ERROR',
+      statusCode: 'SUPERSEDED',
+      connection: 'plc',
+      message: expect.stringMatching(/newer DoorOpen/),
+      by: acknowledged.acknowledgedBy,
+    });
+  });
+
   it('clears after a reconnect what cleared while the server was away', async () => {
     expect(await codes()).toEqual(['DoorOpen', 'OverTemperature']);
     await fixture.stop();
@@ -237,5 +297,66 @@ describe('OPC UA Alarms & Conditions through the graph', () => {
       `select clear_reason from alarm_event where code = 'OverTemperature'`,
     );
     expect(cleared?.clear_reason).toBe('not active on reconnect');
+  });
+
+  it('reports UNAVAILABLE when the connection to the server is down', async () => {
+    conditions.set('OverTemperature', true);
+    const raised = await eventually(
+      async () =>
+        (await activeAlarms()).find(
+          (item) => item.code === 'OverTemperature' && !item.acknowledgedBy,
+        ),
+      20_000,
+      'OverTemperature raised again',
+    );
+    await fixture.stop();
+    await eventually(
+      async () => {
+        const data = await query<{ connections: { id: string; state: string }[] }>(
+          `{ connections { id state } }`,
+        );
+        return data.connections.find((item) => item.id === 'plc')?.state !== 'CONNECTED';
+      },
+      20_000,
+      'the connection seen down',
+    );
+    const { acknowledged, answer } = await acknowledgeAndAwaitAnswer(raised.id, 'while away');
+    expect(answer).toMatchObject({
+      outcome: 'ERROR',
+      statusCode: 'UNAVAILABLE',
+      connection: 'plc',
+      message: expect.stringMatching(/is not connected$/),
+      by: acknowledged.acknowledgedBy,
+    });
+    await startServer();
+  });
+
+  it('reports the refusal of a server that no longer has the condition', async () => {
+    // The server came back at the end of the last test with nothing active.
+    await eventually(
+      async () => !(await codes()).includes('OverTemperature'),
+      30_000,
+      'OverTemperature cleared by the ConditionRefresh after the restart',
+    );
+    conditions.set('OverTemperature', true);
+    const raised = await eventually(
+      async () =>
+        (await activeAlarms()).find(
+          (item) => item.code === 'OverTemperature' && !item.acknowledgedBy,
+        ),
+      30_000,
+      'OverTemperature raised on the restarted server',
+    );
+    // The server is reconfigured under the running client: the condition's node is gone, so its
+    // Acknowledge call is refused.
+    conditions.remove('OverTemperature');
+    const { acknowledged, answer } = await acknowledgeAndAwaitAnswer(raised.id, 'late');
+    expect(answer).toMatchObject({
+      outcome: 'ERROR',
+      statusCode: 'BadNodeIdUnknown',
+      connection: 'plc',
+      message: null,
+      by: acknowledged.acknowledgedBy,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { parse, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { deliverTraced } from './subscription-trace.ts';
+import { deliverTraced, withoutTraceExtensions } from './subscription-trace.ts';
 
 const delivery = {
   document: parse('subscription { tagValues(tagIds: ["t1"]) { value } }'),
@@ -36,5 +36,35 @@ describe('deliverTraced', () => {
   it('hands on an event without trace context as it is', async () => {
     const event = { data: { tagValues: { value: 2 } } };
     expect(await handedOn(event)).toBe(event);
+  });
+});
+
+describe('withoutTraceExtensions', () => {
+  it('takes the trace context out of every event of a stream', async () => {
+    async function* upstream(): AsyncGenerator<ExecutionResult> {
+      yield { data: { n: 1 }, extensions: { traceparent: TRACEPARENT } };
+      yield { data: { n: 2 } };
+    }
+    const events: ExecutionResult[] = [];
+    for await (const event of withoutTraceExtensions(upstream())) events.push(event);
+    expect(events).toEqual([{ data: { n: 1 } }, { data: { n: 2 } }]);
+  });
+
+  it('ends the upstream stream at once when the client ends it', async () => {
+    let ended = false;
+    const never = new Promise<IteratorResult<ExecutionResult>>(() => undefined);
+    const upstream: AsyncIterable<ExecutionResult> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => never,
+        return: () => {
+          ended = true;
+          return Promise.resolve({ done: true, value: undefined });
+        },
+      }),
+    };
+    const stream = withoutTraceExtensions(upstream);
+    void stream.next();
+    await stream.return?.();
+    expect(ended).toBe(true);
   });
 });

@@ -45,6 +45,29 @@ export function deliverTraced(
   );
 }
 
+/**
+ * A subgraph's event stream without the trace extensions, for a gateway that hands events on
+ * as they come (the Hive Gateway option). `return` reaches the subgraph's stream at once, so an
+ * ended client subscription ends the upstream one without waiting for another event.
+ */
+export function withoutTraceExtensions(
+  source: AsyncIterable<ExecutionResult>,
+): AsyncIterableIterator<ExecutionResult> {
+  const iterator = source[Symbol.asyncIterator]();
+  return {
+    async next() {
+      const step = await iterator.next();
+      return step.done ? step : { done: false, value: withoutTraceContext(step.value).event };
+    },
+    return: (value?: unknown) =>
+      iterator.return ? iterator.return(value) : Promise.resolve({ done: true, value: undefined }),
+    throw: (error?: unknown) => (iterator.throw ? iterator.throw(error) : Promise.reject(error)),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
 /** `event` without the trace extensions, and the trace context they carried. */
 function withoutTraceContext(event: ExecutionResult): {
   event: ExecutionResult;

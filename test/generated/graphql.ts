@@ -86,6 +86,8 @@ export type Alarm = {
   message: Scalars['String']['output'];
   raisedAt: Scalars['DateTime']['output'];
   severity: AlarmSeverity;
+  /** The answer of the source (an OPC UA server) to the newest acknowledgement carried to it; null when the alarm has no source that takes acknowledgements or none was carried yet. It comes after acknowledgeAlarm answers: the connectors carry it asynchronously. */
+  sourceAcknowledgement?: Maybe<SourceAcknowledgement>;
   state: AlarmState;
 };
 
@@ -1471,6 +1473,29 @@ export type Shift = {
   /** IANA time zone of the times, e.g. "Europe/Berlin". */
   timezone: Scalars['String']['output'];
 };
+
+/** The answer of an alarm source (an OPC UA server) to an acknowledgement made in the graph and carried to it by the connectors. */
+export type SourceAcknowledgement = {
+  __typename?: 'SourceAcknowledgement';
+  /** When the answer was recorded. */
+  at: Scalars['DateTime']['output'];
+  /** Who acknowledged the alarm in the graph. */
+  by: Scalars['String']['output'];
+  /** The id of the connection that carried the acknowledgement. */
+  connection?: Maybe<Scalars['String']['output']>;
+  /** Why the source could not be reached (UNAVAILABLE); null when it answered. */
+  message?: Maybe<Scalars['String']['output']>;
+  outcome: SourceAcknowledgementOutcome;
+  /** The source status code, e.g. "Good" or "BadConditionBranchAlreadyAcked"; UNAVAILABLE when the connection to the source was down. */
+  statusCode?: Maybe<Scalars['String']['output']>;
+};
+
+/** How the alarm source answered an acknowledgement carried to it. */
+export type SourceAcknowledgementOutcome =
+  /** The source refused it (statusCode says why) or could not be reached. */
+  | 'ERROR'
+  /** The source accepted the acknowledgement. */
+  | 'OK';
 
 /** EMBEDDED: in-process PGlite with TimescaleDB. POSTGRES: a PostgreSQL/TimescaleDB server. */
 export type StorageKind =

@@ -1,9 +1,13 @@
 import type { AlarmAcknowledgeCommand, EventBus } from '@plantgraph/bus';
 import {
   acknowledgeAlarm,
+  ALARM_ENTITY,
   AlarmAlreadyAcknowledged,
   latestAlarmOf,
   openAlarmEvents,
+  SOURCE_ACKNOWLEDGE_OPERATION,
+  SOURCE_SUPERSEDED,
+  SOURCE_UNAVAILABLE,
 } from '@plantgraph/alarms-domain';
 import type { Logger } from '@plantgraph/config';
 import { appendAuditEntry, type Sql } from '@plantgraph/db';
@@ -27,9 +31,6 @@ export const sourceActor = (connectionId: string) => `opcua:${connectionId}`;
 
 /** The comment stored with an acknowledgement made on the server. */
 export const ACKNOWLEDGED_AT_SOURCE = 'acknowledged on the OPC UA server';
-
-/** The audit operation of an Acknowledge call on a server. */
-export const CONDITION_ACK_OPERATION = 'acknowledgeCondition';
 
 /** The events mappings of one connection. */
 export function eventMappingsOf(
@@ -158,12 +159,17 @@ export class ConditionAcknowledger {
       .filter((connector) =>
         eventAssets(eventMappingsOf(resolved, connector.connectionId)).has(command.assetId),
       );
+    // The server's condition stands for its newest activation: acknowledging an older alarm
+    // there would acknowledge a newer one nobody has seen.
+    const superseded =
+      candidates.length > 0 &&
+      (await latestAlarmOf(this.#options.sql, command.assetId, command.code)) !== command.alarmId;
     for (const connector of candidates) {
       const audit = (entry: { outcome: 'OK' | 'ERROR'; errorCode?: string; result: unknown }) =>
         appendAuditEntry(this.#options.sql, {
           actor: command.actor,
-          operation: CONDITION_ACK_OPERATION,
-          entityType: 'Alarm',
+          operation: SOURCE_ACKNOWLEDGE_OPERATION,
+          entityType: ALARM_ENTITY,
           entityId: command.alarmId,
           input: {
             connection: connector.connectionId,
@@ -172,6 +178,11 @@ export class ConditionAcknowledger {
           },
           ...entry,
         });
+      if (superseded) {
+        const message = `a newer ${command.code} alarm exists; the condition stands for that one`;
+        await audit({ outcome: 'ERROR', errorCode: SOURCE_SUPERSEDED, result: { message } });
+        return;
+      }
       let result;
       try {
         result = await connector.acknowledgeCondition(
@@ -181,7 +192,7 @@ export class ConditionAcknowledger {
         );
       } catch (error) {
         const message = (error as Error).message;
-        await audit({ outcome: 'ERROR', errorCode: 'UNAVAILABLE', result: { message } });
+        await audit({ outcome: 'ERROR', errorCode: SOURCE_UNAVAILABLE, result: { message } });
         continue;
       }
       if (!result) continue;

@@ -22,6 +22,14 @@ export {
 } from './alarm-queries.ts';
 export { AlarmSeverity, AlarmState, severityRank } from './alarm-state.ts';
 export {
+  ALARM_ENTITY,
+  SOURCE_ACKNOWLEDGE_OPERATION,
+  SOURCE_SUPERSEDED,
+  SOURCE_UNAVAILABLE,
+  sourceAcknowledgements,
+  type SourceAcknowledgement,
+} from './alarm-source-acknowledgement.ts';
+export {
   alarmStatistics,
   DEFAULT_TOP,
   DEFAULT_WINDOW_MS,

@@ -2,7 +2,9 @@ import type { Transport } from '@graphql-mesh/transport-common';
 import { buildGraphQLWSExecutor } from '@graphql-tools/executor-graphql-ws';
 import { scopeOf, signIdentity, WEBSOCKET_SIGNED_BODY, type Identity } from '@plantgraph/auth';
 import { createClient, type Client } from 'graphql-ws';
+import type { ExecutionResult } from 'graphql';
 import WebSocket from 'ws';
+import { withoutTraceExtensions } from '../subscription-trace.ts';
 
 /** The transport kind Hive Gateway's HTTP transport hands subscriptions to (`transports`). */
 export const SIGNED_SUBSCRIPTIONS = 'plantgraph-ws';
@@ -54,9 +56,14 @@ export function signedSubscriptions(gatewaySecret: string): Transport {
         sockets.set(scope, { client, execute });
         return execute;
       };
-      // Shaped as graphql-tools' executor type, which the transport contract asks for.
-      const route = ((request) =>
-        socketFor(identityOf(request.context))(request)) as SubgraphExecutor;
+      // Shaped as graphql-tools' executor type, which the transport contract asks for. Hive hands
+      // events on as they come, so the subgraphs' trace context (tracing on) is taken out here.
+      const route = (async (request) => {
+        const result = await socketFor(identityOf(request.context))(request);
+        return isAsyncIterable(result)
+          ? withoutTraceExtensions(result as AsyncIterable<ExecutionResult>)
+          : result;
+      }) as SubgraphExecutor;
       return Object.assign(route, {
         async [Symbol.asyncDispose]() {
           await Promise.all([...sockets.values()].map(({ client }) => client.dispose()));
@@ -65,6 +72,10 @@ export function signedSubscriptions(gatewaySecret: string): Transport {
       });
     },
   };
+}
+
+function isAsyncIterable<T>(value: T | AsyncIterable<T>): value is AsyncIterable<T> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
 function identityOf(context: unknown): Identity {

@@ -92,3 +92,26 @@ export function auditEntries(sql: Sql, filter: AuditFilter): Promise<AuditLogRow
     ],
   );
 }
+
+/** Which entities' newest entry of one operation to read. */
+export interface LatestAuditFilter {
+  operation: string;
+  entityType: string;
+  entityIds: readonly string[];
+}
+
+/**
+ * The newest entry of `operation` for each of the entities, in one statement (any number of
+ * entities, one index range each); entities without such an entry have no row.
+ */
+export function latestAuditEntries(sql: Sql, filter: LatestAuditFilter): Promise<AuditLogRow[]> {
+  return sql.query<AuditLogRow>(
+    `select distinct on (entity_id)
+            id, time, ${microsOf('time')} as time_us, actor, operation, entity_type, entity_id,
+            input, outcome, error_code, result
+       from audit_log
+      where entity_type = $1 and entity_id = any($2::text[]) and operation = $3
+      order by entity_id, time desc, id desc`,
+    [filter.entityType, [...filter.entityIds], filter.operation],
+  );
+}

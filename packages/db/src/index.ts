@@ -32,8 +32,10 @@ export { groupBy, indexBy } from './rows-by-key.ts';
 export {
   appendAuditEntry,
   auditEntries,
+  latestAuditEntries,
   type AuditFilter,
   type AuditLogRow,
   type AuditOutcome,
+  type LatestAuditFilter,
   type NewAuditEntry,
 } from './audit-log.ts';

@@ -19,10 +19,12 @@ import {
   activeAlarmsOfAssets,
   alarmsByIds,
   listAlarms,
+  sourceAcknowledgements,
   type AlarmCursor,
   type AlarmState,
 } from '@plantgraph/alarms-domain';
 import { Alarm } from './alarm.type.ts';
+import { SourceAcknowledgement } from './source-acknowledgement.type.ts';
 
 /** Alarms by id, with their derived state; null for unknown ids. */
 export const alarmById = (context: GraphContext) =>
@@ -36,6 +38,18 @@ export const activeAlarmsByAssetId = (context: GraphContext) =>
   new DataLoader<string, Alarm[]>(async (assetIds) => {
     const rows = await activeAlarmsOfAssets(context.sql, assetIds);
     return groupBy(assetIds, rows.map(Alarm.fromRow), (alarm) => alarm.assetId);
+  });
+
+/**
+ * The source's answer to the newest acknowledgement carried to it, per alarm id; null when none
+ * was carried. Every alarm of a request in one statement.
+ */
+export const sourceAcknowledgementByAlarmId = (context: GraphContext) =>
+  new DataLoader<string, SourceAcknowledgement | null>(async (alarmIds) => {
+    const answers = await sourceAcknowledgements(context.sql, alarmIds);
+    return indexBy(alarmIds, answers, (answer) => answer.alarmId).map((answer) =>
+      answer ? SourceAcknowledgement.fromDomain(answer) : null,
+    );
   });
 
 /** The alarm with `id`; BAD_USER_INPUT when malformed, NOT_FOUND when unknown. */

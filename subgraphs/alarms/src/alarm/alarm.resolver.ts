@@ -10,13 +10,14 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
-import type { GraphContext } from '@plantgraph/graph';
+import { loader, type GraphContext } from '@plantgraph/graph';
 import { Asset } from '../asset/asset.type.ts';
 import { AcknowledgeAlarmArgs, AlarmChangedArgs, AlarmsArgs } from './alarm.args.ts';
 import { acknowledge } from './alarm.commands.ts';
-import { alarmPage, requireAlarm } from './alarm.loaders.ts';
+import { alarmPage, requireAlarm, sourceAcknowledgementByAlarmId } from './alarm.loaders.ts';
 import { alarmTransitions } from './alarm.stream.ts';
 import { Alarm, AlarmConnection, AlarmTransition } from './alarm.type.ts';
+import { SourceAcknowledgement } from './source-acknowledgement.type.ts';
 
 @Resolver(() => Alarm)
 export class AlarmResolver {
@@ -62,5 +63,19 @@ export class AlarmResolver {
   @FieldResolver(() => Asset)
   asset(@Root() alarm: Alarm): Asset {
     return Object.assign(new Asset(), { id: alarm.assetId });
+  }
+
+  @FieldResolver(() => SourceAcknowledgement, {
+    nullable: true,
+    description:
+      'The answer of the source (an OPC UA server) to the newest acknowledgement carried to ' +
+      'it; null when the alarm has no source that takes acknowledgements or none was carried ' +
+      'yet. It comes after acknowledgeAlarm answers: the connectors carry it asynchronously.',
+  })
+  sourceAcknowledgement(
+    @Root() alarm: Alarm,
+    @Ctx() context: GraphContext,
+  ): Promise<SourceAcknowledgement | null> {
+    return loader(context, sourceAcknowledgementByAlarmId).load(alarm.id);
   }
 }
