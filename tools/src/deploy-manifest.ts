@@ -78,6 +78,7 @@ export function deployManifest(
     name: string;
     version: string;
     engines: Record<string, string>;
+    overrides?: Record<string, string>;
   };
   const dependencies: Record<string, string> = {};
   const packages: Record<string, LockEntry> = {};
@@ -128,6 +129,9 @@ export function deployManifest(
     bin,
     engines: rootPackage.engines,
     dependencies,
+    // The lockfile was resolved under the repository's overrides; without them npm ci would
+    // judge the pinned versions against the ranges the overrides replace, and refuse.
+    ...(rootPackage.overrides ? { overrides: rootPackage.overrides } : {}),
   };
   const sorted = Object.fromEntries(
     Object.entries(packages).sort(([a], [b]) => a.localeCompare(b)),
