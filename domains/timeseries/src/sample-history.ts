@@ -18,6 +18,40 @@ export interface HistorySample extends Sample {
 }
 
 /**
+ * One statement for pages of several keys: a lateral range of the (tag_id, time) index each, up
+ * to `first + 1` samples. `computed` names expressions of `d.time` the page selects beside the
+ * sample, `select` what the statement returns of them.
+ */
+function pageStatement(select: string, computed: Record<string, string>): string {
+  const extra = Object.entries(computed)
+    .map(([name, expression]) => `, ${expression} as ${name}`)
+    .join('');
+  return `select q.key_index, ${select}
+       from unnest($1::uuid[], $2::text[]::timestamptz[], $3::text[]::timestamptz[],
+                   $4::text[]::timestamptz[], $5::int[])
+            with ordinality as q(tag_id, from_time, to_time, after_time, row_limit, key_index)
+      cross join lateral (
+        select d.time, d.value, d.text, d.quality${extra}
+          from datapoint d
+         where d.tag_id = q.tag_id
+           and (q.from_time is null or d.time >= q.from_time)
+           and (q.to_time is null or d.time < q.to_time)
+           and (q.after_time is null or d.time > q.after_time)
+         order by d.time
+         limit q.row_limit
+      ) d
+      order by q.key_index, d.time`;
+}
+
+const pageParameters = (keys: readonly HistoryPageKey[]) => [
+  keys.map((key) => key.tagId),
+  keys.map((key) => key.from),
+  keys.map((key) => key.to),
+  keys.map((key) => key.after),
+  keys.map((key) => key.first + 1),
+];
+
+/**
  * History pages of several tags (or windows), oldest first, in one statement with one lateral
  * range of the (tag_id, time) index each. Each page holds up to `first + 1` samples: the extra
  * one only tells that another page exists. Pages continue strictly after `after`, compared with
@@ -28,28 +62,10 @@ export async function historyPages(
   keys: readonly HistoryPageKey[],
 ): Promise<HistorySample[][]> {
   const rows = await sql.query<HistorySample & { key_index: number }>(
-    `select q.key_index, d.time, d.value, d.text, d.quality, d.exact_time as "exactTime"
-       from unnest($1::uuid[], $2::text[]::timestamptz[], $3::text[]::timestamptz[],
-                   $4::text[]::timestamptz[], $5::int[])
-            with ordinality as q(tag_id, from_time, to_time, after_time, row_limit, key_index)
-      cross join lateral (
-        select d.time, d.value, d.text, d.quality, ${exactTimeOf('d.time')} as exact_time
-          from datapoint d
-         where d.tag_id = q.tag_id
-           and (q.from_time is null or d.time >= q.from_time)
-           and (q.to_time is null or d.time < q.to_time)
-           and (q.after_time is null or d.time > q.after_time)
-         order by d.time
-         limit q.row_limit
-      ) d
-      order by q.key_index, d.time`,
-    [
-      keys.map((key) => key.tagId),
-      keys.map((key) => key.from),
-      keys.map((key) => key.to),
-      keys.map((key) => key.after),
-      keys.map((key) => key.first + 1),
-    ],
+    pageStatement(`d.time, d.value, d.text, d.quality, d.exact_time as "exactTime"`, {
+      exact_time: exactTimeOf('d.time'),
+    }),
+    pageParameters(keys),
   );
   const pages = keys.map((): HistorySample[] => []);
   for (const { key_index, ...sample } of rows) pages[Number(key_index) - 1]?.push(sample);
@@ -87,29 +103,10 @@ export async function historyColumns(
   keys: readonly HistoryPageKey[],
 ): Promise<HistoryColumns[]> {
   const rows = await sql.query<MicrosRow>(
-    `select q.key_index, d.micros, d.value, d.text, d.quality
-       from unnest($1::uuid[], $2::text[]::timestamptz[], $3::text[]::timestamptz[],
-                   $4::text[]::timestamptz[], $5::int[])
-            with ordinality as q(tag_id, from_time, to_time, after_time, row_limit, key_index)
-      cross join lateral (
-        select d.time, round(date_part('epoch', d.time) * 1000000) as micros,
-               d.value, d.text, d.quality
-          from datapoint d
-         where d.tag_id = q.tag_id
-           and (q.from_time is null or d.time >= q.from_time)
-           and (q.to_time is null or d.time < q.to_time)
-           and (q.after_time is null or d.time > q.after_time)
-         order by d.time
-         limit q.row_limit
-      ) d
-      order by q.key_index, d.time`,
-    [
-      keys.map((key) => key.tagId),
-      keys.map((key) => key.from),
-      keys.map((key) => key.to),
-      keys.map((key) => key.after),
-      keys.map((key) => key.first + 1),
-    ],
+    pageStatement('d.micros, d.value, d.text, d.quality', {
+      micros: `round(date_part('epoch', d.time) * 1000000)`,
+    }),
+    pageParameters(keys),
   );
   const pages = keys.map((): HistoryColumns => ({
     times: [],
