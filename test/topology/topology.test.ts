@@ -20,12 +20,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { unsTopic } from '@plantgraph/demo-catalog';
 import { composeServices, type ServiceProcess } from './compose-services.ts';
+import { DedicatedBroker } from './faults/fault-harness.ts';
 import { readyz, RoleProcess, startInOrder } from './processes.ts';
 
 /**
  * The production layout as separate OS processes, from the build output and compose.yaml's own
  * commands and environments: migrate, seed, two replicas of each subgraph, two gateways,
- * connectors with the example plant file and the simulator, on PostgreSQL and a real broker.
+ * connectors with the example plant file and the simulator, on PostgreSQL and Mosquitto. The broker
+ * is one of the test's own, run with deploy/mosquitto.conf as compose runs it: the connectors'
+ * persistent session must hold what the simulator publishes while they restart, and the default
+ * queue of a stock Mosquitto (1,000 messages) does not.
  *
  * Departures from compose, all outside the topology: the simulator runs at 600× plant speed (an
  * order completes in seconds), and the gateways' rate limit is off (the test is one client).
@@ -33,15 +37,14 @@ import { readyz, RoleProcess, startInOrder } from './processes.ts';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'dist/plantgraph.js');
 const databaseServer = process.env.TEST_DATABASE_URL;
-const brokerUrl = process.env.TEST_MQTT_URL;
 /** In place of compose's redis service; without it the gateways count their limits alone. */
 const redisUrl = process.env.TEST_REDIS_URL;
 const run = promisify(execFile);
 
-if (!databaseServer || !brokerUrl || !existsSync(cli)) {
+if (!databaseServer || !existsSync(cli)) {
   throw new Error(
-    'The topology test needs TEST_DATABASE_URL, TEST_MQTT_URL and the build output: ' +
-      '`npm run build && TEST_DATABASE_URL=… TEST_MQTT_URL=… npm run test:topology`.',
+    'The topology test needs TEST_DATABASE_URL, mosquitto on PATH and the build output: ' +
+      '`npm run build && TEST_DATABASE_URL=… npm run test:topology`.',
   );
 }
 
@@ -55,6 +58,8 @@ const gatewaySecret = randomBytes(48).toString('base64');
 const logDirectory = mkdtempSync(join(tmpdir(), 'plantgraph-topology-'));
 const extra: RoleProcess[] = [];
 
+let broker: DedicatedBroker;
+let brokerUrl: string;
 let services: ServiceProcess[];
 let processes: Map<string, RoleProcess>;
 let apiKey: string;
@@ -115,6 +120,8 @@ async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: num
 
 beforeAll(async () => {
   await admin(`create database ${databaseName}`);
+  broker = await DedicatedBroker.start();
+  brokerUrl = broker.url;
   services = await composeServices(join(root, 'compose.yaml'), {
     databaseUrl,
     mqttUrl: brokerUrl,
@@ -148,6 +155,7 @@ afterAll(async () => {
   for (const role of [...(processes?.values() ?? []), ...extra]) role.kill('SIGKILL');
   await Promise.all([...(processes?.values() ?? []), ...extra].map((role) => role.exited));
   await admin(`drop database if exists ${databaseName} with (force)`);
+  await broker?.down();
   console.log(`topology logs: ${logDirectory}`);
 }, 60_000);
 

@@ -6,6 +6,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   writeFileSync,
 } from 'node:fs';
 import {
@@ -44,7 +45,7 @@ export function faultEnvironment(): FaultEnvironment {
   if (!databaseServer || !existsSync(cli)) {
     throw new Error(
       'The fault cases need TEST_DATABASE_URL and the build output: ' +
-        '`npm run build && TEST_DATABASE_URL=… TEST_MQTT_URL=… npm run test:faults`.',
+        '`npm run build && TEST_DATABASE_URL=… npm run test:faults`.',
     );
   }
   return { databaseServer };
@@ -209,9 +210,9 @@ export async function createApiKey(databaseUrl: string, role = 'admin'): Promise
 }
 
 /**
- * A Mosquitto of the test's own on a free loopback port, with persistence in a temporary
- * directory and the queue limit of deploy/mosquitto.conf, so the test can stop and restart it
- * without touching the broker other tests use.
+ * A Mosquitto of the test's own, run with deploy/mosquitto.conf on a free loopback port and with
+ * persistence in a temporary directory, so the test can stop and restart it without touching the
+ * broker other tests use, and the limits it runs under are the ones a deployment gets.
  */
 export class DedicatedBroker {
   #child: ChildProcess | undefined;
@@ -228,17 +229,16 @@ export class DedicatedBroker {
     // Started as root, Mosquitto drops to its own user, which must be able to save its database.
     chmodSync(directory, 0o777);
     const broker = new DedicatedBroker(await freePort(), directory);
-    writeFileSync(
-      join(directory, 'mosquitto.conf'),
-      [
-        `listener ${broker.port} 127.0.0.1`,
-        'allow_anonymous true',
-        'persistence true',
-        `persistence_location ${directory}/`,
-        'max_queued_messages 100000',
-        '',
-      ].join('\n'),
-    );
+    // The shipped configuration (queue and in-flight limits included), on a port and in a
+    // directory of the test's own.
+    const shipped = readFileSync(join(root, 'deploy/mosquitto.conf'), 'utf8');
+    const config = shipped
+      .replace(/^listener 1883$/m, `listener ${broker.port} 127.0.0.1`)
+      .replace(/^persistence_location .*$/m, `persistence_location ${directory}/`);
+    if (!config.includes(`listener ${broker.port} `) || !config.includes(directory)) {
+      throw new Error('deploy/mosquitto.conf no longer has the listener and persistence lines');
+    }
+    writeFileSync(join(directory, 'mosquitto.conf'), config);
     await broker.up();
     return broker;
   }
