@@ -52,9 +52,27 @@ function eventAssets(mappings: readonly ResolvedEventMapping[]): Map<string, str
   return places;
 }
 
+/** Ids of the assets that more than one events mapping, of any connection, raises alarms on. */
+function sharedEventAssets(mappings: readonly ResolvedEventMapping[]): Set<string> {
+  const firstMapping = new Map<string, ResolvedEventMapping>();
+  const shared = new Set<string>();
+  for (const mapping of mappings) {
+    for (const assetId of [mapping.assetId, ...Object.values(mapping.assetIds)]) {
+      const first = firstMapping.get(assetId);
+      if (!first) firstMapping.set(assetId, mapping);
+      else if (first !== mapping) shared.add(assetId);
+    }
+  }
+  return shared;
+}
+
 /**
- * The open alarms on these assets that events mappings raised: every open alarm of the assets
- * but those whose code an alarm-bit mapping of the same asset owns.
+ * The open alarms on these assets that an events mapping raised, for a ConditionRefresh to clear
+ * those no condition is behind any more: every open alarm of the assets but those whose code an
+ * alarm-bit mapping of the same asset owns. An asset that another events mapping covers too is
+ * left out: what is open there may be the other mapping's, active on its server, and nothing
+ * stored says which mapping raised it. There a refresh clears only the alarms the connector saw
+ * raised since it started (docs/connectors.md).
  */
 export async function openEventAlarms(
   sql: Sql,
@@ -64,7 +82,10 @@ export async function openEventAlarms(
 ): Promise<OpenAlarm[]> {
   const places = eventAssets(eventMappingsOf(resolved, connectionId));
   const bits = new Set(resolved.alarms.map((alarm) => `${alarm.assetId}\u0000${alarm.code}`));
-  const rows = await openAlarmEvents(sql, assetIds);
+  const shared = sharedEventAssets(resolved.events ?? []);
+  const owned = assetIds.filter((assetId) => !shared.has(assetId));
+  if (owned.length === 0) return [];
+  const rows = await openAlarmEvents(sql, owned);
   return rows
     .filter((row) => !bits.has(`${row.asset_id}\u0000${row.code}`))
     .map((row) => ({
