@@ -1,7 +1,7 @@
 import type { DeadLetterRecord, IngestRecord, SourceSample } from './records.ts';
-import type { BackfillReport } from '@plantgraph/timeseries-domain';
+import type { BackfillReport, ServerLimits, SubscriptionPlan } from '@plantgraph/timeseries-domain';
 
-export type { BackfillReport };
+export type { BackfillReport, ServerLimits, SubscriptionPlan };
 import type { SourceConfig } from './plant-config.ts';
 
 /** Where connectors deliver: the one ingest pipeline. */
@@ -72,31 +72,7 @@ export interface ConnectionHealth {
    * OPC UA: the limits the server publishes and how the monitored items are spread over
    * subscriptions and calls within them (`Connection.serverLimits`, `Connection.subscriptionPlan`).
    */
-  setSubscriptionPlan?(limits: ServerLimitsReport, plan: SubscriptionPlanReport): void;
-}
-
-/** An OPC UA server's published limits; null is a limit not published, or 0: no limit. */
-export interface ServerLimitsReport {
-  maxSubscriptionsPerSession: number | null;
-  maxMonitoredItems: number | null;
-  maxMonitoredItemsPerSubscription: number | null;
-  maxMonitoredItemsPerCall: number | null;
-  maxNodesPerRead: number | null;
-  maxNodesPerBrowse: number | null;
-  maxNodesPerTranslateBrowsePathsToNodeIds: number | null;
-}
-
-/** How a connection's monitored items are spread over subscriptions and calls. */
-export interface SubscriptionPlanReport {
-  subscriptions: number;
-  itemsPerSubscription: number;
-  itemsPerCall: number;
-  /** Items planned. */
-  items: number;
-  /** Items the server's limits leave no room for. */
-  unplanned: number;
-  /** Plans the server refused and that were made again with lower limits. */
-  replans: number;
+  setSubscriptionPlan?(limits: ServerLimits, plan: SubscriptionPlan): void;
 }
 
 /** A running connector; `close` ends its connection and stops delivering. */

@@ -9,9 +9,9 @@ import {
   type DeadLetterRecord,
   type IngestRecord,
   type IngestSink,
-  type ServerLimitsReport,
+  type ServerLimits,
   type SignalMapper,
-  type SubscriptionPlanReport,
+  type SubscriptionPlan,
 } from '@plantgraph/ingest';
 import { freePort } from './fixture-server.ts';
 import {
@@ -27,7 +27,6 @@ import {
   defaultItemsPerCall,
   planSubscriptions,
   tightenLimits,
-  type ServerLimits,
 } from './server-limits.ts';
 import { routeOpcuaStackLogs } from './stack-logs.ts';
 
@@ -131,8 +130,8 @@ class CountingSink implements IngestSink {
 class PlanHealth implements ConnectionHealth {
   state = '';
   items = 0;
-  limits: ServerLimitsReport | undefined;
-  plan: SubscriptionPlanReport | undefined;
+  limits: ServerLimits | undefined;
+  plan: SubscriptionPlan | undefined;
   setState(state: string): void {
     this.state = state;
   }
@@ -142,7 +141,7 @@ class PlanHealth implements ConnectionHealth {
   }
   lost(): void {}
   setBehind(): void {}
-  setSubscriptionPlan(limits: ServerLimitsReport, plan: SubscriptionPlanReport): void {
+  setSubscriptionPlan(limits: ServerLimits, plan: SubscriptionPlan): void {
     this.limits = limits;
     this.plan = plan;
   }

@@ -6,22 +6,10 @@ import {
   type DataValue,
   type StatusCode,
 } from 'node-opcua';
+import type { ServerLimits, SubscriptionPlan } from '@plantgraph/ingest';
 
-/**
- * What a server says it can take (OPC UA Part 5, 6.3.2 ServerCapabilitiesType and 6.3.11
- * OperationLimitsType). `null` is a limit the server does not publish or publishes as 0, which
- * both mean "no limit". MaxSubscriptionsPerSession, MaxMonitoredItems and
- * MaxMonitoredItemsPerSubscription are new in 1.04/1.05, so older servers leave them out.
- */
-export interface ServerLimits {
-  maxSubscriptionsPerSession: number | null;
-  maxMonitoredItems: number | null;
-  maxMonitoredItemsPerSubscription: number | null;
-  maxMonitoredItemsPerCall: number | null;
-  maxNodesPerRead: number | null;
-  maxNodesPerBrowse: number | null;
-  maxNodesPerTranslateBrowsePathsToNodeIds: number | null;
-}
+/** The limits and plan as connection_status stores them (timeseries domain, connection-status.ts). */
+export type { ServerLimits, SubscriptionPlan };
 
 export type LimitName = keyof ServerLimits;
 
@@ -64,22 +52,6 @@ function limitValue(dataValue: DataValue | undefined): number | null {
 /** A limit as a chunk size: `null` (none) is as large as a chunk can be. */
 export function chunkSize(limit: number | null): number {
   return limit ?? Number.MAX_SAFE_INTEGER;
-}
-
-/** How the monitored items of one connection are spread over subscriptions and calls. */
-export interface SubscriptionPlan {
-  /** Subscriptions to create. */
-  subscriptions: number;
-  /** The most items any one subscription holds; they are spread evenly. */
-  itemsPerSubscription: number;
-  /** Monitored items per CreateMonitoredItems call. */
-  itemsPerCall: number;
-  /** Items the plan monitors. */
-  items: number;
-  /** Items the server's limits leave no room for; each becomes a dead letter. */
-  unplanned: number;
-  /** How often the server refused a plan within its published limits and it was made again. */
-  replans: number;
 }
 
 /** What is left of a session's limits besides the subscriptions the connector keeps. */

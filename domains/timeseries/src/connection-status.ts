@@ -68,7 +68,12 @@ export interface ConnectionRow {
   subscription_plan: SubscriptionPlan | null;
 }
 
-/** An OPC UA server's published limits (Part 5, ServerCapabilities); null: none published. */
+/**
+ * What an OPC UA server says it can take (Part 5, 6.3.2 ServerCapabilitiesType and 6.3.11
+ * OperationLimitsType). `null` is a limit the server does not publish or publishes as 0, which
+ * both mean "no limit". MaxSubscriptionsPerSession, MaxMonitoredItems and
+ * MaxMonitoredItemsPerSubscription are new in 1.04/1.05, so older servers leave them out.
+ */
 export interface ServerLimits {
   maxSubscriptionsPerSession: number | null;
   maxMonitoredItems: number | null;
@@ -81,11 +86,17 @@ export interface ServerLimits {
 
 /** How an OPC UA connection's monitored items are spread over subscriptions and calls. */
 export interface SubscriptionPlan {
+  /** Subscriptions to create. */
   subscriptions: number;
+  /** The most items any one subscription holds; they are spread evenly. */
   itemsPerSubscription: number;
+  /** Monitored items per CreateMonitoredItems call. */
   itemsPerCall: number;
+  /** Items the plan monitors. */
   items: number;
+  /** Items the server's limits leave no room for; each becomes a dead letter. */
   unplanned: number;
+  /** How often the server refused a plan within its published limits and it was made again. */
   replans: number;
 }
 

@@ -3,8 +3,8 @@ import { ingestMetrics } from '../metrics.ts';
 import type {
   ConnectionHealth,
   ConnectionState,
-  ServerLimitsReport,
-  SubscriptionPlanReport,
+  ServerLimits,
+  SubscriptionPlan,
 } from '../ports.ts';
 
 export type ConnectionKind = 'opcua' | 'mqtt';
@@ -27,8 +27,8 @@ export interface ConnectionSnapshot {
   /** The last history backfill this process ran; null keeps the one stored. */
   lastBackfill: BackfillReport | null;
   /** OPC UA: the server's published limits and the subscription plan made within them. */
-  serverLimits: ServerLimitsReport | null;
-  subscriptionPlan: SubscriptionPlanReport | null;
+  serverLimits: ServerLimits | null;
+  subscriptionPlan: SubscriptionPlan | null;
 }
 
 const WINDOW_SECONDS = 10;
@@ -83,8 +83,8 @@ export class ConnectionTracker implements ConnectionHealth {
   #lostMessages = 0;
   #behind = false;
   #lastBackfill: BackfillReport | null = null;
-  #serverLimits: ServerLimitsReport | null = null;
-  #subscriptionPlan: SubscriptionPlanReport | null = null;
+  #serverLimits: ServerLimits | null = null;
+  #subscriptionPlan: SubscriptionPlan | null = null;
   readonly #rate: MovingRate;
   readonly #now: () => number;
 
@@ -130,7 +130,7 @@ export class ConnectionTracker implements ConnectionHealth {
     ingestMetrics.connectionBehind.set({ connection: this.id }, behind ? 1 : 0);
   }
 
-  setSubscriptionPlan(limits: ServerLimitsReport, plan: SubscriptionPlanReport): void {
+  setSubscriptionPlan(limits: ServerLimits, plan: SubscriptionPlan): void {
     this.#serverLimits = { ...limits };
     this.#subscriptionPlan = { ...plan };
   }
