@@ -6,7 +6,7 @@ import {
 } from '@apollo/gateway';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
-import { scopeOf, signIdentity, WEBSOCKET_SIGNED_BODY, type Identity } from '@plantgraph/auth';
+import { scopeOf, type Identity } from '@plantgraph/auth';
 import type { Logger } from '@plantgraph/config';
 import { PlantgraphError } from '@plantgraph/errors';
 import { ACKNOWLEDGE, acknowledgement, isAcknowledgement } from '@plantgraph/graph';
@@ -17,10 +17,10 @@ import {
   type ExecutionResult,
   type GraphQLSchema,
 } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { EntityBatchingDataSource } from './entity-batching.ts';
 import { SignedDataSource } from './signed-data-source.ts';
+import { signedSubgraphSocket } from './subgraph-socket.ts';
 import { deliverTraced } from './subscription-trace.ts';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphReplicas } from './subgraph-replicas.ts';
 
@@ -29,9 +29,6 @@ export const MAX_PENDING_EVENTS = 1000;
 
 /** Plans kept for reuse; MES screens send the same few documents over and over. */
 const MAX_CACHED_PLANS = 500;
-
-/** The longest wait between attempts to reach a lost subgraph again. */
-const MAX_RECONNECT_WAIT_MS = 5000;
 
 const tooSlow = new PlantgraphError(
   'SERVICE_UNAVAILABLE',
@@ -318,26 +315,12 @@ export class FederatedSubscriptions {
     if (client) return client;
     const replicas = this.#replicas.get(serviceName);
     if (!replicas) throw new Error(`No URL for subgraph ${serviceName}`);
-    client = createClient({
-      // Each (re)connect takes the next replica, so a lost replica's subscriptions move over.
-      url: () => replicas.pick().replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      lazy: true,
-      connectionParams: () =>
-        signIdentity(this.options.gatewaySecret, identity, WEBSOCKET_SIGNED_BODY),
-      // An upstream restart must not end client subscriptions: reconnect and resubscribe.
-      retryAttempts: Number.POSITIVE_INFINITY,
-      shouldRetry: () => true,
-      // graphql-ws's default doubles without bound; a replica back after a minute must not wait
-      // for an attempt scheduled an hour later.
-      retryWait: (retries) =>
-        new Promise((resolve) =>
-          setTimeout(
-            resolve,
-            Math.min(250 * 2 ** retries, MAX_RECONNECT_WAIT_MS) + Math.random() * 250,
-          ),
-        ),
-    });
+    // Each (re)connect takes the next replica, so a lost replica's subscriptions move over.
+    client = signedSubgraphSocket(
+      () => replicas.pick().replace(/^http/, 'ws'),
+      this.options.gatewaySecret,
+      identity,
+    );
     client.on('closed', () => this.#lost(key));
     this.#clients.set(key, client);
     return client;

@@ -1,16 +1,13 @@
 import type { Transport } from '@graphql-mesh/transport-common';
 import { buildGraphQLWSExecutor } from '@graphql-tools/executor-graphql-ws';
-import { scopeOf, signIdentity, WEBSOCKET_SIGNED_BODY, type Identity } from '@plantgraph/auth';
-import { createClient, type Client } from 'graphql-ws';
+import { scopeOf, type Identity } from '@plantgraph/auth';
+import type { Client } from 'graphql-ws';
 import type { ExecutionResult } from 'graphql';
-import WebSocket from 'ws';
+import { signedSubgraphSocket } from '../subgraph-socket.ts';
 import { withoutTraceExtensions } from '../subscription-trace.ts';
 
 /** The transport kind Hive Gateway's HTTP transport hands subscriptions to (`transports`). */
 export const SIGNED_SUBSCRIPTIONS = 'plantgraph-ws';
-
-/** The longest wait between attempts to reach a lost subgraph again, as in the Node gateway. */
-const MAX_RECONNECT_WAIT_MS = 5000;
 
 type SubgraphExecutor = ReturnType<typeof buildGraphQLWSExecutor>;
 
@@ -36,22 +33,7 @@ export function signedSubscriptions(gatewaySecret: string): Transport {
         const scope = scopeOf(identity);
         const open = sockets.get(scope);
         if (open) return open.execute;
-        const client = createClient({
-          url,
-          webSocketImpl: WebSocket,
-          lazy: true,
-          connectionParams: () => signIdentity(gatewaySecret, identity, WEBSOCKET_SIGNED_BODY),
-          // A subgraph restart must not end client subscriptions: reconnect and resubscribe.
-          retryAttempts: Number.POSITIVE_INFINITY,
-          shouldRetry: () => true,
-          retryWait: (retries) =>
-            new Promise((resolve) =>
-              setTimeout(
-                resolve,
-                Math.min(250 * 2 ** retries, MAX_RECONNECT_WAIT_MS) + Math.random() * 250,
-              ),
-            ),
-        });
+        const client = signedSubgraphSocket(url, gatewaySecret, identity);
         const execute = buildGraphQLWSExecutor(client);
         sockets.set(scope, { client, execute });
         return execute;
