@@ -35,6 +35,14 @@ describe('requireTimeZone and checkBucketCount', () => {
     expect(() => requireTimeZone('Mars/Olympus', 'timezone')).toThrow(/Argument "timezone"/);
   });
 
+  it('answers a name checked before as the first time, and refuses a bad one every time', () => {
+    expect(requireTimeZone('europe/berlin')).toBe('Europe/Berlin');
+    expect(requireTimeZone('europe/berlin')).toBe('Europe/Berlin');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(() => requireTimeZone('Mars/Olympus', 'tz')).toThrow(/Argument "tz"/);
+    }
+  });
+
   it('states the bucket count and the limit', () => {
     const from = new Date('2026-01-01T00:00:00Z');
     const to = new Date('2026-01-02T00:00:00Z');

@@ -66,13 +66,26 @@ export function parseInterval(text: string, argument = 'interval'): BucketInterv
   return { count, unit, calendar, approxMs: count * UNIT_MS[unit], sql: `${count} ${sqlUnit}` };
 }
 
+/**
+ * Names checked before, with their canonical spelling: building an Intl.DateTimeFormat to check
+ * one costs more than the rest of an aggregate's argument checks. Bounded, as a name is
+ * caller input (IANA knows about 600 zones).
+ */
+const knownTimeZones = new Map<string, string>();
+const MAX_KNOWN_TIME_ZONES = 2000;
+
 /** Checks an IANA time zone name ("Europe/Berlin", "UTC"); BAD_USER_INPUT naming `argument`. */
 export function requireTimeZone(name: string, argument = 'timezone'): string {
+  const known = knownTimeZones.get(name);
+  if (known) return known;
+  let zone: string;
   try {
-    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+    zone = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
     throw new BadUserInputError(argument, `"${name}" is not a known IANA time zone`);
   }
+  if (knownTimeZones.size < MAX_KNOWN_TIME_ZONES) knownTimeZones.set(name, zone);
+  return zone;
 }
 
 /**
