@@ -1,17 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DataType,
-  OPCUACertificateManager,
-  OPCUAServer,
-  StatusCodes,
-  nodesets,
-  type UAVariable,
-} from 'node-opcua';
+import { DataType, StatusCodes, type UAVariable } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@plantgraph/config';
+import { loopbackServer } from '@plantgraph/opcua-connector/fixture-server';
 import { startConnectors, type ConnectorRuntime } from '@plantgraph/connector-runtime';
 import { metricsRegistry, parsePlantConfig, type PlantConfig } from '@plantgraph/ingest';
 import { openTestDatabase, SubgraphClient, until, type TestDatabase } from '@plantgraph/testing';
@@ -60,33 +53,9 @@ let temperatureTagId: string;
 let clock = Date.now() - 10 * 60_000;
 const nextTime = () => new Date((clock += 1000));
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 /** A PLC whose Temperature is historized (the last 100 values) and whose Pressure is not. */
 async function startPlc(pki: string): Promise<Plc> {
-  const port = await freePort();
-  const server = new OPCUAServer({
-    port,
-    hostname: '127.0.0.1',
-    resourcePath: '/plc',
-    nodeset_filename: [nodesets.standard],
-    serverCertificateManager: new OPCUACertificateManager({
-      rootFolder: join(pki, 'server'),
-      automaticallyAcceptUnknownCertificate: true,
-    }),
-    userCertificateManager: new OPCUACertificateManager({
-      rootFolder: join(pki, 'user'),
-      automaticallyAcceptUnknownCertificate: true,
-    }),
-  });
-  await server.initialize();
+  const { server, endpoint } = await loopbackServer({ resourcePath: 'plc', pkiFolder: pki });
   const addressSpace = server.engine.addressSpace!;
   const namespace = addressSpace.registerNamespace('urn:plantgraph:history-backfill');
   const variables = new Map<string, UAVariable>();
@@ -103,7 +72,7 @@ async function startPlc(pki: string): Promise<Plc> {
   addressSpace.installHistoricalDataNode(variables.get('Temperature')!, { maxOnlineValues: 100 });
   await server.start();
   return {
-    endpoint: `opc.tcp://127.0.0.1:${port}/plc`,
+    endpoint,
     set(name, value, time) {
       const variable = variables.get(name)!;
       variable.setValueFromSource({ dataType: DataType.Double, value }, StatusCodes.Good, time);

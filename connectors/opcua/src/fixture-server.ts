@@ -1,17 +1,17 @@
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DataType,
-  OPCUACertificateManager,
-  OPCUAServer,
   StatusCodes,
   VariantArrayType,
-  nodesets,
+  type OPCUAServer,
   type StatusCode,
   type UAVariable,
 } from 'node-opcua';
 import { addFixtureStructures, type FixtureStructures } from './fixture-structures.ts';
+import { loopbackServer } from './loopback-server.ts';
+
+export { freePort, loopbackServer, type LoopbackServer } from './loopback-server.ts';
 
 export {
   SPINDLE_INITIAL,
@@ -90,35 +90,15 @@ export interface FixtureServer {
   stop(): Promise<void>;
 }
 
-/** A TCP port that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 const pkiRoot = join(tmpdir(), 'plantgraph-opcua-test');
 
 /** Starts the fixture server on 127.0.0.1:`port`. */
 export async function startFixtureServer(options: FixtureServerOptions): Promise<FixtureServer> {
-  const server = new OPCUAServer({
+  const { server, endpoint } = await loopbackServer({
     port: options.port,
-    hostname: '127.0.0.1',
-    resourcePath: '/fixture',
-    nodeset_filename: [nodesets.standard],
-    serverCertificateManager: new OPCUACertificateManager({
-      rootFolder: join(pkiRoot, 'server-pki'),
-      automaticallyAcceptUnknownCertificate: true,
-    }),
-    userCertificateManager: new OPCUACertificateManager({
-      rootFolder: join(pkiRoot, 'user-pki'),
-      automaticallyAcceptUnknownCertificate: true,
-    }),
+    resourcePath: 'fixture',
+    pkiFolder: pkiRoot,
   });
-  await server.initialize();
   const nodes = buildAddressSpace(server, options.speedNodeNumber ?? 1000);
   const structures = await addFixtureStructures(server, FIXTURE_START);
   for (const name of options.historizing ?? []) {
@@ -132,7 +112,7 @@ export async function startFixtureServer(options: FixtureServerOptions): Promise
   return {
     server,
     structures,
-    endpoint: `opc.tcp://127.0.0.1:${options.port}/fixture`,
+    endpoint,
     set(name, value, time, status = StatusCodes.Good) {
       const variable = nodes.get(name);
       if (!variable) throw new Error(`no fixture variable ${name}`);

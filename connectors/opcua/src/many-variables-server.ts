@@ -2,15 +2,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DataType,
-  OPCUACertificateManager,
-  OPCUAServer,
   StatusCodes,
   VariableIds,
   Variant,
-  nodesets,
+  type OPCUAServer,
   type ServerCapabilitiesOptions,
   type UAVariable,
 } from 'node-opcua';
+import { loopbackServer } from './loopback-server.ts';
 
 /**
  * An OPC UA server with many Double variables `ns=2;s=V<n>` (n from 0), for the tests and the
@@ -49,28 +48,18 @@ const pkiRoot = join(tmpdir(), 'plantgraph-opcua-many');
 export async function startManyVariablesServer(
   options: ManyVariablesServerOptions,
 ): Promise<ManyVariablesServer> {
-  const server = new OPCUAServer({
+  const { server, endpoint } = await loopbackServer({
     port: options.port,
-    hostname: '127.0.0.1',
-    resourcePath: '/many',
-    nodeset_filename: [nodesets.standard],
+    resourcePath: 'many',
+    pkiFolder: pkiRoot,
     serverCapabilities: options.serverCapabilities,
-    serverCertificateManager: new OPCUACertificateManager({
-      rootFolder: join(pkiRoot, 'server-pki'),
-      automaticallyAcceptUnknownCertificate: true,
-    }),
-    userCertificateManager: new OPCUACertificateManager({
-      rootFolder: join(pkiRoot, 'user-pki'),
-      automaticallyAcceptUnknownCertificate: true,
-    }),
   });
-  await server.initialize();
   const variables = addVariables(server, options.variables);
   if (options.hideLimits) hideLimits(server);
   await server.start();
   return {
     server,
-    endpoint: `opc.tcp://127.0.0.1:${options.port}/many`,
+    endpoint,
     setAll(value, time) {
       variables.forEach((variable, index) => {
         const variant = { dataType: DataType.Double, value: value(index) };

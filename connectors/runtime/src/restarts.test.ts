@@ -1,19 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
-import {
-  DataType,
-  OPCUACertificateManager,
-  OPCUAServer,
-  StatusCodes,
-  nodesets,
-  type UAVariable,
-} from 'node-opcua';
+import { DataType, StatusCodes, type UAVariable } from 'node-opcua';
 import { encodePayload, type UMetric } from 'sparkplug-payload/lib/sparkplugbpayload.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@plantgraph/config';
+import { loopbackServer } from '@plantgraph/opcua-connector/fixture-server';
 import { parsePlantConfig, type PlantConfig } from '@plantgraph/ingest';
 import {
   openTestDatabase,
@@ -54,32 +47,8 @@ interface Plc {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 async function startPlc(pki: string): Promise<Plc> {
-  const port = await freePort();
-  const server = new OPCUAServer({
-    port,
-    hostname: '127.0.0.1',
-    resourcePath: '/plc',
-    nodeset_filename: [nodesets.standard],
-    serverCertificateManager: new OPCUACertificateManager({
-      rootFolder: join(pki, 'server'),
-      automaticallyAcceptUnknownCertificate: true,
-    }),
-    userCertificateManager: new OPCUACertificateManager({
-      rootFolder: join(pki, 'user'),
-      automaticallyAcceptUnknownCertificate: true,
-    }),
-  });
-  await server.initialize();
+  const { server, endpoint } = await loopbackServer({ resourcePath: 'plc', pkiFolder: pki });
   const addressSpace = server.engine.addressSpace;
   if (!addressSpace) throw new Error('address space not loaded');
   const namespace = addressSpace.registerNamespace('urn:plantgraph:restarts');
@@ -96,7 +65,7 @@ async function startPlc(pki: string): Promise<Plc> {
   }
   await server.start();
   const plcLike: Plc = {
-    endpoint: `opc.tcp://127.0.0.1:${port}/plc`,
+    endpoint,
     set(name, value) {
       const variable = variables.get(name)!;
       variable.setValueFromSource(
