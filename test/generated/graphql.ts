@@ -1109,6 +1109,8 @@ export type OpcuaServerLimits = {
   maxMonitoredItemsPerSubscription?: Maybe<Scalars['Int']['output']>;
   /** Nodes one Browse call may browse. */
   maxNodesPerBrowse?: Maybe<Scalars['Int']['output']>;
+  /** Nodes one HistoryRead call may read raw values of (the history backfill reads in calls of at most this many). */
+  maxNodesPerHistoryReadData?: Maybe<Scalars['Int']['output']>;
   /** Nodes one Read call may read. */
   maxNodesPerRead?: Maybe<Scalars['Int']['output']>;
   /** Browse paths one TranslateBrowsePathsToNodeIds call may translate. */

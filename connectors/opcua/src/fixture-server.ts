@@ -9,7 +9,7 @@ import {
   type UAVariable,
 } from 'node-opcua';
 import { addFixtureStructures, type FixtureStructures } from './fixture-structures.ts';
-import { loopbackServer } from './loopback-server.ts';
+import { loopbackServer, type LoopbackServerOptions } from './loopback-server.ts';
 
 export { freePort, loopbackServer, type LoopbackServer } from './loopback-server.ts';
 
@@ -78,6 +78,8 @@ export interface FixtureServerOptions {
    */
   historizing?: readonly FixtureVariable[];
   historyValues?: number;
+  /** Limits the server publishes and enforces, as a small PLC's would be. */
+  serverCapabilities?: LoopbackServerOptions['serverCapabilities'];
 }
 
 export interface FixtureServer {
@@ -98,6 +100,7 @@ export async function startFixtureServer(options: FixtureServerOptions): Promise
     port: options.port,
     resourcePath: 'fixture',
     pkiFolder: pkiRoot,
+    serverCapabilities: options.serverCapabilities,
   });
   const nodes = buildAddressSpace(server, options.speedNodeNumber ?? 1000);
   const structures = await addFixtureStructures(server, FIXTURE_START);

@@ -226,4 +226,64 @@ describe('OPC UA history backfill after a reconnect', () => {
     // Only tag mappings take history values: nothing else was written.
     expect(sink.written.every((record) => record.kind === 'datapoint')).toBe(true);
   }, 90_000);
+
+  it("reads no more nodes per HistoryRead call than the server's MaxNodesPerHistoryReadData", async () => {
+    const fixture = await startFixtureServer({
+      port: await freePort(),
+      historizing: ['temperature', 'pressure'],
+      // The server refuses a HistoryRead of two nodes with BadTooManyOperations.
+      serverCapabilities: { operationLimits: { maxNodesPerHistoryReadData: 1 } },
+    });
+    const base = Date.now() - 60_000;
+    fixture.set('temperature', 30, new Date(base));
+    fixture.set('pressure', 2.5, new Date(base + 1000));
+    const config = parsePlantConfig(
+      {
+        connections: [
+          {
+            kind: 'opcua',
+            id: 'press-plc',
+            endpoint: fixture.endpoint,
+            publishingIntervalMs: 50,
+            backfill: { maxWindow: '1h' },
+          },
+        ],
+        mappings: {
+          tags: (['temperature', 'pressure'] as const).map((name) => ({
+            connection: 'press-plc',
+            source: { nodeId: fixtureNodes[name] },
+            asset: PRESS,
+            tag: name,
+          })),
+        },
+      },
+      'test',
+    );
+    const mapper = createSignalMapper({
+      connections: config.connections,
+      tags: config.mappings.tags.map((m) => ({ ...m, assetId: 'press', tagId: m.tag })),
+      states: [],
+      counters: [],
+      alarms: [],
+    });
+    const relay = new Relay(await freePort(), Number(new URL(fixture.endpoint).port));
+    const health = new ConnectionTracker('press-plc', 'opcua', fixture.endpoint, Date.now);
+    const connector = startOpcuaConnector({
+      connection: opcuaConnectionSchema.parse(config.connections[0]),
+      mapper,
+      sink: new StoringSink(),
+      health,
+      logger,
+      pkiFolder,
+      lastStored: async () => new Map(),
+    });
+    running.push({ connector, fixture, relay });
+    const reports: BackfillReport[] = [];
+    connector.on('backfilled', (report) => reports.push(report));
+
+    await waitFor(() => expect(reports).toHaveLength(1));
+    expect(reports[0]).toMatchObject({ nodes: 2, nodesUnsupported: 0, error: null });
+    expect(reports[0]!.valuesRead).toBeGreaterThanOrEqual(2);
+    await waitFor(() => expect(health.snapshot().serverLimits?.maxNodesPerHistoryReadData).toBe(1));
+  }, 60_000);
 });

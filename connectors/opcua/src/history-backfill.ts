@@ -5,7 +5,6 @@ import {
   ReadRawModifiedDetails,
   StatusCodes,
   TimestampsToReturn,
-  VariableIds,
   type ClientSession,
   type DataValue,
   type HistoryReadResult,
@@ -19,6 +18,7 @@ import {
   type SignalMapper,
 } from '@plantgraph/ingest';
 import { chunks } from './common.ts';
+import { chunkSize, type ServerLimits } from './server-limits.ts';
 import { describeDataValue, sampleTime, toSourceSample } from './sample.ts';
 import type { Target } from './subscriptions.ts';
 
@@ -97,12 +97,14 @@ export class HistoryBackfill {
 
   /**
    * Backfills `targets` up to `until` (when the connection was back; live values take over from
-   * there). Never throws: a failure ends the backfill early and is the report's `error`.
+   * there), in calls within the server's `limits` (the connector's, lowered by any refusal).
+   * Never throws: a failure ends the backfill early and is the report's `error`.
    */
   async run(
     session: ClientSession,
     targets: readonly Target[],
     until: Date,
+    limits: Pick<ServerLimits, 'maxNodesPerRead' | 'maxNodesPerHistoryReadData'>,
   ): Promise<BackfillReport> {
     const startedAt = new Date();
     const earliest = new Date(until.getTime() - this.#maxWindowMs);
@@ -110,13 +112,20 @@ export class HistoryBackfill {
     let planned: PlannedNode[] = [];
     let error: string | null = null;
     try {
-      const limits = await operationLimits(session);
-      const readable = await this.#historyReadable(session, targets, limits.read, tally);
+      const readable = await this.#historyReadable(
+        session,
+        targets,
+        chunkSize(limits.maxNodesPerRead),
+        tally,
+      );
       const seenAtLoss = this.#seenAtLoss ?? new Map<string, Date>();
       this.#seenAtLoss = undefined;
       planned = await this.#plan(readable, earliest, until, seenAtLoss);
       tally.nodes = planned.length;
-      const perCall = Math.min(this.#options.config.nodesPerRead, limits.historyRead);
+      const perCall = Math.min(
+        this.#options.config.nodesPerRead,
+        chunkSize(limits.maxNodesPerHistoryReadData),
+      );
       for (const batch of chunks(planned, perCall)) await this.#read(session, batch, until, tally);
     } catch (failure) {
       error = (failure as Error).message;
@@ -284,24 +293,6 @@ async function historyRead(
 /** The source time a value is stored at (see sampleTime); history values always carry one. */
 function timeOf(value: DataValue): number {
   return (value.sourceTimestamp ?? value.serverTimestamp)?.getTime() ?? Number.NaN;
-}
-
-/**
- * MaxNodesPerRead and MaxNodesPerHistoryReadData (Part 5, 6.3.11 OperationLimitsType); a limit
- * the server does not publish, or publishes as 0, is none.
- */
-async function operationLimits(session: ClientSession) {
-  const limits = await session.read(
-    [
-      VariableIds.Server_ServerCapabilities_OperationLimits_MaxNodesPerRead,
-      VariableIds.Server_ServerCapabilities_OperationLimits_MaxNodesPerHistoryReadData,
-    ].map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })),
-  );
-  const limit = (value: DataValue | undefined) => {
-    const count = value?.statusCode.isGood() ? Number(value.value.value) : 0;
-    return count > 0 ? count : Number.MAX_SAFE_INTEGER;
-  };
-  return { read: limit(limits[0]), historyRead: limit(limits[1]) };
 }
 
 /** A value that cannot be stored: its address, payload, why, and its time. */

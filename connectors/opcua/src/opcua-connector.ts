@@ -397,7 +397,7 @@ class OpcuaConnectorImpl extends EventEmitter<OpcuaConnectorEvents> implements O
     if (!backfill || tagged.length === 0) return;
     const until = new Date();
     this.#delivery.push(async () => {
-      const report = await backfill.run(session, tagged, until);
+      const report = await backfill.run(session, tagged, until, await this.#knownLimits(session));
       this.#log.info({ ...report }, 'history backfilled');
       this.#options.health.backfilled?.(report);
       this.emit('backfilled', report);

@@ -42,6 +42,7 @@ const noLimits: ServerLimits = {
   maxNodesPerRead: null,
   maxNodesPerBrowse: null,
   maxNodesPerTranslateBrowsePathsToNodeIds: null,
+  maxNodesPerHistoryReadData: null,
 };
 
 describe('planSubscriptions', () => {

@@ -24,6 +24,8 @@ const limitNodes: Record<LimitName, number> = {
   maxNodesPerBrowse: VariableIds.Server_ServerCapabilities_OperationLimits_MaxNodesPerBrowse,
   maxNodesPerTranslateBrowsePathsToNodeIds:
     VariableIds.Server_ServerCapabilities_OperationLimits_MaxNodesPerTranslateBrowsePathsToNodeIds,
+  maxNodesPerHistoryReadData:
+    VariableIds.Server_ServerCapabilities_OperationLimits_MaxNodesPerHistoryReadData,
 };
 
 const limitNames = Object.keys(limitNodes) as LimitName[];

@@ -82,6 +82,8 @@ export interface ServerLimits {
   maxNodesPerRead: number | null;
   maxNodesPerBrowse: number | null;
   maxNodesPerTranslateBrowsePathsToNodeIds: number | null;
+  /** Nodes one HistoryRead of raw values may read; absent from limits stored before it was read. */
+  maxNodesPerHistoryReadData: number | null;
 }
 
 /** How an OPC UA connection's monitored items are spread over subscriptions and calls. */

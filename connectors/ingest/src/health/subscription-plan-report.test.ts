@@ -23,6 +23,7 @@ const limits = {
   maxNodesPerRead: 1000,
   maxNodesPerBrowse: null,
   maxNodesPerTranslateBrowsePathsToNodeIds: null,
+  maxNodesPerHistoryReadData: null,
 };
 const plan = {
   subscriptions: 2,

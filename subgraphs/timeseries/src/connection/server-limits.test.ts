@@ -14,6 +14,7 @@ const serverLimits = {
   maxNodesPerRead: 1000,
   maxNodesPerBrowse: null,
   maxNodesPerTranslateBrowsePathsToNodeIds: 1000,
+  maxNodesPerHistoryReadData: 500,
 };
 const subscriptionPlan = {
   subscriptions: 2,
@@ -67,7 +68,7 @@ describe('Connection.serverLimits and subscriptionPlan', () => {
            id
            serverLimits { maxSubscriptionsPerSession maxMonitoredItems
              maxMonitoredItemsPerSubscription maxMonitoredItemsPerCall maxNodesPerRead
-             maxNodesPerBrowse maxNodesPerTranslateBrowsePathsToNodeIds }
+             maxNodesPerBrowse maxNodesPerTranslateBrowsePathsToNodeIds maxNodesPerHistoryReadData }
            subscriptionPlan { subscriptions itemsPerSubscription itemsPerCall items unplanned
              replans }
          } }`,

@@ -34,6 +34,14 @@ export class OpcuaServerLimits {
   })
   maxNodesPerTranslateBrowsePathsToNodeIds!: number | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Nodes one HistoryRead call may read raw values of (the history backfill reads in calls ' +
+      'of at most this many).',
+  })
+  maxNodesPerHistoryReadData!: number | null;
+
   static from(limits: ServerLimits): OpcuaServerLimits {
     return Object.assign(new OpcuaServerLimits(), limits);
   }
