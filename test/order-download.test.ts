@@ -1159,6 +1159,41 @@ function unsTests(env: Live): void {
       await sent.close();
     }
   });
+
+  it('downloads over an interface a new configuration changed, without a restart', async () => {
+    const { plant } = env;
+    const running = plant.config;
+    // The robot's real order topic, where the simulated machine listens, instead of the silent one.
+    const changed: PlantConfig = {
+      ...running,
+      downloads: running.downloads.map((download) =>
+        download.asset === PAINT_ROBOT_02
+          ? { ...download, topic: topic(PAINT_ROBOT_02, 'download').replace(/\/download$/, '') }
+          : download,
+      ),
+    };
+    const machine = simulated(plant.mqtt.machines, PAINT_ROBOT_02);
+    const real = await watchTopic(env, topic(PAINT_ROBOT_02, 'download'));
+    const silent = await watchTopic(env, `${plant.unsPrefix}${SILENT_TOPIC}/download`);
+    try {
+      await plant.runtime.reconcile(changed, null);
+      const target = await machineInGraph(env, PAINT_ROBOT_02);
+      const order = await releasedOrder(env, target);
+      await download(env, order.id, target.id);
+      await waitForStatus(env, order.id, ACKNOWLEDGED, 30_000);
+      const [command, ...more] = await commandsOf(env, order.id);
+      expect(more).toEqual([]);
+      expect(command).toMatchObject({ state: 'ACKNOWLEDGED', attempts: 1 });
+      await eventually(async () => real.messages.length > 0, 5000, 'the download on the broker');
+      expect(real.messages.map((message) => message.commandId)).toEqual([command!.id]);
+      expect(silent.messages).toEqual([]);
+      expect(machine.activeCommandId).toBe(command!.id);
+    } finally {
+      await real.close();
+      await silent.close();
+      await plant.runtime.reconcile(running, null);
+    }
+  }, 90_000);
 }
 
 /**

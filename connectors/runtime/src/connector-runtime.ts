@@ -30,8 +30,8 @@ import {
 import { ConfigFollower, type ConfigFollowing } from './config-follower.ts';
 import { DeadLetterReplayer } from './dead-letter-replay.ts';
 import { EventPublisher } from './event-publisher.ts';
-import { openDownloadTargets } from './orders/download-targets.ts';
-import { OrderDispatcher } from './orders/order-dispatcher.ts';
+import type { OrderDispatcher } from './orders/order-dispatcher.ts';
+import { RunningDownloads } from './orders/running-downloads.ts';
 import { lastStoredTimes } from './last-stored.ts';
 import { lockSpool } from './spool-lock.ts';
 
@@ -70,15 +70,16 @@ export interface ConnectorRuntime {
   mapper: SignalMapper;
   /** The running connectors, one per connection. */
   readonly connectors: Connector[];
-  orders: OrderDispatcher;
+  /** The dispatcher of the order downloads running now; a reconciliation may replace it. */
+  readonly orders: OrderDispatcher;
   /** The stored version running; null for a configuration that is not a stored version. */
   readonly configVersion: number | null;
   /**
    * Runs another configuration: mappings change in place (unchanged ones keep what they
    * remember), OPC UA monitored items are added and removed on the running session, a connection
-   * whose settings changed reconnects, and added or removed connections start or stop. Calls
-   * are taken one at a time. A configuration that does not resolve (an asset path) throws and
-   * leaves the running one in place.
+   * whose settings changed reconnects, added or removed connections start or stop, and changed
+   * order downloads are opened anew. Calls are taken one at a time. A configuration that does not
+   * resolve (an asset path) throws and leaves the running one in place.
    */
   reconcile(config: PlantConfig, version: number | null): Promise<void>;
   close(): Promise<void>;
@@ -119,24 +120,31 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
   });
   for (const connection of config.connections) await connections.start(connection);
   const replayer = new DeadLetterReplayer({ sql, config, mapper, sink: writer, logger });
-  const running = new RunningConfig({ sql, mapper, writer, health, connections, replayer, logger });
-  running.setVersion(options.configVersion ?? null);
+  stampVersion({ writer, health }, options.configVersion ?? null);
   health.reportEvery(options.healthIntervalMs ?? 5000);
   replayer.start();
-  const downloads = await openDownloadTargets(
-    sql,
+  const downloads = await RunningDownloads.start(
+    {
+      sql,
+      events: options.events,
+      logger,
+      busUrl: options.busUrl ?? '',
+      pollMs: options.orderPollMs,
+      connectors: () => connections.handles(),
+    },
     config,
-    connections.handles(),
-    options.busUrl ?? '',
   );
-  const orders = new OrderDispatcher({
+  const running = new RunningConfig({
     sql,
-    events: options.events,
+    mapper,
+    writer,
+    health,
+    connections,
+    replayer,
+    downloads,
     logger,
-    targets: downloads.targets,
-    pollMs: options.orderPollMs,
   });
-  await orders.start();
+  running.setVersion(options.configVersion ?? null);
   const conditionAcks =
     options.events &&
     new ConditionAcknowledger({
@@ -160,7 +168,9 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
     get connectors() {
       return connections.list();
     },
-    orders,
+    get orders() {
+      return downloads.dispatcher;
+    },
     get configVersion() {
       return running.version;
     },
@@ -168,7 +178,6 @@ export async function startConnectors(options: ConnectorRuntimeOptions): Promise
     async close() {
       await follower?.stop();
       await conditionAcks?.stop();
-      await orders.stop();
       await downloads.close();
       replayer.stop();
       await connections.closeAll();
@@ -334,7 +343,17 @@ interface RunningConfigParts {
   health: HealthReporter;
   connections: RunningConnections;
   replayer: DeadLetterReplayer;
+  downloads: RunningDownloads;
   logger: Logger;
+}
+
+/** The version dead letters and health reports carry. */
+function stampVersion(
+  parts: Pick<RunningConfigParts, 'writer' | 'health'>,
+  version: number | null,
+): void {
+  parts.writer.configVersion = version;
+  parts.health.configVersion = version;
 }
 
 /** The configuration version running, and the one way to change it. */
@@ -346,8 +365,7 @@ class RunningConfig {
 
   setVersion(version: number | null): void {
     this.version = version;
-    this.parts.writer.configVersion = version;
-    this.parts.health.configVersion = version;
+    stampVersion(this.parts, version);
   }
 
   reconcile(config: PlantConfig, version: number | null): Promise<void> {
@@ -357,14 +375,16 @@ class RunningConfig {
   }
 
   async #reconcile(config: PlantConfig, version: number | null): Promise<void> {
-    const { sql, mapper, connections, replayer, logger } = this.parts;
+    const { sql, mapper, connections, replayer, downloads, logger } = this.parts;
     const resolved = await resolvePlantConfig(sql, config);
     requireBroker(config, connections.context.busUrl || undefined);
+    await downloads.check(config);
     mapper.reconcile(resolved);
     connections.context.resolved = resolved;
     replayer.useConfig(config);
     this.setVersion(version);
     await connections.reconcile(config.connections);
+    await downloads.reconcile(config);
     logger.info({ version, connections: config.connections.length }, 'configuration reconciled');
   }
 }

@@ -8,6 +8,39 @@ import { OpcuaOrderChannel } from './opcua-order-channel.ts';
 import type { DownloadTarget } from './order-dispatcher.ts';
 import { UnsOrderChannel } from './uns-order-channel.ts';
 
+/** The connections of `connectors` (this process's partition) and the downloads over them. */
+export function downloadsOver(
+  plantConfig: PlantConfig,
+  connectors: readonly Pick<Connector, 'connectionId'>[],
+) {
+  const running = new Set(connectors.map((connector) => connector.connectionId));
+  return {
+    connections: plantConfig.connections.filter((connection) => running.has(connection.id)),
+    downloads: plantConfig.downloads.filter((download) => running.has(download.connection)),
+  };
+}
+
+/**
+ * The asset id of every download's machine; throws naming each download whose asset does not
+ * exist, so a configuration with one is refused before anything changes.
+ */
+export async function downloadAssets(
+  sql: Sql,
+  downloads: PlantConfig['downloads'],
+): Promise<Map<string, string>> {
+  const ids = await assetIdsByPath(
+    sql,
+    downloads.map((download) => download.asset),
+  );
+  const problems = downloads.flatMap((download, index) =>
+    ids.has(download.asset)
+      ? []
+      : [`downloads[${index}].asset: no asset has the path "${download.asset}"`],
+  );
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  return ids;
+}
+
 export interface OpenedTargets {
   targets: DownloadTarget[];
   close(): Promise<void>;
@@ -26,19 +59,8 @@ export async function openDownloadTargets(
   connectors: Connector[],
   busUrl: string,
 ): Promise<OpenedTargets> {
-  const running = new Set(connectors.map((connector) => connector.connectionId));
-  const config = {
-    connections: plantConfig.connections.filter((connection) => running.has(connection.id)),
-    downloads: plantConfig.downloads.filter((download) => running.has(download.connection)),
-  };
-  const paths = config.downloads.map((download) => download.asset);
-  const ids = await assetIdsByPath(sql, paths);
-  const problems = config.downloads.flatMap((download, index) =>
-    ids.has(download.asset)
-      ? []
-      : [`downloads[${index}].asset: no asset has the path "${download.asset}"`],
-  );
-  if (problems.length > 0) throw new Error(problems.join('\n'));
+  const config = downloadsOver(plantConfig, connectors);
+  const ids = await downloadAssets(sql, config.downloads);
 
   await provisionDownloadTargets(
     sql,

@@ -73,6 +73,11 @@ export class OrderDispatcher {
     this.#log = options.logger.child({ component: 'order-dispatcher' });
   }
 
+  /** Machines it sends commands to. */
+  get machines(): number {
+    return this.#targets.size;
+  }
+
   async start(): Promise<void> {
     if (this.#targets.size === 0) return;
     const { events } = this.#options;
